@@ -1,0 +1,123 @@
+"""The places in front of a station (its buffer) or in front of a stage (a shared supermarket).
+
+A place hands units over without SimPy Stores: its content is a deque, and an event is created
+only when someone really has to wait (an idle server for work, a finished unit for room). The side
+that changes the level completes the hand-over itself and wakes the waiter, so there are no races
+and a zero-capacity buffer is an exact hand-over.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+
+class Place:
+    """Waiting places in front of one station, or a supermarket shared by several stations.
+
+    occupancy rules:
+      * a station's own buffer (`counts_servers`): `occ` counts waiting units plus units held by
+        the station's servers (in service, set-up, down or blocked) plus places reserved under
+        blocking before service; room means `occ < buffer + servers` (a free place or a free
+        server);
+      * a supermarket: `occ` counts units waiting in it (and reservations); a taking server removes
+        the unit from it; room means `occ < capacity` or an idle server waiting to take.
+    """
+
+    __slots__ = ("env", "label", "items", "limit", "occ", "takers", "givers", "counts_servers",
+                 "sum_in", "sum_out", "capacity", "max_len")
+
+    def __init__(self, env, label: str, capacity: float, servers: int, counts_servers: bool = True):
+        self.env = env
+        self.label = label
+        self.capacity = capacity
+        self.items: deque = deque()
+        self.counts_servers = counts_servers
+        self.limit = capacity + servers if counts_servers else capacity
+        self.occ = 0
+        self.takers: deque = deque()  # events of idle servers waiting for a unit
+        self.givers: deque = deque()  # (unit, event) blocked after service; (None, event) reservations
+        self.sum_in = 0.0  # sum of times units entered `items` (queue area by difference of sums)
+        self.sum_out = 0.0
+        self.max_len = 0  # the most units ever waiting (tracked for supermarkets only)
+
+    # -- giving ---------------------------------------------------------------------------------
+
+    def offer(self, unit) -> bool:
+        """Take `unit` in if there is room now (to an idle server or a waiting place)."""
+        if self.counts_servers:
+            if self.occ >= self.limit:
+                return False
+            self.occ += 1
+            if self.takers:
+                self.takers.popleft().succeed(unit)
+            else:
+                self.items.append(unit)
+                self.sum_in += self.env._now
+            return True
+        if self.takers:
+            self.takers.popleft().succeed(unit)
+            return True
+        if self.occ < self.limit:
+            self.occ += 1
+            self.items.append(unit)
+            self.sum_in += self.env._now
+            if len(self.items) > self.max_len:
+                self.max_len = len(self.items)
+            return True
+        return False
+
+    def reserve(self) -> bool:
+        """Reserve a place now for a unit about to start upstream (blocking before service)."""
+        if self.occ < self.limit:
+            self.occ += 1
+            return True
+        return False
+
+    def deliver_reserved(self, unit) -> None:
+        """Put in a unit whose place was reserved before it started upstream."""
+        if self.takers:
+            self.takers.popleft().succeed(unit)
+            if not self.counts_servers:
+                self.occ -= 1  # the unit went straight to a server, past the supermarket
+                if self.givers:
+                    self.admit()
+        else:
+            self.items.append(unit)
+            self.sum_in += self.env._now
+
+    # -- taking ---------------------------------------------------------------------------------
+
+    def take(self):
+        """Return the first waiting unit, or None when there is none."""
+        if self.items:
+            unit = self.items.popleft()
+            self.sum_out += self.env._now
+            if not self.counts_servers:
+                self.occ -= 1
+                if self.givers:
+                    self.admit()
+            return unit
+        return None
+
+    def leave(self) -> None:
+        """A unit held by one of the station's servers has left it: free its place."""
+        self.occ -= 1
+        if self.givers:
+            self.admit()
+
+    def admit(self) -> None:
+        """Let blocked units in (or grant reservations) while there is room, first come first."""
+        givers = self.givers
+        while givers:
+            unit, ev = givers[0]
+            if unit is None:
+                if not self.reserve():
+                    return
+            elif not self.offer(unit):
+                return
+            givers.popleft()
+            ev.succeed()
+
+    def queue_area(self, now: float) -> float:
+        """Integral of the number of waiting units from time 0 to `now`."""
+        return self.sum_out - self.sum_in + len(self.items) * now

@@ -1,0 +1,337 @@
+"""Build one replication of a scenario as a SimPy model and run it: stages of parallel lines of
+stations, wired through buffers and supermarkets, fed by their releases. Returns flat records;
+knows nothing of files, plots or the command line."""
+
+from __future__ import annotations
+
+import math
+from array import array
+
+import numpy as np
+import simpy
+
+from ..calendar import WorkCalendar
+from ..records import ReplicationRecord, StationRecord
+from ..scenario import Scenario, Station
+from ..streams import generator
+from .place import Place
+from .release import Source, product_sequence
+from .station import StationModel, Unit
+
+
+def uniform_stream(rng: np.random.Generator, chunk: int = 1024):
+    """Endless U(0,1) floats drawn in chunks."""
+    while True:
+        yield from rng.random(chunk).tolist()
+
+
+class Line:
+    """One line of one stage: its stations in flow order (rework stations last)."""
+
+    def __init__(self, plant, stage: str, index: int):
+        self.plant = plant
+        self.stage = stage
+        self.index = index  # 0-based
+        self.stations: list[StationModel] = []
+        self.first: StationModel | None = None
+        self.wip = 0  # units released by this line's source and not yet out of the plant
+        self.empty_event = None
+        self.completed = 0
+        self.conwip = False
+        self.tokens = 0
+        self.token_event = None
+        self.setups = 0
+
+
+class Plant:
+    """The whole model of one replication."""
+
+    def __init__(self, scenario: Scenario, replication: int, *, trace: bool = False,
+                 warmup: float | None = None):
+        self.scenario = sc = scenario
+        self.replication = replication
+        self.env = env = simpy.Environment()
+        self.trace = [] if trace else None
+        self.warmup = sc.warmup_s() if warmup is None else warmup
+        cal = WorkCalendar(sc.calendar) if sc.calendar is not None else None
+        self.cal = None if cal is None or cal.always_on else cal
+        self.products = sc.product_names()
+        self.shares = [sc.product_shares()[p] for p in self.products]
+        self.next_id = 0
+        self.released = self.completed = self.scrapped = 0
+        self.released_w = self.completed_w = self.scrapped_w = 0
+        self.rel_sum = 0.0  # sum of release times (WIP area by difference of sums)
+        self.exit_sum = 0.0
+        self.measuring = self.warmup <= 0
+        self.lead_times = array("d")
+        self.lines: list[Line] = []
+        self.stations: list[StationModel] = []
+        self.supermarkets: list[Place] = []
+        self.crews = {name: simpy.Resource(env, capacity=n) for name, n in sc.repair_crews.items()}
+        self._build()
+
+    # --------------------------------------------------------------------------------- build
+
+    def _rng(self, *keys):
+        return generator(self.scenario.seed, self.replication, *keys)
+
+    def _build(self) -> None:
+        sc = self.scenario
+        env = self.env
+        stages = sc.stage_list()
+        multi_line = len(stages) > 1 or stages[0].lines > 1
+        previous_lines: list[Line] = []
+        for si, stage in enumerate(stages):
+            market = None
+            if si > 0:
+                cap = stage.supermarket if stage.supermarket is not None else math.inf
+                label = f"{stage.name}/supermarket"
+                market = Place(env, label, cap, 0, counts_servers=False)
+                self.supermarkets.append(market)
+            lines = []
+            for li in range(stage.lines):
+                line = Line(self, stage.name, li)
+                prefix = "/".join(x for x in (stage.name, f"L{li + 1}" if multi_line else "") if x)
+                self._build_line(line, stage.stations, prefix, market, stage.name)
+                lines.append(line)
+            if market is not None:
+                for prev in previous_lines:
+                    prev.exit_place = market
+                    for st in prev.stations:
+                        if st.next_place == "exit":
+                            st.next_place = market
+            previous_lines = lines
+            self.lines.extend(lines)
+        self.first_lines = [ln for ln in self.lines if ln.stage == stages[0].name]
+        for line in self.first_lines:
+            self._build_release(line)
+        for st in self.stations:
+            st.start()
+
+    def _build_line(self, line: Line, specs: list[Station], prefix: str, market, stage_name):
+        sc = self.scenario
+        env = self.env
+        rework_names = {s.on_fail.rework for s in specs if not isinstance(s.on_fail, str)}
+        flow = [s for s in specs if s.name not in rework_names]
+        off = [s for s in specs if s.name in rework_names]
+        models: dict[str, StationModel] = {}
+        for idx, spec in enumerate(flow + off):
+            label = f"{prefix}/{spec.name}" if prefix else spec.name
+            keys = (stage_name, line.index, spec.name)
+            if idx == 0 and market is not None:
+                place = market
+            else:
+                place = Place(env, label, spec.buffer, spec.servers)
+            if isinstance(spec.process_time, dict):  # one stream per product
+                draws = [spec.time_for(p).stream(self._rng(*keys, "process", p)) for p in self.products]
+            else:
+                draws = [spec.process_time.stream(self._rng(*keys, "process"))]
+            blocking = (spec.blocking or sc.blocking) == "before_service"
+            failures = [(fm, k, self.crews[fm.crew] if fm.crew else None)
+                        for k, fm in enumerate(spec.failures)]
+            st = StationModel(
+                env, label=label, name=spec.name, index=idx, servers=spec.servers, place=place,
+                draws=draws, plant=self, line=line, cal=self.cal, blocking_before=blocking,
+                yield_=spec.yield_,
+                yield_draw=uniform_stream(self._rng(*keys, "yield")) if spec.yield_ < 1 else None,
+                scrap=isinstance(spec.on_fail, str),
+                setup_time=self._setup_function(spec, keys),
+                drain=sc.changeover is not None and sc.changeover.mode == "drain" and market is None,
+                failures=failures,
+                make_rng=lambda *purpose, keys=keys: self._rng(*keys, *purpose),
+            )
+            st.spec = spec
+            st.is_rework = spec.name in rework_names
+            models[spec.name] = st
+            line.stations.append(st)
+            self.stations.append(st)
+        for a, b in zip(flow, flow[1:]):
+            models[a.name].next_place = models[b.name].place
+        for spec in specs:
+            if not isinstance(spec.on_fail, str):
+                models[spec.name].rework_place = models[spec.on_fail.rework].place
+        line.first = models[flow[0].name]
+
+    def _setup_function(self, spec: Station, keys):
+        """A callable (from, to) -> set-up seconds for this station, or None when it never sets up."""
+        co = self.scenario.changeover
+        if len(self.products) < 2 or co is None:
+            return None
+        base = spec.changeover if spec.changeover is not None else co.time
+        matrix = co.matrix or {}
+        if base.is_const and base.mean == 0 and not matrix:
+            return None
+        if spec.changeover is not None and spec.changeover.is_const and spec.changeover.mean == 0:
+            return None
+        rng = self._rng(*keys, "setup")
+        names = self.products
+
+        def setup_time(a: int, b: int) -> float:
+            d = matrix.get(names[a], {}).get(names[b], base) if spec.changeover is None else base
+            return float(d.sample(rng, 1)[0])
+
+        return setup_time
+
+    def _build_release(self, line: Line) -> None:
+        sc = self.scenario
+        rel = sc.release
+        keys = (line.stage, line.index)
+        seq = product_sequence(self.products, self.shares, sc.lot_size, sc.sequence,
+                               self._rng(*keys, "sequence"))
+        drain = sc.changeover is not None and sc.changeover.mode == "drain" and len(self.products) > 1
+        src = Source(self.env, line, rel.mode, seq, cal=self.cal, drain=drain)
+        line.source = src
+        if rel.mode == "saturated":
+            line.first.source = src
+        elif rel.mode == "conwip":
+            line.conwip = True
+            self.env.process(src.run(wip=rel.wip))
+        else:
+            from ..distributions import Const, Exp
+
+            gap = Exp(1 / rel.rate) if rel.mode == "poisson" else Const(rel.every)
+            self.env.process(src.run(every=gap.stream(self._rng(*keys, "release"))))
+
+    # ------------------------------------------------------------------------- unit events
+
+    def release(self, line: Line, product: int) -> Unit:
+        now = self.env._now
+        unit = Unit(self.next_id, product, now, line)
+        self.next_id += 1
+        self.released += 1
+        self.rel_sum += now
+        line.wip += 1
+        if self.measuring:
+            self.released_w += 1
+        return unit
+
+    def _leave(self, unit: Unit) -> None:
+        now = self.env._now
+        self.exit_sum += now
+        line = unit.line
+        line.wip -= 1
+        if line.conwip:
+            line.tokens += 1
+            if line.token_event is not None:
+                ev, line.token_event = line.token_event, None
+                ev.succeed()
+        if line.wip == 0 and line.empty_event is not None:
+            ev, line.empty_event = line.empty_event, None
+            ev.succeed()
+
+    def complete(self, unit: Unit) -> None:
+        self.completed += 1
+        unit.line.completed += 1
+        if self.measuring:
+            self.completed_w += 1
+            self.lead_times.append(self.env._now - unit.released)
+        self._leave(unit)
+
+    def scrap(self, unit: Unit) -> None:
+        self.scrapped += 1
+        if self.measuring:
+            self.scrapped_w += 1
+        self._leave(unit)
+
+    # ---------------------------------------------------------------------------------- run
+
+    def _wip_area(self, now: float) -> float:
+        wip = self.released - self.completed - self.scrapped
+        return self.exit_sum - self.rel_sum + wip * now
+
+    def _places(self) -> list[Place]:
+        seen, out = set(), []
+        for st in self.stations:
+            if id(st.place) not in seen:
+                seen.add(id(st.place))
+                out.append(st.place)
+        return out
+
+    def physical_wip(self) -> int:
+        """Units in the plant, counted where they are (buffers, servers, held at a release)."""
+        n = sum(len(p.items) for p in self._places())
+        n += sum(1 for st in self.stations for srv in st.servers if srv.unit is not None)
+        n += sum(1 for ln in self.first_lines if ln.source.held is not None)
+        return n
+
+    def run(self, horizon: float) -> ReplicationRecord:
+        """Simulate warm-up + horizon seconds and return the replication's records."""
+        env = self.env
+        warm = self.warmup
+        end = warm + horizon
+        places = self._places()
+        grid = [3600.0 * h for h in range(1, int(math.ceil(end / 3600.0)))] + [end]
+        stops = sorted(set(grid + ([warm] if warm > 0 else [])))
+        hour_cols: dict[str, list] = {"t_start": [], "t_end": [], "completed": [], "wip_area": []}
+        for st in self.stations:
+            hour_cols[f"queue:{st.label}"] = []
+        for m in self.supermarkets:
+            hour_cols[f"queue:{m.label}"] = []
+        last_t, last_done, last_wip = 0.0, 0, 0.0
+        last_q = {id(p): 0.0 for p in places}
+        w_wip = w_q = None
+        grid_set = set(grid)
+        for t in stops:
+            env.run(until=t)
+            if t == warm:
+                for st in self.stations:
+                    st.flush(t)
+                    st.reset()
+                for ln in self.lines:
+                    ln.setups = 0
+                self.measuring = True
+                w_wip = self._wip_area(t)
+                w_q = {id(p): p.queue_area(t) for p in places}
+            if t in grid_set:
+                hour_cols["t_start"].append(last_t)
+                hour_cols["t_end"].append(t)
+                hour_cols["completed"].append(self.completed - last_done)
+                wa = self._wip_area(t)
+                hour_cols["wip_area"].append(wa - last_wip)
+                for st in self.stations:
+                    qa = st.place.queue_area(t) - last_q[id(st.place)] if st.place.counts_servers else math.nan
+                    hour_cols[f"queue:{st.label}"].append(qa)
+                for m in self.supermarkets:
+                    hour_cols[f"queue:{m.label}"].append(m.queue_area(t) - last_q[id(m)])
+                last_q = {id(p): p.queue_area(t) for p in places}
+                last_t, last_done, last_wip = t, self.completed, wa
+        if w_wip is None:  # no warm-up
+            w_wip, w_q = 0.0, {id(p): 0.0 for p in places}
+        for st in self.stations:
+            st.flush(end)
+        scheduled = horizon if self.cal is None else self.cal.on_time(warm, end)
+        stations = []
+        for st in self.stations:
+            total = st.n_servers * horizon
+            secs = dict(zip(("busy", "blocked", "starved", "down", "setup"), st.acc))
+            secs["off_shift"] = max(0.0, total - sum(st.acc))
+            fed = st.place.counts_servers
+            stations.append(StationRecord(
+                label=st.label, stage=st.line.stage, line=st.line.index + 1, name=st.name,
+                index=st.index, servers=st.n_servers,
+                buffer=float(st.place.capacity) if fed else math.nan, rework=st.is_rework,
+                seconds=secs, units=st.units, attempts=st.attempts, fails=st.fails,
+                queue_area=(st.place.queue_area(end) - w_q[id(st.place)]) if fed else math.nan,
+                setups=st.line.setups if st.index == 0 else 0,
+            ))
+        markets = [{"label": m.label, "capacity": m.capacity, "max": m.max_len,
+                    "area": m.queue_area(end) - w_q[id(m)]} for m in self.supermarkets]
+        return ReplicationRecord(
+            replication=self.replication, warmup_s=warm, horizon_s=horizon, scheduled_s=scheduled,
+            released=self.released_w, completed=self.completed_w, scrapped=self.scrapped_w,
+            released_total=self.released, completed_total=self.completed,
+            scrapped_total=self.scrapped, wip_end=self.physical_wip(),
+            wip_area=self._wip_area(end) - w_wip,
+            lead_times=np.frombuffer(self.lead_times, dtype=float).copy(),
+            stations=stations, supermarkets=markets,
+            hourly={k: np.asarray(v, dtype=float) for k, v in hour_cols.items()},
+            line_completed=[ln.completed for ln in self.first_lines],
+            events=next(env._eid), trace=self.trace,
+        )
+
+
+def simulate(scenario: Scenario, replication: int = 0, *, horizon: float | None = None,
+             warmup: float | None = None, trace: bool = False) -> ReplicationRecord:
+    """Run replication `replication` of `scenario` (its own random streams) and return its records."""
+    plant = Plant(scenario, replication, trace=trace, warmup=warmup)
+    return plant.run(scenario.horizon if horizon is None else horizon)

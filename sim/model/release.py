@@ -1,0 +1,124 @@
+"""How units enter a line: the product sequence (lots) and the release modes (saturated, Poisson,
+fixed interval, CONWIP), including the drain changeover that holds the release at a lot change."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from simpy import Event
+
+from .station import Unit
+
+
+def product_sequence(names: list[str], shares: list[float], lot_size: int, sequence: str,
+                     rng) -> Iterator[int]:
+    """Product index of each unit released, lot after lot.
+
+    cyclic: lots follow the product list in turn; a lot of product p holds
+    round(lot_size x share_p x number of products) units (at least 1).
+    random: each lot of lot_size units is of a product drawn by share.
+    """
+    n = len(names)
+    if n == 1:
+        while True:
+            yield 0
+    if sequence == "cyclic":
+        sizes = [max(1, round(lot_size * s * n)) for s in shares]
+        while True:
+            for p, size in enumerate(sizes):
+                for _ in range(size):
+                    yield p
+    else:
+        while True:
+            for p in rng.choice(n, size=256, p=shares).tolist():
+                for _ in range(lot_size):
+                    yield p
+
+
+class Source:
+    """The release of one line: makes units, gates them by calendar and drain changeovers."""
+
+    def __init__(self, env, line, mode: str, products: Iterator[int], cal=None, drain: bool = False):
+        self.env = env
+        self.line = line
+        self.mode = mode
+        self.products = products
+        self.cal = cal
+        self.drain = drain
+        self.gate: Event | None = None  # set while a drain changeover holds the release
+        self._next = next(products)
+        self.current = self._next
+        self.held = None  # a released unit waiting for room at the first station
+
+    def _new_unit(self) -> Unit:
+        p = self._next
+        self._next = next(self.products)
+        return self.line.plant.release(self.line, p)
+
+    def make(self):
+        """For a saturated first station: a new unit now, or an event to wait for first."""
+        if self.gate is not None:
+            return self.gate
+        env = self.env
+        if self.cal is not None:
+            t = self.cal.next_on(env._now)
+            if t > env._now:
+                return env.timeout(t - env._now)
+        if self.drain and self._next != self.current:
+            return self._start_drain()
+        unit = self._new_unit()
+        self.line.first.place.occ += 1  # the unit is on a server of the first station
+        return unit
+
+    def _start_drain(self) -> Event:
+        self.gate = Event(self.env)
+        self.env.process(self._drain(self._next))
+        return self.gate
+
+    def _drain(self, new: int):
+        """Wait until the line is empty, set every station up at once, then open the release."""
+        env = self.env
+        line = self.line
+        if line.wip > 0:
+            line.empty_event = Event(env)
+            yield line.empty_event
+        ends = [st.begin_drain_setup(self.current, new) for st in line.stations]
+        line.setups += 1
+        end = max(ends, default=env.now)
+        if end > env.now:
+            yield env.timeout(end - env.now)
+        self.current = new
+        gate, self.gate = self.gate, None
+        gate.succeed()
+
+    # ---------------------------------------------------------------- released by a process
+
+    def run(self, *, every: Iterator[float] | None = None, wip: int | None = None):
+        """Release process for poisson / interval (gaps from `every`) and conwip (`wip`) modes."""
+        env = self.env
+        cal = self.cal
+        line = self.line
+        place = line.first.place
+        if wip is not None:
+            line.tokens = wip
+        while True:
+            if every is not None:
+                gap = next(every)
+                t = env._now + gap if cal is None else cal.advance(env._now, gap)
+                yield env.timeout(t - env._now)
+            else:
+                while line.tokens <= 0:
+                    line.token_event = Event(env)
+                    yield line.token_event
+                line.tokens -= 1
+            if self.drain and self._next != self.current:
+                yield self._start_drain()
+            if cal is not None and not cal.is_on(env._now):
+                yield env.timeout(cal.next_on(env._now) - env._now)
+            unit = self._new_unit()
+            if not place.offer(unit):
+                ev = Event(env)
+                place.givers.append((unit, ev))
+                self.held = unit
+                yield ev
+                self.held = None

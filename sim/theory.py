@@ -1,0 +1,516 @@
+"""Exact and textbook queueing / production-line formulas (no simulation).
+
+Times are in seconds and rates per second (any consistent unit works).  Used by
+the ``validate`` command, reports and tests to check simulation output against
+closed forms: M/M/1, M/M/c, M/G/1, blocking lines, availability, Factory
+Physics CONWIP bounds and mean-value analysis of closed lines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import scipy.integrate
+import scipy.sparse
+import scipy.sparse.linalg
+
+__all__ = [
+    "mm1",
+    "erlang_c",
+    "mmc",
+    "mg1",
+    "md1",
+    "littles_law",
+    "two_station_bas_throughput",
+    "exp_line_ctmc",
+    "zero_buffer_two_station_throughput",
+    "expected_max",
+    "availability",
+    "availability_operating_modes",
+    "availability_calendar_modes",
+    "effective_process_time",
+    "down_fraction_operating",
+    "down_fraction_calendar",
+    "critical_wip",
+    "best_case_th",
+    "worst_case_th",
+    "practical_worst_case_th",
+    "best_case_ct",
+    "worst_case_ct",
+    "practical_worst_case_ct",
+    "mva_closed_line",
+    "setup_capacity",
+    "capacity_bound",
+]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _positive(name: str, value: float) -> float:
+    v = float(value)
+    if not (v > 0.0) or not math.isfinite(v):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return v
+
+
+def _nonnegative(name: str, value: float) -> float:
+    v = float(value)
+    if not (v >= 0.0) or not math.isfinite(v):
+        raise ValueError(f"{name} must be a non-negative finite number, got {value!r}")
+    return v
+
+
+def _stable(rho: float) -> None:
+    if rho >= 1.0:
+        raise ValueError(f"unstable queue: utilization rho = {rho:.6g} >= 1")
+
+
+# --------------------------------------------------------------------------- 1. queues
+
+
+def mm1(lam: float, mu: float) -> dict[str, float]:
+    """M/M/1 steady state (rho, L, Lq, W, Wq); Poisson arrivals, exponential service, rho < 1."""
+    lam = _nonnegative("lam", lam)
+    mu = _positive("mu", mu)
+    rho = lam / mu
+    _stable(rho)
+    L = rho / (1.0 - rho)
+    Lq = rho * rho / (1.0 - rho)
+    W = 1.0 / (mu - lam)
+    Wq = rho / (mu - lam)
+    return {"rho": rho, "L": L, "Lq": Lq, "W": W, "Wq": Wq}
+
+
+def erlang_c(c: int, a: float) -> float:
+    """Erlang C probability that an arrival waits in M/M/c with offered load a = lam/mu < c."""
+    if int(c) != c or c < 1:
+        raise ValueError(f"c must be a positive integer, got {c!r}")
+    c = int(c)
+    a = _nonnegative("a", a)
+    _stable(a / c)
+    # Erlang B by the stable recursion B(k) = a B(k-1) / (k + a B(k-1)), then B -> C.
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    return c * b / (c - a * (1.0 - b))
+
+
+def mmc(lam: float, mu: float, c: int) -> dict[str, float]:
+    """M/M/c steady state (rho, Pw, L, Lq, W, Wq); c identical exponential servers, rho = lam/(c mu) < 1."""
+    lam = _nonnegative("lam", lam)
+    mu = _positive("mu", mu)
+    a = lam / mu
+    pw = erlang_c(c, a)  # validates c and stability
+    rho = a / c
+    Lq = pw * rho / (1.0 - rho)
+    Wq = pw / (c * mu - lam)
+    W = Wq + 1.0 / mu
+    L = Lq + a
+    return {"rho": rho, "Pw": pw, "L": L, "Lq": Lq, "W": W, "Wq": Wq}
+
+
+def mg1(lam: float, mean: float, scv: float) -> dict[str, float]:
+    """M/G/1 steady state by Pollaczek-Khinchine (rho, L, Lq, W, Wq); service mean and squared CV scv, rho < 1."""
+    lam = _nonnegative("lam", lam)
+    mean = _positive("mean", mean)
+    scv = _nonnegative("scv", scv)
+    rho = lam * mean
+    _stable(rho)
+    es2 = mean * mean * (1.0 + scv)
+    Wq = lam * es2 / (2.0 * (1.0 - rho))
+    W = Wq + mean
+    return {"rho": rho, "L": lam * W, "Lq": lam * Wq, "W": W, "Wq": Wq}
+
+
+def md1(lam: float, d: float) -> dict[str, float]:
+    """M/D/1 steady state (rho, L, Lq, W, Wq): M/G/1 with constant service time d, rho < 1."""
+    return mg1(lam, d, 0.0)
+
+
+def littles_law(th: float, w: float) -> float:
+    """Little's law L = throughput * time in system; holds for any stable system in steady state."""
+    return float(th) * float(w)
+
+
+# --------------------------------------------------------------------------- 2. two-station line
+
+
+def _geom_sum(r: float, n: int) -> float:
+    """Return sum_{k=0}^{n} r^k for 0 <= r <= 1, accurate also for r close to 1."""
+    if r == 0.0:
+        return 1.0
+    if r == 1.0:
+        return float(n + 1)
+    return -math.expm1((n + 1) * math.log(r)) / (1.0 - r)
+
+
+def two_station_bas_throughput(mu1: float, mu2: float, b: int) -> float:
+    """Throughput of a saturated 2-station exponential line, b waiting places between, blocking after service."""
+    mu1 = _positive("mu1", mu1)
+    mu2 = _positive("mu2", mu2)
+    if int(b) != b or b < 0:
+        raise ValueError(f"b must be a non-negative integer, got {b!r}")
+    b = int(b)
+    # mu1 (1 - rho^(b+2)) / (1 - rho^(b+3)) = mu1 S(b+1)/S(b+2) with S(n) = sum_{k<=n} rho^k;
+    # for rho > 1 rewrite in r = 1/rho (symmetric form mu2 S_r(b+1)/S_r(b+2)) to avoid overflow.
+    if mu1 <= mu2:
+        r = mu1 / mu2
+        return mu1 * _geom_sum(r, b + 1) / _geom_sum(r, b + 2)
+    r = mu2 / mu1
+    return mu2 * _geom_sum(r, b + 1) / _geom_sum(r, b + 2)
+
+
+# --------------------------------------------------------------------------- 3. exact CTMC of a short line
+
+_IDLE, _BUSY, _BLOCKED, _DOWN = 0, 1, 2, 3
+
+
+def exp_line_ctmc(
+    rates: Sequence[float],
+    buffers: Sequence[int],
+    failures: Sequence[tuple[float, float] | None] | None = None,
+) -> dict[str, object]:
+    """Exact CTMC of a saturated exponential serial line with blocking after service and optional failures.
+
+    Station 1 is never starved, the last station never blocked; ``buffers[j]`` waiting places sit in
+    front of station j+2 (1-based).  Failures are operation-dependent (only while processing, rate
+    1/mtbf, repair rate 1/mttr, preemptive resume).  Returns throughput, wip (units on servers incl.
+    blocked and down ones, plus buffered units), and per-station lists buffer_mean (len n-1),
+    utilization (processing fraction), blocked, starved and down fractions.
+    """
+    mus = [_positive(f"rates[{i}]", r) for i, r in enumerate(rates)]
+    n = len(mus)
+    if n < 1:
+        raise ValueError("rates must list at least one station")
+    if len(buffers) != n - 1:
+        raise ValueError(f"buffers must have len(rates) - 1 = {n - 1} entries, got {len(buffers)}")
+    caps = []
+    for j, b in enumerate(buffers):
+        if int(b) != b or b < 0:
+            raise ValueError(f"buffers[{j}] must be a non-negative integer, got {b!r}")
+        caps.append(int(b))
+    if failures is None:
+        failures = [None] * n
+    if len(failures) != n:
+        raise ValueError(f"failures must have {n} entries, got {len(failures)}")
+    fail_rate = [0.0] * n
+    repair_rate = [0.0] * n
+    for i, f in enumerate(failures):
+        if f is None:
+            continue
+        mtbf, mttr = f
+        fail_rate[i] = 1.0 / _positive(f"failures[{i}].mtbf", mtbf)
+        repair_rate[i] = 1.0 / _positive(f"failures[{i}].mttr", mttr)
+
+    # State: tuple of n station statuses followed by n-1 buffer contents.
+    def release(st: list[int], i: int) -> None:
+        """Station i's server just lost its unit: refill it and cascade upstream instantly."""
+        if i == 0:
+            st[0] = _BUSY  # saturated: a new unit is always available
+            return
+        j = n + i - 1  # index of the buffer in front of station i
+        if st[j] > 0:
+            st[j] -= 1
+            st[i] = _BUSY
+            if st[i - 1] == _BLOCKED:  # a place just freed: the blocked unit moves in
+                st[j] += 1
+                release(st, i - 1)
+        elif st[i - 1] == _BLOCKED:  # zero-length (or empty) buffer: direct transfer
+            st[i] = _BUSY
+            release(st, i - 1)
+        else:
+            st[i] = _IDLE
+
+    def complete(state: tuple[int, ...], i: int) -> tuple[int, ...]:
+        st = list(state)
+        if i == n - 1:
+            release(st, i)
+        else:
+            j = n + i  # buffer in front of station i+1
+            if st[i + 1] == _IDLE:
+                st[i + 1] = _BUSY
+                release(st, i)
+            elif st[j] < caps[i]:
+                st[j] += 1
+                release(st, i)
+            else:
+                st[i] = _BLOCKED
+        return tuple(st)
+
+    start = tuple([_BUSY] + [_IDLE] * (n - 1) + [0] * (n - 1))
+    index: dict[tuple[int, ...], int] = {start: 0}
+    states: list[tuple[int, ...]] = [start]
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    k = 0
+    while k < len(states):
+        s = states[k]
+        for i in range(n):
+            moves: list[tuple[tuple[int, ...], float]] = []
+            if s[i] == _BUSY:
+                moves.append((complete(s, i), mus[i]))
+                if fail_rate[i] > 0.0:
+                    t = list(s)
+                    t[i] = _DOWN
+                    moves.append((tuple(t), fail_rate[i]))
+            elif s[i] == _DOWN:
+                t = list(s)
+                t[i] = _BUSY
+                moves.append((tuple(t), repair_rate[i]))
+            for t, rate in moves:
+                m = index.get(t)
+                if m is None:
+                    m = len(states)
+                    index[t] = m
+                    states.append(t)
+                rows.append(k)
+                cols.append(m)
+                vals.append(rate)
+        k += 1
+
+    ns = len(states)
+    S = np.array(states, dtype=np.int64).reshape(ns, 2 * n - 1)
+    if ns == 1:
+        pi = np.ones(1)
+    else:
+        rows_a = np.array(rows, dtype=np.int64)
+        cols_a = np.array(cols, dtype=np.int64)
+        vals_a = np.array(vals, dtype=float)
+        out = np.bincount(rows_a, weights=vals_a, minlength=ns)
+        # Build Q^T directly (transpose of off-diagonal + diagonal -out) and replace the
+        # equation of the start state by pi[0] = 1 (keeps the matrix sparse, unlike a row of
+        # ones); normalise afterwards.  The chain is irreducible, so this system is regular.
+        r_t = np.concatenate([cols_a, np.arange(ns)])
+        c_t = np.concatenate([rows_a, np.arange(ns)])
+        v_t = np.concatenate([vals_a, -out])
+        keep = r_t != 0
+        r_t = np.concatenate([r_t[keep], [0]])
+        c_t = np.concatenate([c_t[keep], [0]])
+        v_t = np.concatenate([v_t[keep], [1.0]])
+        A = scipy.sparse.csc_matrix((v_t, (r_t, c_t)), shape=(ns, ns))
+        rhs = np.zeros(ns)
+        rhs[0] = 1.0
+        pi = scipy.sparse.linalg.spsolve(A, rhs)
+        pi = np.clip(np.asarray(pi, dtype=float), 0.0, None)
+        pi /= pi.sum()
+
+    status = S[:, :n]
+    bufs = S[:, n:]
+    utilization = [float(pi[status[:, i] == _BUSY].sum()) for i in range(n)]
+    blocked = [float(pi[status[:, i] == _BLOCKED].sum()) for i in range(n)]
+    starved = [float(pi[status[:, i] == _IDLE].sum()) for i in range(n)]
+    down = [float(pi[status[:, i] == _DOWN].sum()) for i in range(n)]
+    buffer_mean = [float(pi @ bufs[:, j]) for j in range(n - 1)]
+    on_servers = (status != _IDLE).sum(axis=1)
+    wip = float(pi @ on_servers) + sum(buffer_mean)
+    throughput = utilization[-1] * mus[-1]
+    return {
+        "throughput": float(throughput),
+        "wip": wip,
+        "buffer_mean": buffer_mean,
+        "utilization": utilization,
+        "blocked": blocked,
+        "starved": starved,
+        "down": down,
+        "n_states": ns,
+    }
+
+
+# --------------------------------------------------------------------------- 4. zero-buffer line
+
+
+def zero_buffer_two_station_throughput(mean1: float, mean2: float, kind: str = "exp") -> float:
+    """Throughput 1/E[max(X1, X2)] of a saturated 2-station zero-buffer line (blocking after service)."""
+    mean1 = _positive("mean1", mean1)
+    mean2 = _positive("mean2", mean2)
+    if kind == "exp":
+        mu1, mu2 = 1.0 / mean1, 1.0 / mean2
+        emax = mean1 + mean2 - 1.0 / (mu1 + mu2)
+    elif kind == "const":
+        emax = max(mean1, mean2)
+    else:
+        raise ValueError(f"kind must be 'exp' or 'const', got {kind!r}")
+    return 1.0 / emax
+
+
+def expected_max(
+    cdf1: Callable[[float], float], cdf2: Callable[[float], float], upper: float
+) -> float:
+    """E[max(X1, X2)] for independent non-negative X1, X2 as the integral of 1 - F1 F2 over [0, upper]."""
+    upper = _positive("upper", upper)
+    value, _err = scipy.integrate.quad(
+        lambda x: 1.0 - cdf1(x) * cdf2(x), 0.0, upper, limit=200
+    )
+    return float(value)
+
+
+# --------------------------------------------------------------------------- 5. availability
+
+
+def availability(mtbf: float, mttr: float) -> float:
+    """Availability A = mtbf / (mtbf + mttr) of one failure mode (long-run fraction of time up)."""
+    mtbf = _positive("mtbf", mtbf)
+    mttr = _nonnegative("mttr", mttr)
+    return mtbf / (mtbf + mttr)
+
+
+def availability_operating_modes(modes: Sequence[tuple[float, float]]) -> float:
+    """Availability 1/(1 + sum mttr/mtbf) for several operation-dependent failure modes (clock runs while up)."""
+    total = 0.0
+    for k, (mtbf, mttr) in enumerate(modes):
+        total += _nonnegative(f"modes[{k}].mttr", mttr) / _positive(f"modes[{k}].mtbf", mtbf)
+    return 1.0 / (1.0 + total)
+
+
+def availability_calendar_modes(modes: Sequence[tuple[float, float]]) -> float:
+    """Availability prod mtbf/(mtbf + mttr) for independent calendar-time failure modes (up when all are up)."""
+    a = 1.0
+    for mtbf, mttr in modes:
+        a *= availability(mtbf, mttr)
+    return a
+
+
+def effective_process_time(
+    t0: float, c0sq: float, mtbf: float, mttr: float, cr_sq: float
+) -> tuple[float, float]:
+    """Effective process time and SCV (te, ce^2) under preemptive outages (Hopp & Spearman, Factory Physics)."""
+    t0 = _positive("t0", t0)
+    c0sq = _nonnegative("c0sq", c0sq)
+    cr_sq = _nonnegative("cr_sq", cr_sq)
+    a = availability(mtbf, mttr)
+    te = t0 / a
+    ce_sq = c0sq + (1.0 + cr_sq) * a * (1.0 - a) * float(mttr) / t0
+    return te, ce_sq
+
+
+def down_fraction_operating(lam: float, t0: float, mtbf: float, mttr: float) -> float:
+    """Fraction of time down for operation-dependent failures: lam * t0 * mttr / mtbf at throughput lam."""
+    return (
+        _nonnegative("lam", lam)
+        * _positive("t0", t0)
+        * _nonnegative("mttr", mttr)
+        / _positive("mtbf", mtbf)
+    )
+
+
+def down_fraction_calendar(mtbf: float, mttr: float) -> float:
+    """Fraction of time down for calendar-time (time-dependent) failures: mttr / (mtbf + mttr)."""
+    return 1.0 - availability(mtbf, mttr)
+
+
+# --------------------------------------------------------------------------- 6. CONWIP bounds
+
+
+def critical_wip(rb: float, t0: float) -> float:
+    """Critical WIP W0 = rb * T0 (bottleneck rate times raw process time), Factory Physics."""
+    return _positive("rb", rb) * _positive("t0", t0)
+
+
+def best_case_th(w: float, rb: float, t0: float) -> float:
+    """Best-case CONWIP throughput min(w/T0, rb) at WIP level w (Factory Physics)."""
+    return min(_nonnegative("w", w) / _positive("t0", t0), _positive("rb", rb))
+
+
+def worst_case_th(w: float, t0: float) -> float:
+    """Worst-case CONWIP throughput 1/T0, independent of WIP w >= 1 (Factory Physics)."""
+    _nonnegative("w", w)
+    return 1.0 / _positive("t0", t0)
+
+
+def practical_worst_case_th(w: float, rb: float, t0: float) -> float:
+    """Practical-worst-case CONWIP throughput w/(W0 + w - 1) * rb for a balanced exponential line."""
+    w = _positive("w", w)
+    w0 = critical_wip(rb, t0)
+    return w / (w0 + w - 1.0) * rb
+
+
+def best_case_ct(w: float, rb: float, t0: float) -> float:
+    """Best-case CONWIP cycle time max(T0, w/rb) at WIP level w (Factory Physics)."""
+    return max(_positive("t0", t0), _nonnegative("w", w) / _positive("rb", rb))
+
+
+def worst_case_ct(w: float, t0: float) -> float:
+    """Worst-case CONWIP cycle time w * T0 (Factory Physics)."""
+    return _nonnegative("w", w) * _positive("t0", t0)
+
+
+def practical_worst_case_ct(w: float, rb: float, t0: float) -> float:
+    """Practical-worst-case CONWIP cycle time T0 + (w - 1)/rb (Factory Physics)."""
+    return _positive("t0", t0) + (_positive("w", w) - 1.0) / _positive("rb", rb)
+
+
+# --------------------------------------------------------------------------- 7. MVA
+
+
+def mva_closed_line(means: Sequence[float], servers: Sequence[int], w: int) -> dict[str, object]:
+    """Exact MVA of a closed line of exponential FCFS stations (servers[k] parallel servers) with w jobs.
+
+    Single-server stations use plain MVA, multi-server stations load-dependent MVA with marginal
+    queue-length probabilities.  Returns throughput, cycle_time (= w/throughput) and queue (mean
+    number at each station, in service included).
+    """
+    s = [_positive(f"means[{k}]", m) for k, m in enumerate(means)]
+    if len(servers) != len(s) or not s:
+        raise ValueError("means and servers must be non-empty and of equal length")
+    cs = []
+    for k, c in enumerate(servers):
+        if int(c) != c or c < 1:
+            raise ValueError(f"servers[{k}] must be a positive integer, got {c!r}")
+        cs.append(int(c))
+    if int(w) != w or w < 0:
+        raise ValueError(f"w must be a non-negative integer, got {w!r}")
+    w = int(w)
+    m = len(s)
+    q = [0.0] * m
+    if w == 0:
+        return {"throughput": 0.0, "cycle_time": float(sum(s)), "queue": q}
+    # p[k][j] = P(j jobs at station k | current population), for multi-server stations.
+    p = [np.array([1.0]) if cs[k] > 1 else None for k in range(m)]
+    x = 0.0
+    resid = [0.0] * m
+    for pop in range(1, w + 1):
+        for k in range(m):
+            if cs[k] == 1:
+                resid[k] = s[k] * (1.0 + q[k])
+            else:
+                j = np.arange(1, pop + 1)
+                inv_mu = s[k] / np.minimum(j, cs[k])  # 1/mu_k(j)
+                resid[k] = float(np.sum(j * inv_mu * p[k][: pop]))
+        x = pop / sum(resid)
+        for k in range(m):
+            q[k] = x * resid[k]
+            if cs[k] > 1:
+                j = np.arange(1, pop + 1)
+                inv_mu = s[k] / np.minimum(j, cs[k])
+                new = np.empty(pop + 1)
+                new[1:] = x * inv_mu * p[k][:pop]
+                new[0] = max(0.0, 1.0 - float(new[1:].sum()))
+                p[k] = new
+    return {"throughput": float(x), "cycle_time": float(w / x), "queue": [float(v) for v in q]}
+
+
+# --------------------------------------------------------------------------- 8. capacity
+
+
+def setup_capacity(k: float, t0: float, s: float) -> float:
+    """Capacity k / (k t0 + s) of a station with process time t0 and a setup s every k units."""
+    return _positive("k", k) / (float(k) * _positive("t0", t0) + _nonnegative("s", s))
+
+
+def capacity_bound(stations: Sequence[tuple[int, float, float]]) -> tuple[float, int]:
+    """Line capacity bound min_k servers*A/mean over stations (servers, availability, mean_time), with argmin."""
+    if not stations:
+        raise ValueError("stations must not be empty")
+    best_rate = math.inf
+    best_idx = -1
+    for idx, (c, a, mean) in enumerate(stations):
+        rate = _positive(f"stations[{idx}].servers", c) * _nonnegative(
+            f"stations[{idx}].availability", a
+        ) / _positive(f"stations[{idx}].mean_time", mean)
+        if rate < best_rate:
+            best_rate, best_idx = rate, idx
+    return best_rate, best_idx
