@@ -221,9 +221,9 @@ class Plant:
 
     def complete(self, unit: Unit) -> None:
         self.completed += 1
-        unit.line.completed += 1
         if self.measuring:
             self.completed_w += 1
+            unit.line.completed += 1
             self.lead_times.append(self.env._now - unit.released)
         self._leave(unit)
 

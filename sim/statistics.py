@@ -1,0 +1,211 @@
+"""From replication records to KPIs: per-replication values, means and 95% Student-t intervals,
+and the tidy tables (replications, stations, timeseries) every output is made from."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .records import STATE_COLUMNS, ReplicationRecord
+
+#: KPIs with one value per replication (name -> unit), in the order tables show them.
+KPI_UNITS: dict[str, str] = {
+    "throughput_per_hour": "units/h",
+    "throughput_per_minute": "units/min",
+    "throughput_per_scheduled_hour": "units/h on shift",
+    "units_completed": "units",
+    "units_scrapped": "units",
+    "first_pass_yield": "fraction",
+    "lead_time_s": "s",
+    "lead_time_p50_s": "s",
+    "lead_time_p95_s": "s",
+    "wip_mean": "units",
+}
+
+
+def t_halfwidth(values, confidence: float = 0.95) -> float:
+    """Half-width of the Student-t confidence interval of the mean (nan for fewer than 2 values)."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n < 2:
+        return math.nan
+    sd = float(np.std(x, ddof=1))
+    return float(stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n))
+
+
+def mean_ci(values) -> dict:
+    """{'mean', 'ci95', 'values'} of per-replication values."""
+    x = [float(v) for v in values]
+    arr = np.asarray(x, dtype=float)
+    mean = float(np.nanmean(arr)) if len(arr) and not np.all(np.isnan(arr)) else math.nan
+    return {"mean": mean, "ci95": t_halfwidth(arr), "values": x}
+
+
+def replication_kpis(rec: ReplicationRecord) -> dict[str, float]:
+    """The KPIs of one replication (rates per calendar hour of the measured window)."""
+    h = rec.horizon_s
+    lt = rec.lead_times
+    fpy = 1.0
+    for st in rec.stations:
+        if st.attempts and not st.rework:
+            fpy *= 1 - st.fails / st.attempts
+    return {
+        "throughput_per_hour": rec.completed / h * 3600,
+        "throughput_per_minute": rec.completed / h * 60,
+        "throughput_per_scheduled_hour": rec.completed / rec.scheduled_s * 3600 if rec.scheduled_s > 0 else math.nan,
+        "units_completed": float(rec.completed),
+        "units_scrapped": float(rec.scrapped),
+        "first_pass_yield": fpy,
+        "lead_time_s": float(lt.mean()) if len(lt) else math.nan,
+        "lead_time_p50_s": float(np.percentile(lt, 50)) if len(lt) else math.nan,
+        "lead_time_p95_s": float(np.percentile(lt, 95)) if len(lt) else math.nan,
+        "wip_mean": rec.wip_area / h,
+    }
+
+
+def replications_table(records: list[ReplicationRecord]) -> pd.DataFrame:
+    """One row per replication, one column per KPI."""
+    rows = [{"replication": r.replication, **replication_kpis(r)} for r in records]
+    return pd.DataFrame(rows)
+
+
+def stations_table(records: list[ReplicationRecord]) -> pd.DataFrame:
+    """One row per (replication, station): time fractions adding up to 1, units, mean queue."""
+    rows = []
+    for r in records:
+        for st in r.stations:
+            total = st.servers * r.horizon_s
+            fr = {k: st.seconds[k] / total for k in STATE_COLUMNS}
+            rows.append({
+                "replication": r.replication, "stage": st.stage, "line": st.line,
+                "station": st.label, "name": st.name, "servers": st.servers, **fr,
+                "units": st.units, "queue_mean": st.queue_area / r.horizon_s,
+                "buffer": st.buffer, "yield_tested": st.attempts, "yield_failed": st.fails,
+            })
+    return pd.DataFrame(rows)
+
+
+def timeseries_table(records: list[ReplicationRecord]) -> pd.DataFrame:
+    """One row per (replication, hour of simulated time): completions, mean WIP, mean queues."""
+    frames = []
+    for r in records:
+        hr = r.hourly
+        dur = hr["t_end"] - hr["t_start"]
+        df = pd.DataFrame({
+            "replication": r.replication,
+            "hour": np.arange(len(dur)),
+            "t_start_s": hr["t_start"],
+            "warmup": hr["t_start"] < r.warmup_s,
+            "completed": hr["completed"].astype(int),
+            "wip": hr["wip_area"] / dur,
+        })
+        queues = {k: hr[k] / dur for k in hr if k.startswith("queue:")}
+        frames.append(pd.concat([df, pd.DataFrame(queues)], axis=1))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def station_summary(stations: pd.DataFrame) -> list[dict]:
+    """Per station, the across-replication means (for summary.json and tables)."""
+    cols = list(STATE_COLUMNS) + ["units", "queue_mean"]
+    g = stations.groupby("station", sort=False)
+    mean = g[cols].mean()
+    first = g[["stage", "line", "name", "servers", "buffer"]].first()
+    out = []
+    for label in mean.index:
+        row = {"name": label, "stage": first.loc[label, "stage"], "line": int(first.loc[label, "line"]),
+               "station": first.loc[label, "name"], "servers": int(first.loc[label, "servers"])}
+        for c in STATE_COLUMNS:
+            row[c] = float(mean.loc[label, c])
+        row["units"] = float(mean.loc[label, "units"])
+        q = mean.loc[label, "queue_mean"]
+        row["queue_mean"] = None if pd.isna(q) else float(q)
+        b = first.loc[label, "buffer"]
+        row["buffer"] = None if pd.isna(b) else ("inf" if math.isinf(b) else int(b))
+        out.append(row)
+    return out
+
+
+def utilization_bottleneck(station_rows: list[dict]) -> dict:
+    """First indicator: the station with the highest busy + down fraction."""
+    if not station_rows:
+        return {"station": None, "method": "none"}
+    best = max(station_rows, key=lambda r: r["busy"] + r["down"] + r["setup"])
+    return {"station": best["name"], "value": best["busy"] + best["down"] + best["setup"],
+            "method": "highest busy + down + setup fraction (utilization method)"}
+
+
+@dataclass
+class RunResult:
+    """All a run produced, as tables, plus the summary dict written to summary.json."""
+
+    summary: dict
+    replications: pd.DataFrame
+    stations: pd.DataFrame
+    timeseries: pd.DataFrame
+    lead_times: list[np.ndarray] = field(repr=False)
+    records: list[ReplicationRecord] = field(repr=False, default_factory=list)
+
+
+def summarize(scenario_dict: dict, records: list[ReplicationRecord], *, seed: int,
+              extra: dict | None = None) -> RunResult:
+    """Aggregate replications into KPIs with 95% t-intervals and the output tables."""
+    reps = replications_table(records)
+    st = stations_table(records)
+    ts = timeseries_table(records)
+    kpis = {k: mean_ci(reps[k]) for k in KPI_UNITS}
+    pooled = np.concatenate([r.lead_times for r in records]) if records else np.array([])
+    if len(pooled):
+        kpis["lead_time_s"]["p50"] = float(np.percentile(pooled, 50))
+        kpis["lead_time_s"]["p95"] = float(np.percentile(pooled, 95))
+    rows = station_summary(st)
+    r0 = records[0]
+    summary = {
+        "scenario": scenario_dict,
+        "seed": seed,
+        "replications": len(records),
+        "horizon_s": r0.horizon_s,
+        "warmup_s": r0.warmup_s,
+        "kpis": kpis,
+        "kpi_units": KPI_UNITS,
+        "stations": rows,
+        "bottleneck": utilization_bottleneck([r for r in rows]),
+        "lines": _lines(records),
+        "supermarkets": _supermarkets(records),
+        "conservation": {
+            "released": int(sum(r.released_total for r in records)),
+            "completed": int(sum(r.completed_total for r in records)),
+            "scrapped": int(sum(r.scrapped_total for r in records)),
+            "wip_end": int(sum(r.wip_end for r in records)),
+        },
+        "events": int(sum(r.events for r in records)),
+    }
+    if extra:
+        summary.update(extra)
+    return RunResult(summary, reps, st, ts, [r.lead_times for r in records], records)
+
+
+def _lines(records: list[ReplicationRecord]) -> list[dict]:
+    n = len(records[0].line_completed)
+    if n < 2:
+        return []
+    out = []
+    for i in range(n):
+        vals = [r.line_completed[i] / r.horizon_s * 3600 for r in records]
+        out.append({"line": i + 1, "throughput_per_hour": mean_ci(vals)})
+    return out
+
+
+def _supermarkets(records: list[ReplicationRecord]) -> list[dict]:
+    out = []
+    for i, m in enumerate(records[0].supermarkets):
+        levels = [r.supermarkets[i]["area"] / r.horizon_s for r in records]
+        cap = m["capacity"]
+        out.append({"name": m["label"], "capacity": "inf" if math.isinf(cap) else int(cap),
+                    "level_mean": mean_ci(levels),
+                    "max_level": int(max(r.supermarkets[i]["max"] for r in records))})
+    return out

@@ -1,0 +1,89 @@
+"""Plain-text tables for the terminal: the KPI summary of a run and its station breakdown."""
+
+from __future__ import annotations
+
+import math
+
+from .statistics import KPI_UNITS
+from .units import format_duration
+
+_LABELS = {
+    "throughput_per_hour": "Throughput",
+    "throughput_per_minute": "Throughput",
+    "throughput_per_scheduled_hour": "Throughput per scheduled hour",
+    "units_completed": "Units completed",
+    "units_scrapped": "Units scrapped",
+    "first_pass_yield": "First-pass yield",
+    "lead_time_s": "Lead time (mean)",
+    "lead_time_p50_s": "Lead time (median)",
+    "lead_time_p95_s": "Lead time (95th percentile)",
+    "wip_mean": "WIP (mean)",
+}
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "inf"
+    if abs(x) >= 1e5 or x == int(x) and abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"
+
+
+def render(rows: list[list[str]], header: list[str], align: str | None = None) -> str:
+    """A simple aligned table (first column left, the others right unless `align` says)."""
+    cols = list(zip(header, *rows)) if rows else [(h,) for h in header]
+    widths = [max(len(str(c)) for c in col) for col in cols]
+    align = align or "l" + "r" * (len(header) - 1)
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) if a == "l" else str(c).rjust(w)
+                         for c, w, a in zip(cells, widths, align)).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), sep, *(line(r) for r in rows)])
+
+
+def kpi_table(summary: dict) -> str:
+    """KPI | mean | 95% CI | unit, with lead times also in readable units."""
+    rows = []
+    for k, unit in KPI_UNITS.items():
+        v = summary["kpis"].get(k)
+        if v is None or (k == "units_scrapped" and not any(v["values"])):
+            continue
+        if k == "throughput_per_scheduled_hour" and summary["scenario"].get("calendar") is None:
+            continue
+        if k == "first_pass_yield" and v["mean"] == 1:
+            continue
+        mean, ci = v["mean"], v["ci95"]
+        extra = f"  ({format_duration(mean)})" if unit == "s" and not math.isnan(mean) else ""
+        rows.append([_LABELS[k], fmt(mean), "± " + fmt(ci, 2), unit + extra])
+    return render(rows, ["KPI", "mean", "95% CI", "unit"], "lrrl")
+
+
+def station_table(summary: dict) -> str:
+    """One row per station: % of time in each state, units processed, mean queue."""
+    rows = []
+    for s in summary["stations"]:
+        pct = [f"{100 * s[k]:.1f}" for k in ("busy", "blocked", "starved", "down", "setup", "off_shift")]
+        q = s["queue_mean"]
+        rows.append([s["name"], str(s["servers"]), *pct, fmt(s["units"], 6), "-" if q is None else f"{q:.2f}"])
+    return render(rows, ["station", "servers", "busy%", "blocked%", "starved%", "down%", "setup%",
+                         "off%", "units", "queue"])
+
+
+def run_report_text(summary: dict, notes: list[str] = ()) -> str:
+    """What `run` prints: the header, the KPI table, the bottleneck, the stations and notes."""
+    sc = summary["scenario"]
+    head = (f"{sc['name']}: {summary['replications']} replications x "
+            f"{format_duration(summary['horizon_s'])} after {format_duration(summary['warmup_s'])} "
+            f"warm-up, seed {summary['seed']}, engine {summary.get('engine', 'des')}")
+    parts = [head, "", kpi_table(summary), ""]
+    b = summary.get("bottleneck") or {}
+    if b.get("station"):
+        parts.append(f"Bottleneck: {b['station']} ({b['method']})")
+    parts += ["", station_table(summary)]
+    if notes:
+        parts += [""] + [f"* {n}" for n in notes]
+    return "\n".join(parts)
