@@ -126,11 +126,15 @@ class StationModel:
                     env.process(self._calendar_failures(srv, mode))
 
     def _serve(self, srv: Server):
-        """Take a unit, set up if needed, process it, wait for room downstream, hand it on."""
+        """Take a unit, set up if needed, process it, wait for room downstream, hand it on.
+
+        This is the hottest loop of the project: the common case of `Place.take`, `offer` and
+        `leave` is written inline, and attributes are bound to locals.
+        """
         env = self.env
         place = self.place
-        take = place.take
         items = place.items
+        popleft = items.popleft
         takers = place.takers
         source = self.source
         draws = self.draws
@@ -138,23 +142,29 @@ class StationModel:
         before = self.blocking_before
         simple = self.simple
         yield_draw = self.yield_draw
-        yield_ = self.yield_
         counts = place.counts_servers
-        leave = place.leave
         timeout = env.timeout
         plant = self.plant
         trace = plant.trace
         rolling = self.setup_time is not None and not self.drain
+        special = rolling or self.drain
+        nxt = self.next_place
+        plain_route = not self.is_rework and yield_draw is None and not before
         while True:
             # -- take a unit
             if items:
-                unit = take()
+                unit = popleft()
+                place.sum_out += env._now
+                if not counts:  # from a supermarket: its place is free now
+                    place.occ -= 1
+                    if place.givers:
+                        place.admit()
             elif source is not None:
                 unit = source.make()
                 while unit.__class__ is not Unit:  # the release is closed: wait until it opens
                     srv.set(STARVED, env._now)
                     yield unit
-                    unit = source.make() if not items else take()
+                    unit = source.make() if not items else place.take()
             else:
                 ev = Event(env)
                 takers.append(ev)
@@ -162,42 +172,27 @@ class StationModel:
                 unit = yield ev
             srv.unit = unit
             # -- set up for the unit's product
-            if rolling and unit.product != srv.last_product:
-                if srv.last_product is not None:
-                    s = self.setup_time(srv.last_product, unit.product)
-                    if s > 0:
-                        yield from self._work(srv, s, SETUP)
-                srv.last_product = unit.product
-            elif self.drain and self.ready_at > env._now:
-                srv.set(SETUP, env._now)
-                yield timeout(self.ready_at - env._now)
-            # -- where the unit goes after this station (decided now: blocking before service
-            #    must reserve its place before it starts)
-            if self.is_rework:
-                dest = unit.origin.place
-                unit.origin = None
-            elif yield_draw is not None:
-                self.attempts += 1
-                if next(yield_draw) < yield_:
-                    dest = self.next_place
-                else:
-                    self.fails += 1
-                    if self.scrap:
-                        dest = SCRAP
-                    else:
-                        unit.origin = self
-                        dest = self.rework_place
+            if special:
+                if rolling:
+                    if unit.product != srv.last_product:
+                        if srv.last_product is not None:
+                            s = self.setup_time(srv.last_product, unit.product)
+                            if s > 0:
+                                yield from self._work(srv, s, SETUP)
+                        srv.last_product = unit.product
+                elif self.ready_at > env._now:
+                    srv.set(SETUP, env._now)
+                    yield timeout(self.ready_at - env._now)
+            # -- where the unit goes next (decided before the work: blocking before service
+            #    reserves its place downstream before it starts)
+            if plain_route:
+                dest = nxt
             else:
-                dest = self.next_place
-            if before and dest.__class__ is not str and not dest.reserve():
-                ev = Event(env)
-                dest.givers.append((None, ev))
-                srv.set(BLOCKED, env._now)
-                yield ev
+                dest = yield from self._route(srv, unit)
             # -- process
             pt = next(single) if single is not None else next(draws[unit.product])
             if simple:
-                if srv.cur != BUSY:
+                if srv.cur:  # not BUSY (== 0)
                     srv.set(BUSY, env._now)
                 yield timeout(pt)
             else:
@@ -213,14 +208,49 @@ class StationModel:
                     plant.scrap(unit)
             elif before:
                 dest.deliver_reserved(unit)
-            elif not dest.offer(unit):
+            elif dest.counts_servers and dest.occ < dest.limit:  # Place.offer, inlined
+                dest.occ += 1
+                if dest.takers:
+                    dest.takers.popleft().succeed(unit)
+                else:
+                    dest.items.append(unit)
+                    dest.sum_in += env._now
+            elif dest.counts_servers or not dest.offer(unit):
                 ev = Event(env)
                 dest.givers.append((unit, ev))
                 srv.set(BLOCKED, env._now)
                 yield ev
             srv.unit = None
-            if counts:
-                leave()
+            if counts:  # Place.leave, inlined
+                place.occ -= 1
+                if place.givers:
+                    place.admit()
+
+    def _route(self, srv: Server, unit: Unit):
+        """The unit's next place (or EXIT / SCRAP): rework returns, yield tests, and the
+        reservation that blocking before service makes before the unit starts."""
+        if self.is_rework:
+            dest = unit.origin.place
+            unit.origin = None
+        elif self.yield_draw is not None:
+            self.attempts += 1
+            if next(self.yield_draw) < self.yield_:
+                dest = self.next_place
+            else:
+                self.fails += 1
+                if self.scrap:
+                    dest = SCRAP
+                else:
+                    unit.origin = self
+                    dest = self.rework_place
+        else:
+            dest = self.next_place
+        if self.blocking_before and dest.__class__ is not str and not dest.reserve():
+            ev = Event(self.env)
+            dest.givers.append((None, ev))
+            srv.set(BLOCKED, self.env._now)
+            yield ev
+        return dest
 
     def _work(self, srv: Server, amount: float, state: int):
         """Spend `amount` seconds of working time on processing (BUSY) or set-up (SETUP):
