@@ -77,6 +77,8 @@ class WorkCalendar:
             self.cum.append(self.cum[-1] + e - s)
         self.week_on = self.cum[-1]
         self.cum_end = self.cum[1:]
+        # the on-shift interval last looked up: most questions fall inside it (fast path)
+        self._lo, self._hi = 0.0, -1.0
 
     @property
     def always_on(self) -> bool:
@@ -92,7 +94,17 @@ class WorkCalendar:
 
     def on_time(self, t0: float, t1: float) -> float:
         """On-shift seconds in [t0, t1]."""
+        if self._lo <= t0 and t1 <= self._hi:
+            return t1 - t0
         return self.on_before(t1) - self.on_before(t0)
+
+    def _cache(self, t: float) -> None:
+        """Remember the on-shift interval containing t (if any)."""
+        weeks = math.floor(t / WEEK)
+        r = t - weeks * WEEK
+        i = bisect_right(self.starts, r) - 1
+        if i >= 0 and r < self.ends[i]:
+            self._lo, self._hi = weeks * WEEK + self.starts[i], weeks * WEEK + self.ends[i]
 
     def _at(self, x: float) -> float:
         """Earliest moment at which x on-shift seconds have passed since time 0."""
@@ -108,6 +120,12 @@ class WorkCalendar:
         """The moment `work` seconds of on-shift time have passed after t."""
         if work <= 0:
             return t
+        if self._lo <= t and t + work <= self._hi:
+            return t + work
+        if not self._lo <= t < self._hi:
+            self._cache(t)
+            if self._lo <= t and t + work <= self._hi:
+                return t + work
         return max(t, self._at(self.on_before(t) + work))
 
     def next_on(self, t: float) -> float:

@@ -27,6 +27,7 @@ class StationRecord:
     fails: int  # of which failed
     queue_area: float  # integral of waiting units over the window (nan: supermarket-fed)
     setups: int = 0
+    ideal_time: float = 0.0  # mean process time (weighted by product shares): the ideal cycle
 
 
 @dataclass
@@ -52,3 +53,4 @@ class ReplicationRecord:
     line_completed: list[int]  # per line of the first stage (units it released that completed)
     events: int
     trace: list | None = field(default=None, repr=False)
+    state_log: list | None = field(default=None, repr=False)  # (t, station label, server, state)

@@ -24,6 +24,7 @@ KPI_UNITS: dict[str, str] = {
     "lead_time_p50_s": "s",
     "lead_time_p95_s": "s",
     "wip_mean": "units",
+    "oee": "fraction",
 }
 
 
@@ -54,6 +55,7 @@ def replication_kpis(rec: ReplicationRecord) -> dict[str, float]:
     for st in rec.stations:
         if st.attempts and not st.rework:
             fpy *= 1 - st.fails / st.attempts
+    ideal = ideal_rate(rec)
     return {
         "throughput_per_hour": rec.completed / h * 3600,
         "throughput_per_minute": rec.completed / h * 60,
@@ -65,7 +67,37 @@ def replication_kpis(rec: ReplicationRecord) -> dict[str, float]:
         "lead_time_p50_s": float(np.percentile(lt, 50)) if len(lt) else math.nan,
         "lead_time_p95_s": float(np.percentile(lt, 95)) if len(lt) else math.nan,
         "wip_mean": rec.wip_area / h,
+        "oee": rec.completed / (ideal * rec.scheduled_s) if ideal > 0 and rec.scheduled_s > 0 else math.nan,
     }
+
+
+def ideal_rate(rec: ReplicationRecord) -> float:
+    """Units per second the plant makes with no losses: per line the slowest station at its
+    ideal (mean) time, lines of a stage added, the slowest stage."""
+    lines: dict[tuple[str, int], float] = {}
+    for st in rec.stations:
+        if st.rework or st.ideal_time <= 0:
+            continue
+        rate = st.servers / st.ideal_time
+        key = (st.stage, st.line)
+        lines[key] = min(lines.get(key, math.inf), rate)
+    stages: dict[str, float] = {}
+    for (stage, _), rate in lines.items():
+        stages[stage] = stages.get(stage, 0.0) + rate
+    return min(stages.values()) if stages else math.nan
+
+
+def oee_parts(seconds: dict[str, float], units: int, ideal_time: float, attempts: int, fails: int,
+              total: float) -> dict[str, float]:
+    """OEE of one station = availability x performance x quality (definitions in the README):
+    planned time excludes off-shift; availability loses down and set-up time; performance is
+    units x ideal time over the remaining run time; quality is good / tested units."""
+    planned = total - seconds["off_shift"]
+    run = planned - seconds["down"] - seconds["setup"]
+    a = run / planned if planned > 0 else math.nan
+    p = units * ideal_time / run if run > 0 else math.nan
+    q = (attempts - fails) / attempts if attempts else 1.0
+    return {"availability": a, "performance": p, "quality": q, "oee": a * p * q}
 
 
 def replications_table(records: list[ReplicationRecord]) -> pd.DataFrame:
@@ -86,6 +118,7 @@ def stations_table(records: list[ReplicationRecord]) -> pd.DataFrame:
                 "station": st.label, "name": st.name, "servers": st.servers, **fr,
                 "units": st.units, "queue_mean": st.queue_area / r.horizon_s,
                 "buffer": st.buffer, "yield_tested": st.attempts, "yield_failed": st.fails,
+                **oee_parts(st.seconds, st.units, st.ideal_time, st.attempts, st.fails, total),
             })
     return pd.DataFrame(rows)
 
@@ -111,7 +144,7 @@ def timeseries_table(records: list[ReplicationRecord]) -> pd.DataFrame:
 
 def station_summary(stations: pd.DataFrame) -> list[dict]:
     """Per station, the across-replication means (for summary.json and tables)."""
-    cols = list(STATE_COLUMNS) + ["units", "queue_mean"]
+    cols = list(STATE_COLUMNS) + ["units", "queue_mean", "availability", "performance", "quality", "oee"]
     g = stations.groupby("station", sort=False)
     mean = g[cols].mean()
     first = g[["stage", "line", "name", "servers", "buffer"]].first()
@@ -122,6 +155,8 @@ def station_summary(stations: pd.DataFrame) -> list[dict]:
         for c in STATE_COLUMNS:
             row[c] = float(mean.loc[label, c])
         row["units"] = float(mean.loc[label, "units"])
+        for c in ("availability", "performance", "quality", "oee"):
+            row[c] = float(mean.loc[label, c])
         q = mean.loc[label, "queue_mean"]
         row["queue_mean"] = None if pd.isna(q) else float(q)
         b = first.loc[label, "buffer"]

@@ -18,6 +18,7 @@ _LABELS = {
     "lead_time_p50_s": "Lead time (median)",
     "lead_time_p95_s": "Lead time (95th percentile)",
     "wip_mean": "WIP (mean)",
+    "oee": "OEE (plant)",
 }
 
 
@@ -57,7 +58,7 @@ def kpi_table(summary: dict) -> str:
         if k == "first_pass_yield" and v["mean"] == 1:
             continue
         mean, ci = v["mean"], v["ci95"]
-        extra = f"  ({format_duration(mean)})" if unit == "s" and not math.isnan(mean) else ""
+        extra = f"  ({format_duration(mean, 3)})" if unit == "s" and not math.isnan(mean) else ""
         rows.append([_LABELS[k], fmt(mean), "± " + fmt(ci, 2), unit + extra])
     return render(rows, ["KPI", "mean", "95% CI", "unit"], "lrrl")
 
@@ -68,9 +69,10 @@ def station_table(summary: dict) -> str:
     for s in summary["stations"]:
         pct = [f"{100 * s[k]:.1f}" for k in ("busy", "blocked", "starved", "down", "setup", "off_shift")]
         q = s["queue_mean"]
-        rows.append([s["name"], str(s["servers"]), *pct, fmt(s["units"], 6), "-" if q is None else f"{q:.2f}"])
+        rows.append([s["name"], str(s["servers"]), *pct, fmt(s["units"], 6), "-" if q is None else f"{q:.2f}",
+                     f"{100 * s['oee']:.1f}" if s.get("oee") == s.get("oee") else "-"])
     return render(rows, ["station", "servers", "busy%", "blocked%", "starved%", "down%", "setup%",
-                         "off%", "units", "queue"])
+                         "off%", "units", "queue", "OEE%"])
 
 
 def run_report_text(summary: dict, notes: list[str] = ()) -> str:

@@ -53,15 +53,15 @@ def parse_rate(value: object) -> float:
     raise ValueError(f"must be a rate such as 250/h or 100/min (per: {', '.join(TIME_UNITS)}), got {value!r}")
 
 
-def format_duration(seconds: float) -> str:
+def format_duration(seconds: float, digits: int = 6) -> str:
     """Format seconds with the largest unit that keeps the number readable ('90s' -> '1.5min')."""
     if seconds == 0:
         return "0s"
     for unit in ("w", "d", "h", "min", "s"):
         scale = TIME_UNITS[unit]
         if abs(seconds) >= scale:
-            return f"{seconds / scale:.6g}{unit}"
-    return f"{seconds * 1000:.6g}ms"
+            return f"{seconds / scale:.{digits}g}{unit}"
+    return f"{seconds * 1000:.{digits}g}ms"
 
 
 def format_rate(per_second: float, per: str = "h") -> str:

@@ -47,11 +47,15 @@ class Plant:
     """The whole model of one replication."""
 
     def __init__(self, scenario: Scenario, replication: int, *, trace: bool = False,
-                 warmup: float | None = None):
+                 warmup: float | None = None, log_states: tuple[float, float] | None = None):
         self.scenario = sc = scenario
         self.replication = replication
         self.env = env = simpy.Environment()
         self.trace = [] if trace else None
+        # state changes of every server within a time window, for timelines and bottleneck
+        # detection; None (nothing logged) unless asked for
+        self.log_window = log_states
+        self.state_log = [] if log_states is not None else None
         self.warmup = sc.warmup_s() if warmup is None else warmup
         cal = WorkCalendar(sc.calendar) if sc.calendar is not None else None
         self.cal = None if cal is None or cal.always_on else cal
@@ -107,6 +111,10 @@ class Plant:
             self._build_release(line)
         for st in self.stations:
             st.start()
+            if self.state_log is not None:
+                for i, srv in enumerate(st.servers):
+                    srv.log = (self.state_log, st.label, i, self.log_window)
+                    self.state_log.append((env.now, st.label, i, srv.cur))
 
     def _build_line(self, line: Line, specs: list[Station], prefix: str, market, stage_name):
         sc = self.scenario
@@ -313,6 +321,7 @@ class Plant:
                 seconds=secs, units=st.units, attempts=st.attempts, fails=st.fails,
                 queue_area=(st.place.queue_area(end) - w_q[id(st.place)]) if fed else math.nan,
                 setups=st.line.setups if st.index == 0 else 0,
+                ideal_time=st.spec.mean_time(dict(zip(self.products, self.shares))),
             ))
         markets = [{"label": m.label, "capacity": m.capacity, "max": m.max_len,
                     "area": m.queue_area(end) - w_q[id(m)]} for m in self.supermarkets]
@@ -326,12 +335,17 @@ class Plant:
             stations=stations, supermarkets=markets,
             hourly={k: np.asarray(v, dtype=float) for k, v in hour_cols.items()},
             line_completed=[ln.completed for ln in self.first_lines],
-            events=next(env._eid), trace=self.trace,
+            events=next(env._eid), trace=self.trace, state_log=self.state_log,
         )
 
 
 def simulate(scenario: Scenario, replication: int = 0, *, horizon: float | None = None,
-             warmup: float | None = None, trace: bool = False) -> ReplicationRecord:
-    """Run replication `replication` of `scenario` (its own random streams) and return its records."""
-    plant = Plant(scenario, replication, trace=trace, warmup=warmup)
+             warmup: float | None = None, trace: bool = False,
+             log_states: tuple[float, float] | None = None) -> ReplicationRecord:
+    """Run replication `replication` of `scenario` (its own random streams) and return its records.
+
+    trace: record (unit id, station index, departure time) for every hand-over.
+    log_states: (t0, t1): record every server state change in that window.
+    """
+    plant = Plant(scenario, replication, trace=trace, warmup=warmup, log_states=log_states)
     return plant.run(scenario.horizon if horizon is None else horizon)

@@ -15,7 +15,7 @@ STATES = ("busy", "blocked", "starved", "down", "setup")  # off_shift is the rem
 class Unit:
     """One laptop (or board) moving through the plant."""
 
-    __slots__ = ("id", "product", "released", "origin", "line")
+    __slots__ = ("id", "product", "released", "origin", "line", "reworked")
 
     def __init__(self, uid: int, product: int, released: float, line):
         self.id = uid
@@ -23,6 +23,7 @@ class Unit:
         self.released = released
         self.origin = None  # the station a reworked unit returns to
         self.line = line
+        self.reworked = False  # has been through rework: its return causes no changeover
 
 
 EXIT = "exit"
@@ -33,7 +34,7 @@ class Server:
     """One machine, operator or rack place of a station, with its state clock."""
 
     __slots__ = ("acc", "cal", "cur", "activity", "since", "down", "up_event", "proc",
-                 "work_ev", "ttf", "op_modes", "last_product", "unit")
+                 "work_ev", "ttf", "op_modes", "last_product", "unit", "log")
 
     def __init__(self, acc: list, cal, now: float):
         self.acc = acc  # the station's time-per-state totals, shared by its servers
@@ -49,6 +50,7 @@ class Server:
         self.op_modes: list = []  # [(time-between-failures iterator, repair iterator, crew)]
         self.last_product = None
         self.unit = None  # the unit on this server (counted for conservation checks)
+        self.log = None  # (list, station label, server index, (t0, t1)) when states are logged
 
     def set(self, state: int, now: float) -> None:
         """Change the server's activity; time in the old state is added to the station totals."""
@@ -59,6 +61,10 @@ class Server:
             self.acc[self.cur] += (now - self.since) if cal is None else cal.on_time(self.since, now)
             self.cur = target
             self.since = now
+            if self.log is not None:
+                out, label, i, (t0, t1) = self.log
+                if t0 <= now <= t1:
+                    out.append((now, label, i, target))
 
     def flush(self, now: float) -> None:
         """Account the time in the current state up to `now` (at warm-up end and run end)."""
@@ -104,7 +110,7 @@ class StationModel:
         self.attempts = 0
         self.fails = 0
         self.acc = [0.0] * 5
-        self.simple = cal is None and not self.failures
+        self.simple = not self.failures  # no failures: processing needs no _work generator
         self.servers: list[Server] = []
 
     # ------------------------------------------------------------------------------ processes
@@ -144,6 +150,7 @@ class StationModel:
         yield_draw = self.yield_draw
         counts = place.counts_servers
         timeout = env.timeout
+        cal = self.cal
         plant = self.plant
         trace = plant.trace
         rolling = self.setup_time is not None and not self.drain
@@ -174,7 +181,7 @@ class StationModel:
             # -- set up for the unit's product
             if special:
                 if rolling:
-                    if unit.product != srv.last_product:
+                    if unit.product != srv.last_product and not unit.reworked:
                         if srv.last_product is not None:
                             s = self.setup_time(srv.last_product, unit.product)
                             if s > 0:
@@ -194,6 +201,8 @@ class StationModel:
             if simple:
                 if srv.cur:  # not BUSY (== 0)
                     srv.set(BUSY, env._now)
+                if cal is not None:  # stretched over off-shift time
+                    pt = cal.advance(env._now, pt) - env._now
                 yield timeout(pt)
             else:
                 yield from self._work(srv, pt, BUSY)
@@ -229,8 +238,13 @@ class StationModel:
     def _route(self, srv: Server, unit: Unit):
         """The unit's next place (or EXIT / SCRAP): rework returns, yield tests, and the
         reservation that blocking before service makes before the unit starts."""
-        if self.is_rework:
-            dest = unit.origin.place
+        if self.is_rework:  # back to the station that failed it, unless it cannot be repaired
+            self.attempts += self.yield_draw is not None
+            if self.yield_draw is not None and next(self.yield_draw) >= self.yield_:
+                self.fails += 1
+                dest = SCRAP
+            else:
+                dest = unit.origin.place
             unit.origin = None
         elif self.yield_draw is not None:
             self.attempts += 1
@@ -242,6 +256,7 @@ class StationModel:
                     dest = SCRAP
                 else:
                     unit.origin = self
+                    unit.reworked = True
                     dest = self.rework_place
         else:
             dest = self.next_place
