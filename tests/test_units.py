@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.units import TIME_UNITS, format_duration, format_rate, parse_duration, parse_rate
@@ -157,10 +157,18 @@ def test_format_duration_exact(seconds, text):
     assert parse_duration(text) == pytest.approx(seconds, rel=1e-15, abs=1e-15)
 
 
+@settings(database=None)  # no .hypothesis/ folder in the working tree
 @given(st.floats(min_value=1e-3, max_value=1e8, allow_nan=False, allow_infinity=False))
 def test_format_duration_round_trips_to_six_digits(x):
     back = parse_duration(format_duration(x))
     assert math.isclose(back, x, rel_tol=5e-6)
+
+
+def test_format_duration_digits():
+    assert format_duration(11400) == "3.16667h"
+    assert format_duration(11400, digits=3) == "3.17h"
+    assert format_duration(150, digits=2) == "2.5min"
+    assert format_duration(0.0123, digits=2) == "12ms"
 
 
 def test_format_rate():

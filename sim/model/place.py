@@ -121,3 +121,56 @@ class Place:
     def queue_area(self, now: float) -> float:
         """Integral of the number of waiting units from time 0 to `now`."""
         return self.sum_out - self.sum_in + len(self.items) * now
+
+
+class ProductBins:
+    """A supermarket's content: one FIFO per product, with the total count."""
+
+    __slots__ = ("bins", "n")
+
+    def __init__(self):
+        self.bins: dict[int, deque] = {}
+        self.n = 0
+
+    def append(self, unit) -> None:
+        b = self.bins.get(unit.product)
+        if b is None:
+            b = self.bins[unit.product] = deque()
+        b.append(unit)
+        self.n += 1
+
+    def pop_for(self, product):
+        """The first unit of `product` if there is one, else of the product with most stock."""
+        b = self.bins.get(product)
+        if not b:
+            b = max(self.bins.values(), key=len)
+        self.n -= 1
+        return b.popleft()
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __bool__(self) -> bool:
+        return self.n > 0
+
+
+class Supermarket(Place):
+    """A buffer shared by the lines of a stage. Each taking line keeps to its current product
+    while there is stock of it (kanban by model), so lines do not change over unit by unit when
+    several feeding lines interleave their lots."""
+
+    __slots__ = ()
+
+    def __init__(self, env, label: str, capacity: float):
+        super().__init__(env, label, capacity, 0, counts_servers=False)
+        self.items = ProductBins()
+
+    def take(self, product=None):
+        if self.items:
+            unit = self.items.pop_for(product)
+            self.sum_out += self.env._now
+            self.occ -= 1
+            if self.givers:
+                self.admit()
+            return unit
+        return None

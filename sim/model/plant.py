@@ -14,7 +14,7 @@ from ..calendar import WorkCalendar
 from ..records import ReplicationRecord, StationRecord
 from ..scenario import Scenario, Station
 from ..streams import generator
-from .place import Place
+from .place import Place, Supermarket
 from .release import Source, product_sequence
 from .station import StationModel, Unit
 
@@ -90,7 +90,7 @@ class Plant:
             if si > 0:
                 cap = stage.supermarket if stage.supermarket is not None else math.inf
                 label = f"{stage.name}/supermarket"
-                market = Place(env, label, cap, 0, counts_servers=False)
+                market = Supermarket(env, label, cap)
                 self.supermarkets.append(market)
             lines = []
             for li in range(stage.lines):

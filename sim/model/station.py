@@ -140,7 +140,8 @@ class StationModel:
         env = self.env
         place = self.place
         items = place.items
-        popleft = items.popleft
+        counts = place.counts_servers
+        popleft = items.popleft if counts else None
         takers = place.takers
         source = self.source
         draws = self.draws
@@ -148,7 +149,6 @@ class StationModel:
         before = self.blocking_before
         simple = self.simple
         yield_draw = self.yield_draw
-        counts = place.counts_servers
         timeout = env.timeout
         cal = self.cal
         plant = self.plant
@@ -160,12 +160,11 @@ class StationModel:
         while True:
             # -- take a unit
             if items:
-                unit = popleft()
-                place.sum_out += env._now
-                if not counts:  # from a supermarket: its place is free now
-                    place.occ -= 1
-                    if place.givers:
-                        place.admit()
+                if counts:
+                    unit = popleft()
+                    place.sum_out += env._now
+                else:  # from a supermarket: the current product first
+                    unit = place.take(srv.last_product)
             elif source is not None:
                 unit = source.make()
                 while unit.__class__ is not Unit:  # the release is closed: wait until it opens

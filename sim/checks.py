@@ -1,0 +1,329 @@
+"""Cross-checks shown beside every run: quick sanity tests of a simulation against simple theory.
+
+* capacity bound: no line can beat min over its stations of servers x availability / mean time
+  (per unit completed); the simulated throughput should sit below it, and how far below is the
+  line's efficiency loss from variability, blocking and starving;
+* the bottleneck's utilization (the station the statistics layer names);
+* Little's law: mean WIP = throughput x mean lead time, which every stationary run obeys; a large
+  gap means the horizon is short against the lead time or the plant is not in steady state;
+* for an open release (Poisson or fixed interval), each station's offered utilization
+  rate x mean time / servers; at or above 1 the queue grows without limit and averages mean nothing.
+
+`cross_checks(scenario, summary)` returns the numbers and human `notes` (warnings start with
+"warning:").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from . import theory
+from .scenario import Scenario, Stage, Station
+
+__all__ = ["station_capacities", "capacity_bound", "offered_utilizations", "cross_checks",
+           "format_checks", "LITTLE_WARN", "UNSTABLE_NOTE"]
+
+#: Little's-law relative difference above which a warning is given.
+LITTLE_WARN = 0.05
+UNSTABLE_NOTE = "unstable: averages mean nothing"
+
+
+# ---------------------------------------------------------------------------- station capacity
+
+
+def _availability(st: Station) -> tuple[float, float]:
+    """(A_operating, A_calendar) of a station's failure modes."""
+    op = [(fm.mtbf.mean, fm.mttr) for fm in st.failures if fm.basis == "operating"]
+    cal = [(fm.mtbf.mean, fm.mttr) for fm in st.failures if fm.basis == "calendar"]
+    return theory.availability_operating_modes(op), theory.availability_calendar_modes(cal)
+
+
+def _setup_per_unit(sc: Scenario, st: Station) -> float:
+    """Server-seconds of set-up per unit processed (0 without product changes)."""
+    names = sc.product_names()
+    co = sc.changeover
+    if len(names) < 2 or co is None:
+        return 0.0
+    if st.changeover is not None:
+        if st.changeover.mean == 0:
+            return 0.0
+        time = {(a, b): st.changeover.mean for a in names for b in names}
+    else:
+        matrix = co.matrix or {}
+        time = {(a, b): (matrix.get(a, {}).get(b, co.time)).mean for a in names for b in names}
+    shares = sc.product_shares()
+    n = len(names)
+    if sc.sequence == "cyclic":
+        sizes = [max(1, round(sc.lot_size * shares[p] * n)) for p in names]
+        per_cycle = sum(time[(names[i], names[(i + 1) % n])] for i in range(n))
+        switches_per_unit = n / sum(sizes)
+        mean_s = per_cycle / n
+        lot = sum(sizes) / n
+    else:
+        p_switch = sum(shares[a] * (1 - shares[a]) for a in names)
+        if p_switch <= 0:
+            return 0.0
+        mean_s = sum(shares[a] * shares[b] * time[(a, b)] for a in names for b in names
+                     if a != b) / p_switch
+        switches_per_unit = p_switch / sc.lot_size
+        lot = sc.lot_size
+    # rolling: each server sets up when it first gets the new product (at most one per unit of the
+    # lot); drain: every server sets up at once
+    setups_per_switch = st.servers if co.mode == "drain" else min(st.servers, lot)
+    return switches_per_unit * setups_per_switch * mean_s
+
+
+def _visits(sc: Scenario) -> tuple[dict[tuple[int, str], float], float]:
+    """Visits per released unit to each station (stage index, name), and the completion fraction.
+
+    A unit reaches station k if no earlier scrapping test removed it; a station that sends its
+    failures to rework is visited 1/yield times, its rework station (1 - yield)/yield times.
+    """
+    visits: dict[tuple[int, str], float] = {}
+    p = 1.0
+    for si, stage in enumerate(sc.stage_list()):
+        rework = sc.rework_targets(stage)
+        for st in stage.stations:
+            visits.setdefault((si, st.name), 0.0)
+        for st in stage.stations:
+            if st.name in rework:
+                continue
+            if isinstance(st.on_fail, str):  # scrap
+                visits[(si, st.name)] += p
+                p *= st.yield_
+            else:
+                visits[(si, st.name)] += p / st.yield_
+                visits[(si, st.on_fail.rework)] += p * (1 - st.yield_) / st.yield_
+    return visits, p
+
+
+def station_capacities(sc: Scenario) -> list[dict]:
+    """Per stage and station: the rate one line's copy of it can sustain, in units completed per
+    on-shift hour: servers x A_calendar / (mean time / A_operating + set-up per unit) / visits."""
+    shares = sc.product_shares()
+    visits, done = _visits(sc)
+    out = []
+    stages = sc.stage_list()
+    for si, stage in enumerate(stages):
+        for st in stage.stations:
+            a_op, a_cal = _availability(st)
+            t = st.mean_time(shares if isinstance(st.process_time, dict) else None)
+            setup = _setup_per_unit(sc, st)
+            v = visits[(si, st.name)] / done if done > 0 else math.inf
+            # server-seconds per good unit completed: processing stretched by operation-
+            # dependent failures, plus set-ups, times the visits per good unit
+            eff = (t / a_op + setup) * v
+            rate = st.servers * a_cal / eff * 3600 if eff > 0 else math.inf
+            label = "/".join(x for x in (stage.name, st.name) if x)
+            out.append({"stage": stage.name, "station": st.name, "label": label,
+                        "lines": stage.lines, "servers": st.servers,
+                        "availability": a_op * a_cal, "availability_calendar": a_cal,
+                        "mean_time_s": t, "setup_per_unit_s": setup, "visits_per_unit": v,
+                        "effective_time_s": eff, "rate_per_hour": rate,
+                        "stage_rate_per_hour": rate * stage.lines})
+    return out
+
+
+def capacity_bound(sc: Scenario) -> tuple[float, dict]:
+    """The plant's capacity bound in units per on-shift hour and the station that sets it.
+
+    Per stage: lines x min over its stations; the plant: min over stages. Without yields, set-ups
+    or failures this is min servers / mean time (theory.capacity_bound) summed over lines.
+    """
+    rows = station_capacities(sc)
+    best = None
+    for stage in sc.stage_list():
+        mine = [r for r in rows if r["stage"] == stage.name and r["effective_time_s"] > 0]
+        # min over stations of servers x availability / mean time (per good unit)
+        rate, idx = theory.capacity_bound(
+            [(r["servers"], r["availability_calendar"], r["effective_time_s"]) for r in mine])
+        stage_rate = rate * 3600 * stage.lines
+        if best is None or stage_rate < best[0]:
+            best = (stage_rate, mine[idx])
+    return best
+
+
+# --------------------------------------------------------------------------- offered utilization
+
+
+def offered_utilizations(sc: Scenario) -> dict[str, float] | None:
+    """For an open release (Poisson or interval): per station (label stage/name), the offered
+    utilization arrival rate x visits x (mean time / A_op + set-up) / (servers x A_cal), per
+    line. None for saturated and CONWIP releases."""
+    rel = sc.release
+    if rel.mode == "poisson":
+        rate = rel.rate
+    elif rel.mode == "interval":
+        rate = 1.0 / rel.every
+    else:
+        return None
+    shares = sc.product_shares()
+    visits, _done = _visits(sc)
+    stages = sc.stage_list()
+    total = rate * stages[0].lines  # units per second released into the plant
+    out = {}
+    for si, stage in enumerate(stages):
+        per_line = total / stage.lines
+        for st in stage.stations:
+            a_op, a_cal = _availability(st)
+            t = st.mean_time(shares if isinstance(st.process_time, dict) else None)
+            work = per_line * visits[(si, st.name)] * (t / a_op + _setup_per_unit(sc, st))
+            label = "/".join(x for x in (stage.name, st.name) if x)
+            out[label] = work / (st.servers * a_cal)
+    return out
+
+
+# --------------------------------------------------------------------------------- cross checks
+
+
+def _get(d: Mapping, *path, default=math.nan):
+    for k in path:
+        if not isinstance(d, Mapping) or k not in d or d[k] is None:
+            return default
+        d = d[k]
+    return d
+
+
+def _scheduled_fraction(sc: Scenario, summary: Mapping) -> float:
+    """On-shift share of the measured window (1 without a calendar)."""
+    if sc.calendar is None:
+        return 1.0
+    from .calendar import WorkCalendar
+
+    cal = WorkCalendar(sc.calendar)
+    if cal.always_on:
+        return 1.0
+    warm = float(_get(summary, "warmup_s", default=sc.warmup_s()))
+    horizon = float(_get(summary, "horizon_s", default=sc.horizon))
+    return cal.on_time(warm, warm + horizon) / horizon if horizon > 0 else 1.0
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _num(x: float) -> str:
+    if x is None or not math.isfinite(x):
+        return str(x)
+    return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+
+
+def cross_checks(scenario: Scenario, summary: Mapping) -> dict:
+    """Capacity bound, bottleneck utilization, Little's law and (open release) stability.
+
+    `summary` is the dict `sim.statistics.summarize` builds (summary.json). Rates are in units per
+    calendar hour unless named otherwise, times in seconds. Returns the numbers and `notes`.
+    """
+    sc = scenario
+    notes: list[str] = []
+    out: dict = {}
+
+    # (a) capacity bound ------------------------------------------------------------------
+    bound_shift, who = capacity_bound(sc)
+    frac = _scheduled_fraction(sc, summary)
+    bound = bound_shift * frac
+    th = float(_get(summary, "kpis", "throughput_per_hour", "mean"))
+    th_ci = float(_get(summary, "kpis", "throughput_per_hour", "ci95", default=0.0))
+    ratio = th / bound if bound > 0 and math.isfinite(th) else math.nan
+    out.update({
+        "capacity_bound_per_hour": bound,
+        "capacity_bound_per_scheduled_hour": bound_shift,
+        "scheduled_fraction": frac,
+        "capacity_station": who["label"],
+        "capacity_stations": station_capacities(sc),
+        "throughput_per_hour": th,
+        "throughput_to_capacity": ratio,
+    })
+    extra = []
+    if who["availability"] < 1:
+        extra.append(f"availability {_pct(who['availability'])}")
+    if who["setup_per_unit_s"] > 0:
+        extra.append(f"set-ups {_num(who['setup_per_unit_s'])} s per unit")
+    if abs(who["visits_per_unit"] - 1) > 1e-12:
+        extra.append(f"{who['visits_per_unit']:.3g} visits per good unit")
+    how = (f"{who['servers']} server{'s' if who['servers'] != 1 else ''} / "
+           f"{_num(who['mean_time_s'])} s" + (", " + ", ".join(extra) if extra else "")
+           + (f", x {who['lines']} lines" if who["lines"] > 1 else "")
+           + (f", on shift {_pct(frac)} of the time" if frac < 1 else ""))
+    if math.isfinite(ratio):
+        notes.append(f"capacity bound {_num(bound)} units/h, set by {who['label']} ({how}); "
+                     f"simulated throughput {_num(th)} units/h is {_pct(ratio)} of it")
+        if th - (th_ci if math.isfinite(th_ci) else 0.0) > bound * (1 + 1e-9):
+            notes.append("warning: the simulated throughput exceeds the capacity bound; "
+                         "check the scenario (the model should never beat it)")
+    else:
+        notes.append(f"capacity bound {_num(bound)} units/h, set by {who['label']} ({how})")
+
+    # (b) the bottleneck's utilization -----------------------------------------------------
+    bn = _get(summary, "bottleneck", "station", default=None)
+    row = next((r for r in summary.get("stations", []) if r.get("name") == bn), None)
+    if row is not None:
+        busy, down, setup = (float(row.get(k, 0.0) or 0.0) for k in ("busy", "down", "setup"))
+        util = busy + down + setup
+        out.update({"bottleneck_station": bn, "bottleneck_busy": busy,
+                    "bottleneck_utilization": util})
+        parts = [f"busy {_pct(busy)}"]
+        if down > 0:
+            parts.append(f"down {_pct(down)}")
+        if setup > 0:
+            parts.append(f"set-up {_pct(setup)}")
+        notes.append(f"bottleneck {bn}: utilization {_pct(util)} ({', '.join(parts)}; "
+                     f"blocked {_pct(float(row.get('blocked', 0) or 0))}, "
+                     f"starved {_pct(float(row.get('starved', 0) or 0))})")
+        bn_name = row.get("station", bn)
+        if bn_name != who["station"] and str(bn).split("/")[-1] != who["station"]:
+            notes.append(f"the capacity bound points at {who['label']}, the simulation at {bn}: "
+                         "variability, blocking or starving moves the bottleneck")
+    else:
+        out.update({"bottleneck_station": bn, "bottleneck_busy": math.nan,
+                    "bottleneck_utilization": math.nan})
+
+    # (c) Little's law --------------------------------------------------------------------
+    wip = float(_get(summary, "kpis", "wip_mean", "mean"))
+    lt = float(_get(summary, "kpis", "lead_time_s", "mean"))
+    product = th / 3600.0 * lt
+    if math.isfinite(wip) and math.isfinite(product) and max(abs(wip), abs(product)) > 0:
+        rel = abs(wip - product) / max(abs(wip), abs(product))
+    else:
+        rel = math.nan
+    out.update({"little_wip": wip, "little_th_x_lead_time": product, "little_rel_diff": rel})
+    if math.isfinite(rel):
+        msg = (f"Little's law: mean WIP {_num(wip)} vs throughput x lead time "
+               f"{_num(th / 3600.0)}/s x {_num(lt)} s = {_num(product)} ({_pct(rel)} apart)")
+        scrapped = float(_get(summary, "kpis", "units_scrapped", "mean", default=0.0))
+        if rel > LITTLE_WARN:
+            msg = ("warning: " + msg + ": the horizon is short against the lead time, or WIP "
+                   "is still drifting (not in steady state)")
+            if scrapped > 0:
+                msg += "; scrapped units count in WIP but not in throughput and lead time"
+        elif scrapped > 0:
+            msg += " (approximate: scrapped units count in WIP only)"
+        notes.append(msg)
+
+    # (d) offered utilization for an open release -----------------------------------------
+    util = offered_utilizations(sc)
+    out["offered_utilization"] = util
+    out["max_offered_utilization"] = max(util.values()) if util else None
+    if util:
+        worst_label = max(util, key=util.get)
+        worst = util[worst_label]
+        kind = "Poisson" if sc.release.mode == "poisson" else "fixed-interval"
+        for label, u in util.items():
+            if u >= 1:
+                notes.append(f"warning: {label}: offered utilization {u:.3f} >= 1 under the {kind} "
+                             f"release (rate x mean time / servers): the queue grows without "
+                             f"limit; {UNSTABLE_NOTE}")
+        if worst < 1:
+            note = (f"offered utilization (rate x mean time / servers) at most {worst:.3f}, "
+                    f"at {worst_label}")
+            if worst >= 0.95:
+                note += ": close to 1, so averages converge slowly (long warm-up and horizon)"
+            notes.append(note)
+    out["notes"] = notes
+    return out
+
+
+def format_checks(checks: Mapping) -> str:
+    """The notes as text lines, for the terminal under the run's summary table."""
+    return "\n".join(f"  - {n}" for n in checks.get("notes", []))
