@@ -99,8 +99,10 @@ def _visits(sc: Scenario) -> tuple[dict[tuple[int, str], float], float]:
 
 
 def station_capacities(sc: Scenario) -> list[dict]:
-    """Per stage and station: the rate one line's copy of it can sustain, in units completed per
-    on-shift hour: servers x A_calendar / (mean time / A_operating + set-up per unit) / visits."""
+    """Per stage and station: the rate one line's copy of it can sustain, in good units per
+    on-shift hour: servers x A_calendar / (mean time / A_operating) / visits (= servers x A /
+    mean time without yield losses); `rate_with_setups_per_hour` also pays the changeovers, spread
+    over the units of a lot (a long-run figure: a window without a product change can beat it)."""
     shares = sc.product_shares()
     visits, done = _visits(sc)
     out = []
@@ -112,32 +114,36 @@ def station_capacities(sc: Scenario) -> list[dict]:
             setup = _setup_per_unit(sc, st)
             v = visits[(si, st.name)] / done if done > 0 else math.inf
             # server-seconds per good unit completed: processing stretched by operation-
-            # dependent failures, plus set-ups, times the visits per good unit
-            eff = (t / a_op + setup) * v
+            # dependent failures (plus set-ups, amortized), times the visits per good unit
+            eff = t / a_op * v
+            eff_setup = (t / a_op + setup) * v
             rate = st.servers * a_cal / eff * 3600 if eff > 0 else math.inf
+            rate_setup = st.servers * a_cal / eff_setup * 3600 if eff_setup > 0 else math.inf
             label = "/".join(x for x in (stage.name, st.name) if x)
             out.append({"stage": stage.name, "station": st.name, "label": label,
                         "lines": stage.lines, "servers": st.servers,
                         "availability": a_op * a_cal, "availability_calendar": a_cal,
                         "mean_time_s": t, "setup_per_unit_s": setup, "visits_per_unit": v,
-                        "effective_time_s": eff, "rate_per_hour": rate,
+                        "effective_time_s": eff, "effective_time_with_setups_s": eff_setup,
+                        "rate_per_hour": rate, "rate_with_setups_per_hour": rate_setup,
                         "stage_rate_per_hour": rate * stage.lines})
     return out
 
 
-def capacity_bound(sc: Scenario) -> tuple[float, dict]:
-    """The plant's capacity bound in units per on-shift hour and the station that sets it.
+def capacity_bound(sc: Scenario, *, setups: bool = False) -> tuple[float, dict]:
+    """The plant's capacity bound in good units per on-shift hour and the station row setting it.
 
-    Per stage: lines x min over its stations; the plant: min over stages. Without yields, set-ups
-    or failures this is min servers / mean time (theory.capacity_bound) summed over lines.
+    Per stage: lines x min over its stations of servers x availability / mean time (per good
+    unit, theory.capacity_bound); the plant: min over stages. `setups=True` also charges the
+    changeovers (amortized over the lots).
     """
     rows = station_capacities(sc)
+    key = "effective_time_with_setups_s" if setups else "effective_time_s"
     best = None
     for stage in sc.stage_list():
-        mine = [r for r in rows if r["stage"] == stage.name and r["effective_time_s"] > 0]
-        # min over stations of servers x availability / mean time (per good unit)
+        mine = [r for r in rows if r["stage"] == stage.name and r[key] > 0]
         rate, idx = theory.capacity_bound(
-            [(r["servers"], r["availability_calendar"], r["effective_time_s"]) for r in mine])
+            [(r["servers"], r["availability_calendar"], r[key]) for r in mine])
         stage_rate = rate * 3600 * stage.lines
         if best is None or stage_rate < best[0]:
             best = (stage_rate, mine[idx])
@@ -221,8 +227,10 @@ def cross_checks(scenario: Scenario, summary: Mapping) -> dict:
 
     # (a) capacity bound ------------------------------------------------------------------
     bound_shift, who = capacity_bound(sc)
+    bound_setup_shift, who_setup = capacity_bound(sc, setups=True)
     frac = _scheduled_fraction(sc, summary)
     bound = bound_shift * frac
+    bound_setup = bound_setup_shift * frac
     th = float(_get(summary, "kpis", "throughput_per_hour", "mean"))
     th_ci = float(_get(summary, "kpis", "throughput_per_hour", "ci95", default=0.0))
     ratio = th / bound if bound > 0 and math.isfinite(th) else math.nan
@@ -231,6 +239,8 @@ def cross_checks(scenario: Scenario, summary: Mapping) -> dict:
         "capacity_bound_per_scheduled_hour": bound_shift,
         "scheduled_fraction": frac,
         "capacity_station": who["label"],
+        "capacity_with_setups_per_hour": bound_setup,
+        "capacity_with_setups_station": who_setup["label"],
         "capacity_stations": station_capacities(sc),
         "throughput_per_hour": th,
         "throughput_to_capacity": ratio,
@@ -238,8 +248,6 @@ def cross_checks(scenario: Scenario, summary: Mapping) -> dict:
     extra = []
     if who["availability"] < 1:
         extra.append(f"availability {_pct(who['availability'])}")
-    if who["setup_per_unit_s"] > 0:
-        extra.append(f"set-ups {_num(who['setup_per_unit_s'])} s per unit")
     if abs(who["visits_per_unit"] - 1) > 1e-12:
         extra.append(f"{who['visits_per_unit']:.3g} visits per good unit")
     how = (f"{who['servers']} server{'s' if who['servers'] != 1 else ''} / "
@@ -250,10 +258,17 @@ def cross_checks(scenario: Scenario, summary: Mapping) -> dict:
         notes.append(f"capacity bound {_num(bound)} units/h, set by {who['label']} ({how}); "
                      f"simulated throughput {_num(th)} units/h is {_pct(ratio)} of it")
         if th - (th_ci if math.isfinite(th_ci) else 0.0) > bound * (1 + 1e-9):
-            notes.append("warning: the simulated throughput exceeds the capacity bound; "
-                         "check the scenario (the model should never beat it)")
+            notes.append("warning: the simulated throughput exceeds the capacity bound: the "
+                         "horizon is short against the failures (or the WIP left at the end of "
+                         "the warm-up drains in the window); lengthen it")
     else:
         notes.append(f"capacity bound {_num(bound)} units/h, set by {who['label']} ({how})")
+    if bound_setup < bound * (1 - 1e-9):
+        msg = (f"with changeovers spread over the lots the long-run bound is "
+               f"{_num(bound_setup)} units/h (set by {who_setup['label']})")
+        if bound_setup > 0 and math.isfinite(th):
+            msg += f"; the simulated throughput is {_pct(th / bound_setup)} of it"
+        notes.append(msg)
 
     # (b) the bottleneck's utilization -----------------------------------------------------
     bn = _get(summary, "bottleneck", "station", default=None)
@@ -261,23 +276,31 @@ def cross_checks(scenario: Scenario, summary: Mapping) -> dict:
     if row is not None:
         busy, down, setup = (float(row.get(k, 0.0) or 0.0) for k in ("busy", "down", "setup"))
         util = busy + down + setup
+        on = 1.0 - float(row.get("off_shift", 0.0) or 0.0)
+        util_on = util / on if on > 0 else math.nan
         out.update({"bottleneck_station": bn, "bottleneck_busy": busy,
-                    "bottleneck_utilization": util})
+                    "bottleneck_utilization": util, "bottleneck_utilization_on_shift": util_on})
         parts = [f"busy {_pct(busy)}"]
         if down > 0:
             parts.append(f"down {_pct(down)}")
         if setup > 0:
             parts.append(f"set-up {_pct(setup)}")
-        notes.append(f"bottleneck {bn}: utilization {_pct(util)} ({', '.join(parts)}; "
-                     f"blocked {_pct(float(row.get('blocked', 0) or 0))}, "
-                     f"starved {_pct(float(row.get('starved', 0) or 0))})")
+        parts.append(f"blocked {_pct(float(row.get('blocked', 0) or 0))}")
+        parts.append(f"starved {_pct(float(row.get('starved', 0) or 0))}")
+        if on < 1:
+            parts.append(f"off shift {_pct(1 - on)}")
+        head = f"bottleneck {bn}: utilization (busy + down + set-up) {_pct(util)}"
+        if on < 1:
+            head += f" of calendar time, {_pct(util_on)} of on-shift time"
+        notes.append(f"{head} ({', '.join(parts)})")
         bn_name = row.get("station", bn)
         if bn_name != who["station"] and str(bn).split("/")[-1] != who["station"]:
             notes.append(f"the capacity bound points at {who['label']}, the simulation at {bn}: "
                          "variability, blocking or starving moves the bottleneck")
     else:
         out.update({"bottleneck_station": bn, "bottleneck_busy": math.nan,
-                    "bottleneck_utilization": math.nan})
+                    "bottleneck_utilization": math.nan,
+                    "bottleneck_utilization_on_shift": math.nan})
 
     # (c) Little's law --------------------------------------------------------------------
     wip = float(_get(summary, "kpis", "wip_mean", "mean"))

@@ -54,3 +54,4 @@ class ReplicationRecord:
     events: int
     trace: list | None = field(default=None, repr=False)
     state_log: list | None = field(default=None, repr=False)  # (t, station label, server, state)
+    active_periods: dict | None = field(default=None, repr=False)  # label -> [(start, end)]

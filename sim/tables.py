@@ -69,10 +69,12 @@ def station_table(summary: dict) -> str:
     for s in summary["stations"]:
         pct = [f"{100 * s[k]:.1f}" for k in ("busy", "blocked", "starved", "down", "setup", "off_shift")]
         q = s["queue_mean"]
+        bn = (f"{100 * s['bottleneck_sole']:.0f}/{100 * s['bottleneck_shifting']:.0f}"
+              if "bottleneck_sole" in s else "-")
         rows.append([s["name"], str(s["servers"]), *pct, fmt(s["units"], 6), "-" if q is None else f"{q:.2f}",
-                     f"{100 * s['oee']:.1f}" if s.get("oee") == s.get("oee") else "-"])
+                     f"{100 * s['oee']:.1f}" if s.get("oee") == s.get("oee") else "-", bn])
     return render(rows, ["station", "servers", "busy%", "blocked%", "starved%", "down%", "setup%",
-                         "off%", "units", "queue", "OEE%"])
+                         "off%", "units", "queue", "OEE%", "bottleneck% sole/shift"])
 
 
 def run_report_text(summary: dict, notes: list[str] = ()) -> str:
@@ -84,7 +86,11 @@ def run_report_text(summary: dict, notes: list[str] = ()) -> str:
     parts = [head, "", kpi_table(summary), ""]
     b = summary.get("bottleneck") or {}
     if b.get("station"):
-        parts.append(f"Bottleneck: {b['station']} ({b['method']})")
+        if "sole" in b:
+            parts.append(f"Bottleneck: {b['station']}: sole {100 * b['sole']:.0f}% and shifting "
+                         f"{100 * b['shifting']:.0f}% of the time (active-period method)")
+        else:
+            parts.append(f"Bottleneck: {b['station']} ({b['method']})")
     parts += ["", station_table(summary)]
     if notes:
         parts += [""] + [f"* {n}" for n in notes]

@@ -16,7 +16,7 @@ from ..scenario import Scenario, Station
 from ..streams import generator
 from .place import Place, Supermarket
 from .release import Source, product_sequence
-from .station import StationModel, Unit
+from .station import STARVED, ActiveTracker, StationModel, Unit
 
 
 def uniform_stream(rng: np.random.Generator, chunk: int = 1024):
@@ -47,7 +47,8 @@ class Plant:
     """The whole model of one replication."""
 
     def __init__(self, scenario: Scenario, replication: int, *, trace: bool = False,
-                 warmup: float | None = None, log_states: tuple[float, float] | None = None):
+                 warmup: float | None = None, log_states: tuple[float, float] | None = None,
+                 active_window: tuple[float, float] | None = None):
         self.scenario = sc = scenario
         self.replication = replication
         self.env = env = simpy.Environment()
@@ -55,6 +56,7 @@ class Plant:
         # state changes of every server within a time window, for timelines and bottleneck
         # detection; None (nothing logged) unless asked for
         self.log_window = log_states
+        self.active_window = active_window
         self.state_log = [] if log_states is not None else None
         self.warmup = sc.warmup_s() if warmup is None else warmup
         cal = WorkCalendar(sc.calendar) if sc.calendar is not None else None
@@ -111,6 +113,11 @@ class Plant:
             self._build_release(line)
         for st in self.stations:
             st.start()
+            if self.active_window is not None and not st.is_rework:
+                st.tracker = ActiveTracker(st.n_servers, *self.active_window)
+                for srv in st.servers:
+                    srv.track = st.tracker
+                    st.tracker.change(STARVED, srv.cur, env.now)
             if self.state_log is not None:
                 for i, srv in enumerate(st.servers):
                     srv.log = (self.state_log, st.label, i, self.log_window)
@@ -307,6 +314,13 @@ class Plant:
             w_wip, w_q = 0.0, {id(p): 0.0 for p in places}
         for st in self.stations:
             st.flush(end)
+        active = {}
+        for st in self.stations:
+            tr = getattr(st, "tracker", None)
+            if tr is not None:
+                if tr.start is not None:
+                    tr.close(end)
+                active[st.label] = tr.periods
         scheduled = horizon if self.cal is None else self.cal.on_time(warm, end)
         stations = []
         for st in self.stations:
@@ -336,16 +350,20 @@ class Plant:
             hourly={k: np.asarray(v, dtype=float) for k, v in hour_cols.items()},
             line_completed=[ln.completed for ln in self.first_lines],
             events=next(env._eid), trace=self.trace, state_log=self.state_log,
+            active_periods=active or None,
         )
 
 
 def simulate(scenario: Scenario, replication: int = 0, *, horizon: float | None = None,
              warmup: float | None = None, trace: bool = False,
-             log_states: tuple[float, float] | None = None) -> ReplicationRecord:
+             log_states: tuple[float, float] | None = None,
+             active_window: tuple[float, float] | None = None) -> ReplicationRecord:
     """Run replication `replication` of `scenario` (its own random streams) and return its records.
 
     trace: record (unit id, station index, departure time) for every hand-over.
     log_states: (t0, t1): record every server state change in that window.
+    active_window: (t0, t1): record each station's active periods in that window (bottlenecks).
     """
-    plant = Plant(scenario, replication, trace=trace, warmup=warmup, log_states=log_states)
+    plant = Plant(scenario, replication, trace=trace, warmup=warmup, log_states=log_states,
+                  active_window=active_window)
     return plant.run(scenario.horizon if horizon is None else horizon)

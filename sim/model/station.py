@@ -34,7 +34,7 @@ class Server:
     """One machine, operator or rack place of a station, with its state clock."""
 
     __slots__ = ("acc", "cal", "cur", "activity", "since", "down", "up_event", "proc",
-                 "work_ev", "ttf", "op_modes", "last_product", "unit", "log")
+                 "work_ev", "ttf", "op_modes", "last_product", "unit", "log", "track")
 
     def __init__(self, acc: list, cal, now: float):
         self.acc = acc  # the station's time-per-state totals, shared by its servers
@@ -51,6 +51,7 @@ class Server:
         self.last_product = None
         self.unit = None  # the unit on this server (counted for conservation checks)
         self.log = None  # (list, station label, server index, (t0, t1)) when states are logged
+        self.track = None  # the station's ActiveTracker, when active periods are recorded
 
     def set(self, state: int, now: float) -> None:
         """Change the server's activity; time in the old state is added to the station totals."""
@@ -59,6 +60,8 @@ class Server:
         if target != self.cur:
             cal = self.cal
             self.acc[self.cur] += (now - self.since) if cal is None else cal.on_time(self.since, now)
+            if self.track is not None:
+                self.track.change(self.cur, target, now)
             self.cur = target
             self.since = now
             if self.log is not None:
@@ -71,6 +74,43 @@ class Server:
         cal = self.cal
         self.acc[self.cur] += (now - self.since) if cal is None else cal.on_time(self.since, now)
         self.since = now
+
+
+ACTIVE = (True, False, False, True, True)  # busy, blocked, starved, down, setup
+
+
+class ActiveTracker:
+    """Active periods of a station for the shifting-bottleneck method: the station is active
+    while all its servers are busy, down or in set-up (no free capacity), not while any is
+    blocked or starved. Periods are clipped to a window (t0, t1)."""
+
+    __slots__ = ("servers", "n", "start", "periods", "t0", "t1")
+
+    def __init__(self, servers: int, t0: float, t1: float):
+        self.servers = servers
+        self.n = 0  # active servers
+        self.start = None
+        self.periods: list[tuple[float, float]] = []
+        self.t0, self.t1 = t0, t1
+
+    def change(self, old: int, new: int, now: float) -> None:
+        a, b = ACTIVE[old], ACTIVE[new]
+        if a == b:
+            return
+        if b:
+            self.n += 1
+            if self.n == self.servers:
+                self.start = now
+        else:
+            if self.n == self.servers and self.start is not None:
+                self.close(now)
+            self.n -= 1
+
+    def close(self, now: float) -> None:
+        s, e = max(self.start, self.t0), min(now, self.t1)
+        if e > s:
+            self.periods.append((s, e))
+        self.start = None
 
 
 class StationModel:

@@ -1,0 +1,643 @@
+"""The exact fast engine (SPEC section 2, `engine: recursion`): departure-time recursions for
+serial lines, fed the very random numbers the SimPy model draws, so that on a covered scenario
+both engines give the same departure time of every unit at every station.
+
+Notation for unit k (in release order) at station j (0-based) with c_j servers, b_j waiting
+places in front of it and L_j = b_j + c_j units at most in the station (waiting, in service,
+blocked on a server, or reserved from upstream):
+
+    A_j(k)  arrival in the station's queue:   D_{j-1}(k) (j > 0); at station 0 the release
+    T_j(k)  taken by a server:                max(A_j(k), D_j(k - c_j))
+    S_j(k)  processing starts:                T_j(k); under blocking before service
+                                              max(T_j(k), D_{j+1}(k - L_{j+1})): a place at the
+                                              next station is reserved before the unit starts
+    C_j(k)  processing ends:                  S_j(k) + p_j(k) (+ repairs, see below)
+    D_j(k)  leaves the server:                blocking after service: max(C_j(k), D_{j+1}(k -
+                                              L_{j+1})); before service, last station or an
+                                              unlimited buffer downstream: C_j(k)
+
+Releases: saturated: the unit is made when station 0 takes it, T_0(k) = D_0(k - c_0); interval and
+poisson: R(k) = E(k-1) + gap_k (gaps from the DES's stream (stage, line, "release")), where
+E(k) = max(R(k), D_0(k - L_0)) is when the unit gets into station 0 (the release holds a unit
+until there is room, and draws the next gap only then); conwip with w cards:
+R(k) = max(E(k-1), D_{n-1}(k - w)).
+
+`D_j(k - c_j)` is the moment a server frees for unit k because departures from a station leave
+in unit order: true for single-server stations, and for parallel servers with one constant time
+(no overtaking). Parallel servers with random or product-dependent times are left to the DES.
+
+Operating-basis failures (single-server stations): the time-to-failure clocks run only while
+processing, so which unit a failure hits, and its repair time, follow from the station's own
+sequence of process times; they are replayed exactly as `StationModel._work` does (same streams
+("failure", k, 0) and ("repair", k, 0), same floating-point steps), and a hit unit's finish is
+its start plus its processing chunks and repairs.
+
+Speed: the recursion runs in a pure-Python loop that is generated for the line at hand (one
+straight block of code per station, no inner loop, the previous departure of every single-server
+station in a local), over blocks of units whose process times are drawn from numpy in the DES's
+chunks and handed over as Python floats. Only departure times are kept during the loop; every
+other time (take, start, finish, arrival) is rebuilt afterwards with numpy from them, with the
+same floating-point operations, and the KPIs are window-clipped sums over units.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .distributions import CHUNK, Const, Dist, Exp
+from .records import ReplicationRecord, StationRecord
+from .scenario import Scenario, Station
+from .streams import generator
+
+__all__ = ["covered", "simulate_recursion"]
+
+INF = math.inf
+
+
+# ------------------------------------------------------------------------------------ coverage
+
+
+def _sets_up(sc: Scenario, spec: Station) -> bool:
+    """Whether the DES would give this station a set-up function (mirrors Plant._setup_function)."""
+    co = sc.changeover
+    if len(sc.product_names()) < 2 or co is None:
+        return False
+    base = spec.changeover if spec.changeover is not None else co.time
+    if base.is_const and base.mean == 0 and not (co.matrix or {}):
+        return False
+    if spec.changeover is not None and spec.changeover.is_const and spec.changeover.mean == 0:
+        return False
+    return True
+
+
+def _const_time(sc: Scenario, spec: Station) -> float | None:
+    """The one constant process time of a station (all products alike), or None."""
+    dists = [spec.time_for(p) for p in sc.product_names()]
+    if not all(d.is_const for d in dists):
+        return None
+    values = {d.mean for d in dists}
+    return values.pop() if len(values) == 1 else None
+
+
+def covered(scenario: Scenario) -> tuple[bool, str]:
+    """Whether `simulate_recursion` reproduces the DES exactly for this scenario, and why (not)."""
+    sc = scenario
+    if sc.stages is not None:
+        return False, "a plant of stages (supermarkets between stages) needs the DES"
+    if sc.calendar is not None:
+        from .calendar import WorkCalendar
+
+        if not WorkCalendar(sc.calendar).always_on:
+            return False, "a shift calendar (off-shift time) needs the DES"
+    if len(sc.product_names()) > 1 and sc.changeover is not None:
+        if sc.changeover.mode == "drain":
+            return False, "drain changeovers (the release waits for an empty line) need the DES"
+        for spec in sc.stations:
+            if _sets_up(sc, spec):
+                return False, f"station {spec.name}: changeovers between products need the DES"
+    for spec in sc.stations:
+        where = f"station {spec.name}"
+        if spec.yield_ < 1:
+            return False, f"{where}: yield < 1 (scrap or rework) needs the DES"
+        if not isinstance(spec.on_fail, str):
+            return False, f"{where}: rework routing needs the DES"
+        for k, fm in enumerate(spec.failures):
+            if fm.basis != "operating":
+                return False, f"{where}: calendar-basis failures (failures[{k}]) need the DES"
+            if fm.crew is not None:
+                return False, f"{where}: repair crews (failures[{k}].crew) need the DES"
+        if spec.servers > 1:
+            if spec.failures:
+                return False, f"{where}: failures of parallel servers need the DES"
+            if _const_time(sc, spec) is None:
+                return False, (f"{where}: {spec.servers} parallel servers with random or "
+                               "product-dependent times let units overtake; needs the DES")
+    what = "saturated" if sc.release.mode == "saturated" else sc.release.mode
+    return True, (f"serial line{'s' if sc.lines > 1 else ''} of {len(sc.stations)} stations, "
+                  f"{what} release: the departure-time recursion is exact")
+
+
+# ------------------------------------------------------------------------------------- drawing
+
+
+class _Draws:
+    """The values `dist.stream(rng)` yields, handed out n at a time: drawn in the same
+    CHUNK-sized numpy calls, so the k-th value is the DES's k-th value."""
+
+    __slots__ = ("dist", "rng", "buf")
+
+    def __init__(self, dist: Dist, rng: np.random.Generator):
+        self.dist = dist
+        self.rng = rng
+        self.buf = np.empty(0)
+
+    def take(self, n: int) -> np.ndarray:
+        buf = self.buf
+        if len(buf) < n:
+            k = -(-(n - len(buf)) // CHUNK)
+            buf = np.concatenate([buf, *(np.asarray(self.dist.sample(self.rng, CHUNK), dtype=float)
+                                         for _ in range(k))])
+        self.buf = buf[n:]
+        return buf[:n]
+
+
+class _Failures:
+    """The operating-basis failure modes of one single-server station: time-to-failure clocks
+    consumed by processing only, exactly as `StationModel._work` consumes them."""
+
+    def __init__(self, modes, make_rng):
+        self.tbf = [fm.mtbf.stream(make_rng("failure", k, 0)) for k, fm in enumerate(modes)]
+        self.rep = [fm.repair_time.stream(make_rng("repair", k, 0)) for k, fm in enumerate(modes)]
+        self.ttf = [next(t) for t in self.tbf]
+
+    def apply(self, p: list[float], first: int, segs: dict[int, tuple]) -> list[float]:
+        """Mark the units of a block (unit `first` + i has process time p[i]) that a failure
+        hits: their entry becomes -(n) with n = 1 + index into the returned list of segment
+        tuples (chunk, repair, chunk, repair, ..., last chunk); `segs` gets them by unit."""
+        ttf = self.ttf
+        hit: list[tuple] = []
+        one = len(ttf) == 1
+        t0 = ttf[0]
+        for i, a in enumerate(p):
+            if one:
+                if t0 < a:
+                    ttf[0] = t0
+                    s = self._segments(a)
+                    t0 = ttf[0]
+                else:
+                    t0 -= a
+                    continue
+            else:
+                if min(ttf) < a:
+                    s = self._segments(a)
+                else:
+                    for k in range(len(ttf)):
+                        ttf[k] -= a
+                    continue
+            hit.append(s)
+            segs[first + i] = s
+            p[i] = -float(len(hit))
+        if one:
+            ttf[0] = t0
+        self.hit = hit
+        return p
+
+    def _segments(self, amount: float) -> tuple:
+        ttf = self.ttf
+        out = []
+        while True:
+            chunk = amount
+            failing = -1
+            m = min(ttf)
+            if m < chunk:
+                chunk = m
+                failing = ttf.index(m)
+            amount -= chunk
+            for k in range(len(ttf)):
+                ttf[k] -= chunk
+            out.append(chunk)
+            if failing < 0:
+                return tuple(out)
+            out.append(next(self.rep[failing]))
+            ttf[failing] = next(self.tbf[failing])
+
+
+def _replay(t: float, segs: tuple) -> float:
+    """Finish of a unit started at t whose work is broken by repairs: the DES's arithmetic
+    (a timeout of (t + x) - t, added to t) for every chunk of work and every repair."""
+    for x in segs:
+        t = t + ((t + x) - t)
+    return t
+
+
+def _down_intervals(t: float, segs: tuple) -> list[tuple[float, float]]:
+    out = []
+    for i, x in enumerate(segs):
+        u = t + ((t + x) - t)
+        if i % 2:
+            out.append((t, u))
+        t = u
+    return out
+
+
+# -------------------------------------------------------------------------------------- the plan
+
+
+@dataclass
+class _StationPlan:
+    spec: Station
+    index: int
+    label: str
+    servers: int
+    buffer: float
+    limit: float  # waiting places + servers: the most units the station holds
+    before: bool  # blocking before service (reserves downstream before it starts)
+    next_limit: float  # the next station's limit (inf: unlimited, or the last station)
+    failing: bool
+    ideal_time: float
+
+
+@dataclass
+class _LineResult:
+    """Every unit's times at every station of one line, as numpy arrays in release order."""
+
+    index: int
+    rel: np.ndarray
+    dep: list[np.ndarray]  # D_j
+    arr: list[np.ndarray] = field(default_factory=list)  # A_j (queue entry)
+    take: list[np.ndarray] = field(default_factory=list)  # T_j
+    start: list[np.ndarray] = field(default_factory=list)  # S_j
+    fin: list[np.ndarray] = field(default_factory=list)  # C_j
+    downs: list[list[tuple[float, float]]] = field(default_factory=list)
+
+
+def _plans(sc: Scenario, multi_line: bool, li: int) -> list[_StationPlan]:
+    shares = sc.product_shares()
+    specs = list(sc.stations)
+    out = []
+    prefix = f"L{li + 1}" if multi_line else ""
+    for j, spec in enumerate(specs):
+        nxt = specs[j + 1] if j + 1 < len(specs) else None
+        out.append(_StationPlan(
+            spec=spec, index=j, label=f"{prefix}/{spec.name}" if prefix else spec.name,
+            servers=spec.servers, buffer=spec.buffer, limit=spec.buffer + spec.servers,
+            before=(spec.blocking or sc.blocking) == "before_service",
+            next_limit=(nxt.buffer + nxt.servers) if nxt is not None else INF,
+            failing=bool(spec.failures), ideal_time=spec.mean_time(shares),
+        ))
+    return out
+
+
+# ---------------------------------------------------------------------------------- the kernel
+
+
+def _kernel_source(plans: list[_StationPlan], mode: str, wip: int) -> str:
+    """Python source of `kernel(H, m, end, e, P, D, REL, G, SEG, replay) -> (units done, e)`:
+    the recursion over one block of m units. D[j] holds H earlier departures, then room for
+    the block (unit i of the block at position H + i); P[j] the block's process times
+    (negative: a failure hits the unit, see _Failures.apply); REL gets release times (not for
+    saturated release); G the release gaps; e is the previous unit's entry into station 0."""
+    n = len(plans)
+    code = ["def kernel(H, m, end, e, P, D, REL, G, SEG, replay):"]
+    add = code.append
+    add("    " + "".join(f"P{j}, " for j in range(n)) + "= P")
+    add("    " + "".join(f"D{j}, " for j in range(n)) + "= D")
+    fails = [j for j, p in enumerate(plans) if p.failing]
+    if fails:
+        add("    " + "".join(f"SEG{j}, " for j in fails) + f"= [SEG[j] for j in {fails!r}]")
+    for j, p in enumerate(plans):
+        if p.servers == 1:
+            add(f"    d{j} = D{j}[H - 1]")
+    gaps = mode in ("interval", "poisson")
+    head = "q, " + "".join(f"p{j}, " for j in range(n)) + ("g, " if gaps else "")
+    add(f"    for {head} in zip(range(H, H + m), {', '.join(f'P{j}' for j in range(n))}"
+        f"{', G' if gaps else ''}):")
+    ind = "        "
+    L0 = plans[0].limit
+    for j, p in enumerate(plans):
+        add(f"{ind}# station {j}: {p.spec.name}")
+        c = p.servers
+        # -- the unit is taken by a server
+        if j == 0 and mode == "saturated":
+            add(f"{ind}t = d0" if c == 1 else f"{ind}t = D0[q - {c}]")
+            add(f"{ind}if t >= end:")
+            add(f"{ind}    return q - H, e")
+        else:
+            if j == 0:
+                if gaps:
+                    add(f"{ind}r = e + ((e + g) - e)")
+                else:  # conwip: a card comes back when unit k - w leaves the line
+                    add(f"{ind}r = e")
+                    add(f"{ind}y = D{n - 1}[q - {wip}]")
+                    add(f"{ind}if y > r:")
+                    add(f"{ind}    r = y")
+                add(f"{ind}if r >= end:")
+                add(f"{ind}    return q - H, e")
+                add(f"{ind}REL[q - H] = r")
+                add(f"{ind}e = r")
+                if L0 < INF:  # held until there is room at station 0
+                    add(f"{ind}y = D0[q - {int(L0)}]")
+                    add(f"{ind}if y > e:")
+                    add(f"{ind}    e = y")
+                a = "e"
+            else:
+                a = f"d{j - 1}"
+            if c == 1:
+                add(f"{ind}t = {a} if {a} >= d{j} else d{j}")
+            else:
+                add(f"{ind}y = D{j}[q - {c}]")
+                add(f"{ind}t = {a} if {a} >= y else y")
+        nl = p.next_limit
+        # -- blocking before service: a place downstream is reserved before the start
+        if p.before and nl < INF:
+            add(f"{ind}y = D{j + 1}[q - {int(nl)}]")
+            add(f"{ind}if y > t:")
+            add(f"{ind}    t = y")
+        # -- processing
+        if p.failing:
+            add(f"{ind}if p{j} >= 0.0:")
+            add(f"{ind}    f = t + ((t + p{j}) - t)")
+            add(f"{ind}else:")
+            add(f"{ind}    f = replay(t, SEG{j}[int(-p{j}) - 1])")
+        else:
+            add(f"{ind}f = t + p{j}")
+        # -- blocking after service: the unit keeps its server until there is room downstream
+        if not p.before and nl < INF:
+            add(f"{ind}y = D{j + 1}[q - {int(nl)}]")
+            add(f"{ind}d{j} = f if f >= y else y")
+        else:
+            add(f"{ind}d{j} = f")
+        add(f"{ind}D{j}[q] = d{j}")
+    add("    return m, e")
+    return "\n".join(code) + "\n"
+
+
+_KERNELS: dict[str, object] = {}
+
+
+def _kernel(plans: list[_StationPlan], mode: str, wip: int):
+    src = _kernel_source(plans, mode, wip)
+    fn = _KERNELS.get(src)
+    if fn is None:
+        ns: dict = {}
+        exec(compile(src, "<sim.recursion kernel>", "exec"), ns)
+        fn = _KERNELS[src] = ns["kernel"]
+    return fn
+
+
+# ------------------------------------------------------------------------------------ one line
+
+
+def _run_line(sc: Scenario, replication: int, li: int, plans: list[_StationPlan],
+              end: float) -> tuple[_LineResult, list[np.ndarray], list[dict]]:
+    """All units released before `end` on line `li`: their departure times at every station."""
+    from .model.release import product_sequence
+
+    seed = sc.seed
+    keys = ("", li)  # a one-stage scenario is one stage named ''
+    products = sc.product_names()
+    shares = [sc.product_shares()[p] for p in products]
+    rel_mode = sc.release.mode
+    n = len(plans)
+
+    def rng(*k):
+        return generator(seed, replication, *keys, *k)
+
+    # process-time streams: one per station, or one per product when times are per product
+    draws: list[list[_Draws]] = []
+    for p in plans:
+        spec = p.spec
+        keys_s = (spec.name, "process")
+        if isinstance(spec.process_time, dict):
+            draws.append([_Draws(spec.time_for(pr), rng(*keys_s, pr)) for pr in products])
+        else:
+            draws.append([_Draws(spec.process_time, rng(*keys_s))])
+    per_product = any(len(d) > 1 for d in draws)
+    seq = product_sequence(products, shares, sc.lot_size, sc.sequence, rng("sequence")) \
+        if per_product else None
+    fails = [_Failures(p.spec.failures, lambda *k, name=p.spec.name: rng(name, *k))
+             if p.failing else None for p in plans]
+    gaps = None
+    if rel_mode in ("interval", "poisson"):
+        rel = sc.release
+        gap = Exp(1 / rel.rate) if rel_mode == "poisson" else Const(rel.every)
+        gaps = _Draws(gap, rng("release"))
+    wip = sc.release.wip if rel_mode == "conwip" else 0
+
+    H = max([1, wip] + [p.servers for p in plans] + [int(p.limit) for p in plans if p.limit < INF])
+    kernel = _kernel(plans, rel_mode, wip)
+    tails = [[0.0] * H for _ in range(n)]
+    out_d: list[list[np.ndarray]] = [[] for _ in range(n)]
+    out_p: list[list[np.ndarray]] = [[] for _ in range(n)]
+    out_rel: list[np.ndarray] = []
+    segs: list[dict] = [{} for _ in range(n)]
+    e = 0.0
+    done = 0
+    m = 2048
+    while True:
+        if per_product:
+            prods = np.fromiter((next(seq) for _ in range(m)), dtype=np.int64, count=m)
+        P, SEG = [], []
+        for j, p in enumerate(plans):
+            ds = draws[j]
+            if len(ds) == 1:
+                pj = ds[0].take(m)
+            else:
+                pj = np.empty(m)
+                for pi, d in enumerate(ds):
+                    mask = prods == pi
+                    cnt = int(mask.sum())
+                    if cnt:
+                        pj[mask] = d.take(cnt)
+            out_p[j].append(pj)
+            lst = pj.tolist()
+            if fails[j] is not None:
+                lst = fails[j].apply(lst, done, segs[j])
+                SEG.append(fails[j].hit)
+            else:
+                SEG.append(None)
+            P.append(lst)
+        G = gaps.take(m).tolist() if gaps is not None else None
+        D = [t + [0.0] * m for t in tails]
+        REL = [0.0] * m
+        k, e = kernel(H, m, end, e, P, D, REL, G, SEG, _replay)
+        for j in range(n):
+            out_d[j].append(np.array(D[j][H:H + k], dtype=float))
+            tails[j] = D[j][k:k + H]
+            if k < m:
+                out_p[j][-1] = out_p[j][-1][:k]
+        if rel_mode != "saturated":
+            out_rel.append(np.array(REL[:k], dtype=float))
+        done += k
+        if k < m:
+            break
+        m = min(2 * m, 32768)
+    dep = [np.concatenate(x) for x in out_d]
+    rel = np.concatenate(out_rel) if rel_mode != "saturated" else None
+    return _LineResult(index=li, rel=rel, dep=dep), [np.concatenate(x) for x in out_p], segs
+
+
+def _shift(x: np.ndarray, s: int) -> np.ndarray:
+    """x[k - s] for every k, 0.0 before the first unit (what the kernel's tails start with)."""
+    out = np.zeros_like(x)
+    if s < len(x):
+        out[s:] = x[:len(x) - s]
+    return out
+
+
+def _rebuild(res: _LineResult, plans: list[_StationPlan], p: list[np.ndarray],
+             segs: list[dict], mode: str) -> None:
+    """Every time of every unit from the departures, with the kernel's floating-point steps."""
+    D = res.dep
+    n = len(plans)
+    for j, pl in enumerate(plans):
+        if j == 0:
+            if mode == "saturated":
+                res.rel = _shift(D[0], pl.servers)
+                a = res.rel
+            else:
+                a = res.rel if pl.limit == INF else np.maximum(res.rel, _shift(D[0], int(pl.limit)))
+        else:
+            a = D[j - 1]
+        t = np.maximum(a, _shift(D[j], pl.servers))
+        s = t
+        if pl.before and pl.next_limit < INF:
+            s = np.maximum(t, _shift(D[j + 1], int(pl.next_limit)))
+        downs: list[tuple[float, float]] = []
+        if pl.failing:
+            f = s + ((s + p[j]) - s)
+            for k, sg in segs[j].items():
+                if k >= len(f):  # drawn for a unit released after the end
+                    continue
+                f[k] = _replay(float(s[k]), sg)
+                downs.extend(_down_intervals(float(s[k]), sg))
+        else:
+            f = s + p[j]
+        res.arr.append(a)
+        res.take.append(t)
+        res.start.append(s)
+        res.fin.append(f)
+        res.downs.append(downs)
+    assert len(res.fin) == n
+
+
+# ------------------------------------------------------------------------------ the statistics
+
+
+def _area_at(enter: np.ndarray, leave: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Integral over [0, t] of the number of units between `enter` and `leave`, for each t of
+    the grid; both arrays nondecreasing, enter <= leave. Sums durations (small numbers) rather
+    than times, for precision."""
+    cum = np.concatenate([[0.0], np.cumsum(leave - enter)])
+    i_out = np.searchsorted(leave, grid, side="right")  # left by t
+    i_in = np.searchsorted(enter, grid, side="left")  # entered before t
+    out = cum[i_out]
+    for g, (t, a, b) in enumerate(zip(grid.tolist(), i_out.tolist(), i_in.tolist())):
+        if b > a:
+            out[g] += float(np.sum(t - enter[a:b]))
+    return out
+
+
+def _clipped(lo: np.ndarray, hi: np.ndarray, w0: float, w1: float) -> float:
+    """Sum over units of the length of [lo, hi] inside the window [w0, w1]."""
+    return float(np.sum(np.clip(hi, w0, w1) - np.clip(lo, w0, w1)))
+
+
+def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: float | None = None,
+                       warmup: float | None = None, trace: bool = False) -> ReplicationRecord:
+    """Replication `replication` of a covered scenario by the departure-time recursion: the same
+    record as `sim.model.simulate` (events = 0; the trace lists (unit id, station index, end of
+    processing) like the DES's, in time order)."""
+    ok, why = covered(scenario)
+    if not ok:
+        raise ValueError(f"the recursion engine does not cover this scenario: {why}")
+    sc = scenario
+    warm = sc.warmup_s() if warmup is None else float(warmup)
+    horizon = float(sc.horizon if horizon is None else horizon)
+    end = warm + horizon
+    mode = sc.release.mode
+    multi = sc.lines > 1
+    lines: list[tuple[_LineResult, list[_StationPlan]]] = []
+    for li in range(sc.lines):
+        plans = _plans(sc, multi, li)
+        res, p, segs = _run_line(sc, replication, li, plans, end)
+        _rebuild(res, plans, p, segs, mode)
+        lines.append((res, plans))
+
+    grid = np.array([3600.0 * h for h in range(1, int(math.ceil(end / 3600.0)))] + [end])
+    hourly: dict[str, np.ndarray] = {
+        "t_start": np.concatenate([[0.0], grid[:-1]]), "t_end": grid.copy(),
+        "completed": np.zeros(len(grid)), "wip_area": np.zeros(len(grid)),
+    }
+    stations: list[StationRecord] = []
+    released = completed = released_total = completed_total = 0
+    wip_area = 0.0
+    line_completed = []
+    exits, leads, exit_line = [], [], []
+    for res, plans in lines:
+        rel = res.rel
+        x = res.fin[-1]  # leaves the line when the last station finishes
+        in_w = (x >= warm) & (x < end)
+        released += int(np.count_nonzero((rel >= warm) & (rel < end)))
+        released_total += int(np.count_nonzero(rel < end))
+        done = int(np.count_nonzero(in_w))
+        completed += done
+        line_completed.append(done)
+        completed_total += int(np.count_nonzero(x < end))
+        wip_area += _clipped(rel, x, warm, end)
+        exits.append(x[in_w])
+        leads.append(x[in_w] - rel[in_w])
+        exit_line.append(np.full(done, res.index))
+        hourly["completed"] += np.diff(np.searchsorted(x, np.concatenate([[0.0], grid]), side="left"))
+        hourly["wip_area"] += np.diff(np.concatenate([[0.0], _area_at(rel, x, grid)]))
+        for j, pl in enumerate(plans):
+            a, t, s, f, d = res.arr[j], res.take[j], res.start[j], res.fin[j], res.dep[j]
+            down = sum(max(0.0, min(u1, end) - max(u0, warm)) for u0, u1 in res.downs[j])
+            busy = _clipped(s, f, warm, end) - down
+            if pl.before and pl.next_limit < INF:
+                blocked = _clipped(t, s, warm, end)
+            else:
+                blocked = _clipped(f, d, warm, end)
+            total = pl.servers * horizon
+            starved = total - busy - blocked - down
+            secs = {"busy": busy, "blocked": blocked, "starved": max(0.0, starved), "down": down,
+                    "setup": 0.0, "off_shift": 0.0}
+            queued = j > 0 or mode != "saturated"
+            stations.append(StationRecord(
+                label=pl.label, stage="", line=res.index + 1, name=pl.spec.name, index=j,
+                servers=pl.servers, buffer=float(pl.buffer), rework=False, seconds=secs,
+                units=int(np.count_nonzero((f >= warm) & (f < end))), attempts=0, fails=0,
+                queue_area=_clipped(a, t, warm, end) if queued else 0.0, setups=0,
+                ideal_time=pl.ideal_time,
+            ))
+            hourly[f"queue:{pl.label}"] = (np.diff(np.concatenate([[0.0], _area_at(a, t, grid)]))
+                                           if queued else np.zeros(len(grid)))
+    x = np.concatenate(exits)
+    order = np.lexsort((np.concatenate(exit_line), x)) if multi else np.arange(len(x))
+    lead_times = np.concatenate(leads)[order]
+
+    tr = None
+    if trace:
+        tr = _trace(lines, end)
+    return ReplicationRecord(
+        replication=replication, warmup_s=warm, horizon_s=horizon, scheduled_s=horizon,
+        released=released, completed=completed, scrapped=0,
+        released_total=released_total, completed_total=completed_total, scrapped_total=0,
+        wip_end=released_total - completed_total, wip_area=wip_area, lead_times=lead_times,
+        stations=stations, supermarkets=[], hourly=hourly, line_completed=line_completed,
+        events=0, trace=tr,
+    )
+
+
+def _unit_ids(lines) -> list[np.ndarray]:
+    """Unit ids as the DES numbers them: in order of release over all lines."""
+    if len(lines) == 1:
+        return [np.arange(len(lines[0][0].rel))]
+    rel = np.concatenate([res.rel for res, _ in lines])
+    which = np.concatenate([np.full(len(res.rel), i) for i, (res, _) in enumerate(lines)])
+    order = np.lexsort((which, rel))  # stable: within a line, release order
+    ids = np.empty(len(rel), dtype=np.int64)
+    ids[order] = np.arange(len(rel))
+    out, o = [], 0
+    for res, _ in lines:
+        out.append(ids[o:o + len(res.rel)])
+        o += len(res.rel)
+    return out
+
+
+def _trace(lines, end: float) -> list[tuple[int, int, float]]:
+    ids_all = _unit_ids(lines)
+    uid, sta, tim = [], [], []
+    for (res, plans), ids in zip(lines, ids_all):
+        for j in range(len(plans)):
+            f = res.fin[j]
+            mask = f < end
+            uid.append(ids[mask])
+            sta.append(np.full(int(mask.sum()), j))
+            tim.append(f[mask])
+    u, s, t = np.concatenate(uid), np.concatenate(sta), np.concatenate(tim)
+    order = np.argsort(t, kind="stable")
+    return list(zip(u[order].tolist(), s[order].tolist(), t[order].tolist()))

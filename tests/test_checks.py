@@ -1,0 +1,94 @@
+"""Cross-checks shown beside every run: capacity bound, bottleneck, Little's law, stability."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.checks import UNSTABLE_NOTE, capacity_bound, cross_checks, offered_utilizations
+from sim.experiment import run_scenario
+
+from .helpers import line
+
+
+def _summary(th_per_hour: float, wip: float, lead_time: float, stations=(), bottleneck=None,
+             horizon=36000.0) -> dict:
+    return {
+        "horizon_s": horizon, "warmup_s": 0.0,
+        "kpis": {"throughput_per_hour": {"mean": th_per_hour, "ci95": 0.0},
+                 "wip_mean": {"mean": wip, "ci95": 0.0},
+                 "lead_time_s": {"mean": lead_time, "ci95": 0.0},
+                 "units_scrapped": {"mean": 0.0, "ci95": 0.0}},
+        "stations": list(stations),
+        "bottleneck": {"station": bottleneck},
+    }
+
+
+def test_capacity_bound_equals_the_hand_computation():
+    sc = line(
+        ("a", "exp(20s)", None, {"servers": 2}),                        # 2/20 s = 360/h
+        ("b", {"A": "const(12s)", "B": "const(14s)"}, 3,                   # mean 0.7x12 + 0.3x14
+         {"failures": {"mtbf": "1h", "mttr": "6min"}}),                    # A = 1/(1 + 0.1)
+        ("c", "lognormal(mean=40s, cv=0.5)", 2, {"servers": 3}),          # 3/40 s = 270/h
+        products=[{"name": "A", "share": 0.7}, {"name": "B", "share": 0.3}], lines=2)
+    b_rate = 1 / 1.1 / (0.7 * 12 + 0.3 * 14) * 3600  # 259.74/h
+    hand = 2 * min(360.0, b_rate, 270.0)
+    bound, row = capacity_bound(sc)
+    assert bound == pytest.approx(hand, rel=1e-12)
+    assert row["station"] == "b"
+    out = cross_checks(sc, _summary(450.0, 10.0, 80.0))
+    assert out["capacity_bound_per_hour"] == pytest.approx(hand, rel=1e-12)
+    assert out["capacity_station"] == "b"
+    assert out["throughput_to_capacity"] == pytest.approx(450.0 / hand)
+    assert out["offered_utilization"] is None
+    assert any("capacity bound" in n and "b" in n for n in out["notes"])
+
+
+def test_capacity_bound_counts_yield_losses_and_the_calendar():
+    # b scraps half its units: a's 360/h make 180 good units/h
+    sc = line(("a", "10s", None), ("b", "5s", 2, {"yield": 0.5}))
+    bound, row = capacity_bound(sc)
+    assert bound == pytest.approx(180.0) and row["station"] == "a"
+    # six working days a week: the bound per calendar hour is 6/7 of the on-shift one
+    sc = line(("a", "10s", None), calendar={"days_per_week": 6}, horizon="1w")
+    out = cross_checks(sc, _summary(300.0, 1.0, 10.0, horizon=604800.0))
+    assert out["capacity_bound_per_scheduled_hour"] == pytest.approx(360.0)
+    assert out["capacity_bound_per_hour"] == pytest.approx(360.0 * 6 / 7)
+
+
+def test_littles_law_holds_on_a_simulated_run():
+    sc = line(("a", "exp(10s)", None), ("b", "lognormal(mean=12s, cv=0.5)", 3),
+              ("c", "exp(20s)", 2, {"servers": 2}), horizon="20h", warmup="1h", replications=2,
+              seed=4)
+    res = run_scenario(sc)
+    out = cross_checks(sc, res.summary)
+    assert out["little_rel_diff"] < 0.02
+    assert out["little_wip"] == pytest.approx(out["little_th_x_lead_time"], rel=0.02)
+    assert not [n for n in out["notes"] if n.startswith("warning:")]
+    # the simulated throughput sits below the bound, and the bottleneck is named
+    assert 0.5 < out["throughput_to_capacity"] <= 1.0
+    assert out["bottleneck_station"] == res.summary["bottleneck"]["station"]
+    assert 0 < out["bottleneck_utilization"] <= 1
+
+
+def test_poisson_release_above_capacity_warns():
+    sc = line(("a", "exp(10s)", None), ("b", "exp(12s)", None),
+              release={"mode": "poisson", "rate": "330/h"}, horizon="4h", warmup="10min",
+              replications=2, seed=3)
+    util = offered_utilizations(sc)
+    assert util["b"] == pytest.approx(330 / 3600 * 12) and util["a"] == pytest.approx(330 / 360)
+    out = cross_checks(sc, run_scenario(sc).summary)
+    warnings = [n for n in out["notes"] if n.startswith("warning:")]
+    assert any(UNSTABLE_NOTE in n and "b" in n for n in warnings)
+    assert not any(UNSTABLE_NOTE in n and n.startswith("warning: a:") for n in warnings)
+    assert out["max_offered_utilization"] == pytest.approx(1.1)
+
+
+def test_poisson_release_below_capacity_does_not_warn():
+    sc = line(("a", "exp(10s)", None), release={"mode": "poisson", "rate": "180/h"})
+    out = cross_checks(sc, _summary(180.0, 1.0, 20.0))
+    assert out["offered_utilization"] == {"a": pytest.approx(0.5)}
+    assert not any(UNSTABLE_NOTE in n for n in out["notes"])
+    # Little's law is checked on the summary's numbers: 180/h x 20 s = 1 unit
+    assert out["little_rel_diff"] == pytest.approx(0.0, abs=1e-12)
+    bad = cross_checks(sc, _summary(180.0, 2.0, 20.0))
+    assert any(n.startswith("warning: Little's law") for n in bad["notes"])
