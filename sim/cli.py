@@ -73,11 +73,11 @@ def _load(args):
 
 
 def cmd_run(args) -> int:
+    scenario = _load(args)  # bad input is rejected before the simulation is even imported
     from .experiment import default_jobs, run_scenario
     from .outputs import to_json, write_run
     from .tables import run_report_text
 
-    scenario = _load(args)
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise InputError(f"--jobs must be >= 1, got {jobs}")

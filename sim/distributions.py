@@ -60,7 +60,7 @@ class Dist:
 
 
 def _t(x: float) -> str:
-    return format_duration(x)
+    return format_duration(x, 10)  # canonical text: enough digits to load back the same value
 
 
 @dataclass(frozen=True)
@@ -398,9 +398,14 @@ def parse_distribution(value: object) -> Dist:
             if not (t.startswith("[") and t.endswith("]")):
                 raise ValueError("empirical() takes a list: empirical([x1, x2, ...])")
             items = [x for x in _split_args(t[1:-1])]
-            if not items or any(x == "" for x in items):
+            if not items or items == [""]:
                 raise ValueError("empirical() needs at least one value")
-            vals[p] = tuple(parse_duration(x) for x in items)
+            if any(x == "" for x in items):
+                raise ValueError("empirical() has an empty value in its list")
+            try:
+                vals[p] = tuple(parse_duration(x) for x in items)
+            except ValueError as e:
+                raise ValueError(f"empirical() value: {e}") from None
         elif p in times:
             try:
                 vals[p] = parse_duration(text)

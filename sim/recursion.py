@@ -43,6 +43,7 @@ same floating-point operations, and the KPIs are window-clipped sums over units.
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -274,98 +275,121 @@ def _plans(sc: Scenario, multi_line: bool, li: int) -> list[_StationPlan]:
 # ---------------------------------------------------------------------------------- the kernel
 
 
-def _kernel_source(plans: list[_StationPlan], mode: str, wip: int) -> str:
-    """Python source of `kernel(H, m, end, e, P, D, REL, G, SEG, replay) -> (units done, e)`:
-    the recursion over one block of m units. D[j] holds H earlier departures, then room for
-    the block (unit i of the block at position H + i); P[j] the block's process times
-    (negative: a failure hits the unit, see _Failures.apply); REL gets release times (not for
-    saturated release); G the release gaps; e is the previous unit's entry into station 0."""
-    n = len(plans)
-    code = ["def kernel(H, m, end, e, P, D, REL, G, SEG, replay):"]
-    add = code.append
-    add("    " + "".join(f"P{j}, " for j in range(n)) + "= P")
-    add("    " + "".join(f"D{j}, " for j in range(n)) + "= D")
-    fails = [j for j, p in enumerate(plans) if p.failing]
-    if fails:
-        add("    " + "".join(f"SEG{j}, " for j in fails) + f"= [SEG[j] for j in {fails!r}]")
-    for j, p in enumerate(plans):
-        if p.servers == 1:
-            add(f"    d{j} = D{j}[H - 1]")
-    gaps = mode in ("interval", "poisson")
-    head = "q, " + "".join(f"p{j}, " for j in range(n)) + ("g, " if gaps else "")
-    add(f"    for {head} in zip(range(H, H + m), {', '.join(f'P{j}' for j in range(n))}"
-        f"{', G' if gaps else ''}):")
-    ind = "        "
-    L0 = plans[0].limit
-    for j, p in enumerate(plans):
-        add(f"{ind}# station {j}: {p.spec.name}")
-        c = p.servers
-        # -- the unit is taken by a server
-        if j == 0 and mode == "saturated":
-            add(f"{ind}t = d0" if c == 1 else f"{ind}t = D0[q - {c}]")
-            add(f"{ind}if t >= end:")
-            add(f"{ind}    return q - H, e")
-        else:
-            if j == 0:
-                if gaps:
-                    add(f"{ind}r = e + ((e + g) - e)")
-                else:  # conwip: a card comes back when unit k - w leaves the line
-                    add(f"{ind}r = e")
-                    add(f"{ind}y = D{n - 1}[q - {wip}]")
-                    add(f"{ind}if y > r:")
-                    add(f"{ind}    r = y")
-                add(f"{ind}if r >= end:")
-                add(f"{ind}    return q - H, e")
-                add(f"{ind}REL[q - H] = r")
-                add(f"{ind}e = r")
-                if L0 < INF:  # held until there is room at station 0
-                    add(f"{ind}y = D0[q - {int(L0)}]")
-                    add(f"{ind}if y > e:")
-                    add(f"{ind}    e = y")
-                a = "e"
+class _Kernel:
+    """The recursion over one block of units, as Python source generated for one line.
+
+    `run(end, q0, e, d, P, G, SEG, replay) -> (q, e, d)` computes units q0, q0 + 1, ... (positions
+    in the departure arrays) for as many units as the block has process times, or stops at the
+    first unit released at or after `end`, and returns the position after the last unit done.
+
+    - O[j]: array('d') of departures from station j, H zeros (the time before the first unit)
+      followed by the units; the caller extends it by the block's length before each call;
+    - R: array('d') of release times, same positions (not for saturated release);
+    - P[j]: the block's process times at station j (negative: a failure hits the unit, see
+      _Failures.apply), G the release gaps, SEG[j] the hit units' work segments;
+    - d: the last departure of every station, e: the last entry into station 0.
+
+    Look-backs D_i(k - s) are read through iterators that walk O[i] s places behind the unit
+    (kept between blocks), so the loop does no index arithmetic.
+    """
+
+    def __init__(self, plans: list[_StationPlan], mode: str, wip: int):
+        n = len(plans)
+        self.H = H = max([1, wip] + [p.servers for p in plans]
+                         + [int(p.limit) for p in plans if p.limit < INF])
+        self.O = [array("d", bytes(8 * H)) for _ in range(n)]
+        self.R = array("d", bytes(8 * H))
+        looks: list[tuple[int, int]] = []  # (station whose departures, places behind)
+
+        def look(i: int, s: int) -> str:
+            if (i, s) not in looks:
+                looks.append((i, s))
+            return f"y{looks.index((i, s))}"
+
+        gaps = mode in ("interval", "poisson")
+        body: list[str] = []
+        add = body.append
+        ind = "        "
+        L0 = plans[0].limit
+        dall = "".join(f"d{j}, " for j in range(n))
+        for j, p in enumerate(plans):
+            add(f"{ind}# station {j}: {p.spec.name}")
+            c = p.servers
+            # -- the unit is taken by a server: `tk`, an expression (a name when it is simple)
+            if j == 0 and mode == "saturated":
+                tk = "d0" if c == 1 else look(0, c)
+                add(f"{ind}if {tk} >= end:")
+                add(f"{ind}    return q, e, ({dall})")
             else:
-                a = f"d{j - 1}"
-            if c == 1:
-                add(f"{ind}t = {a} if {a} >= d{j} else d{j}")
+                if j == 0:
+                    if gaps:
+                        add(f"{ind}r = e + ((e + g) - e)")
+                    else:  # conwip: a card comes back when unit k - w leaves the line
+                        y = look(n - 1, wip)
+                        add(f"{ind}r = e if e >= {y} else {y}")
+                    add(f"{ind}if r >= end:")
+                    add(f"{ind}    return q, e, ({dall})")
+                    add(f"{ind}R[q] = e = r")
+                    if L0 < INF:  # held until there is room at station 0
+                        y = look(0, int(L0))
+                        add(f"{ind}if {y} > e:")
+                        add(f"{ind}    e = {y}")
+                    a = "e"
+                else:
+                    a = f"d{j - 1}"
+                y = f"d{j}" if c == 1 else look(j, c)
+                tk = f"({a} if {a} >= {y} else {y})"
+            nl = p.next_limit
+            reserve = p.before and nl < INF
+            if reserve or p.failing:
+                add(f"{ind}t = {tk}")
+                tk = "t"
+            # -- blocking before service: a place downstream is reserved before the start
+            if reserve:
+                y = look(j + 1, int(nl))
+                add(f"{ind}if {y} > t:")
+                add(f"{ind}    t = {y}")
+            # -- processing
+            if p.failing:
+                add(f"{ind}if p{j} >= 0.0:")
+                add(f"{ind}    f = t + ((t + p{j}) - t)")
+                add(f"{ind}else:")
+                add(f"{ind}    f = replay(t, SEG{j}[int(-p{j}) - 1])")
             else:
-                add(f"{ind}y = D{j}[q - {c}]")
-                add(f"{ind}t = {a} if {a} >= y else y")
-        nl = p.next_limit
-        # -- blocking before service: a place downstream is reserved before the start
-        if p.before and nl < INF:
-            add(f"{ind}y = D{j + 1}[q - {int(nl)}]")
-            add(f"{ind}if y > t:")
-            add(f"{ind}    t = y")
-        # -- processing
-        if p.failing:
-            add(f"{ind}if p{j} >= 0.0:")
-            add(f"{ind}    f = t + ((t + p{j}) - t)")
-            add(f"{ind}else:")
-            add(f"{ind}    f = replay(t, SEG{j}[int(-p{j}) - 1])")
-        else:
-            add(f"{ind}f = t + p{j}")
-        # -- blocking after service: the unit keeps its server until there is room downstream
-        if not p.before and nl < INF:
-            add(f"{ind}y = D{j + 1}[q - {int(nl)}]")
-            add(f"{ind}d{j} = f if f >= y else y")
-        else:
-            add(f"{ind}d{j} = f")
-        add(f"{ind}D{j}[q] = d{j}")
-    add("    return m, e")
-    return "\n".join(code) + "\n"
+                add(f"{ind}f = {tk} + p{j}")
+            # -- blocking after service: the unit keeps its server until there is room downstream
+            if not p.before and nl < INF:
+                y = look(j + 1, int(nl))
+                add(f"{ind}O{j}[q] = d{j} = f if f >= {y} else {y}")
+            else:
+                add(f"{ind}O{j}[q] = d{j} = f")
+        fails = [j for j, p in enumerate(plans) if p.failing]
+        head = ["def run(end, q, e, d, P, G, SEG, replay):",
+                "    " + "".join(f"P{j}, " for j in range(n)) + "= P",
+                "    " + "".join(f"O{j}, " for j in range(n)) + "= O",
+                "    " + dall + "= d"]
+        if fails:
+            head.append("    " + "".join(f"SEG{j}, " for j in fails) + f"= [SEG[j] for j in {fails!r}]")
+        names = "q, " + "".join(f"p{j}, " for j in range(n)) + ("g, " if gaps else "") \
+            + "".join(f"y{i}, " for i in range(len(looks)))
+        head.append(f"    for {names}in zip(range(q, q + len(P0)), "
+                    + "".join(f"P{j}, " for j in range(n)) + ("G, " if gaps else "")
+                    + "*LOOK):")
+        tail = [f"    return q + 1, e, ({dall})"]
+        self.source = "\n".join(head + body + tail) + "\n"
+        ns = {"O": self.O, "R": self.R}
+        # one iterator per look-back, `s` places behind the unit being computed
+        ns["LOOK"] = [_behind(self.O[i], H - s) for i, s in looks]
+        exec(compile(self.source, "<sim.recursion kernel>", "exec"), ns)
+        self.run = ns["run"]
 
 
-_KERNELS: dict[str, object] = {}
-
-
-def _kernel(plans: list[_StationPlan], mode: str, wip: int):
-    src = _kernel_source(plans, mode, wip)
-    fn = _KERNELS.get(src)
-    if fn is None:
-        ns: dict = {}
-        exec(compile(src, "<sim.recursion kernel>", "exec"), ns)
-        fn = _KERNELS[src] = ns["kernel"]
-    return fn
+def _behind(arr: array, start: int):
+    """An iterator over `arr` (which grows) from position `start` on."""
+    it = iter(arr)
+    for _ in range(start):
+        next(it)
+    return it
 
 
 # ------------------------------------------------------------------------------------ one line
@@ -407,16 +431,14 @@ def _run_line(sc: Scenario, replication: int, li: int, plans: list[_StationPlan]
         gaps = _Draws(gap, rng("release"))
     wip = sc.release.wip if rel_mode == "conwip" else 0
 
-    H = max([1, wip] + [p.servers for p in plans] + [int(p.limit) for p in plans if p.limit < INF])
-    kernel = _kernel(plans, rel_mode, wip)
-    tails = [[0.0] * H for _ in range(n)]
-    out_d: list[list[np.ndarray]] = [[] for _ in range(n)]
+    kern = _Kernel(plans, rel_mode, wip)
+    H, O, R = kern.H, kern.O, kern.R
     out_p: list[list[np.ndarray]] = [[] for _ in range(n)]
-    out_rel: list[np.ndarray] = []
     segs: list[dict] = [{} for _ in range(n)]
     e = 0.0
-    done = 0
-    m = 2048
+    d = (0.0,) * n
+    q = H
+    m = 1024
     while True:
         if per_product:
             prods = np.fromiter((next(seq) for _ in range(m)), dtype=np.int64, count=m)
@@ -427,44 +449,43 @@ def _run_line(sc: Scenario, replication: int, li: int, plans: list[_StationPlan]
                 pj = ds[0].take(m)
             else:
                 pj = np.empty(m)
-                for pi, d in enumerate(ds):
+                for pi, dr in enumerate(ds):
                     mask = prods == pi
                     cnt = int(mask.sum())
                     if cnt:
-                        pj[mask] = d.take(cnt)
+                        pj[mask] = dr.take(cnt)
             out_p[j].append(pj)
-            lst = pj.tolist()
             if fails[j] is not None:
-                lst = fails[j].apply(lst, done, segs[j])
+                P.append(array("d", fails[j].apply(pj.tolist(), q - H, segs[j])))
                 SEG.append(fails[j].hit)
             else:
+                P.append(array("d", pj.tobytes()))
                 SEG.append(None)
-            P.append(lst)
-        G = gaps.take(m).tolist() if gaps is not None else None
-        D = [t + [0.0] * m for t in tails]
-        REL = [0.0] * m
-        k, e = kernel(H, m, end, e, P, D, REL, G, SEG, _replay)
-        for j in range(n):
-            out_d[j].append(np.array(D[j][H:H + k], dtype=float))
-            tails[j] = D[j][k:k + H]
-            if k < m:
-                out_p[j][-1] = out_p[j][-1][:k]
-        if rel_mode != "saturated":
-            out_rel.append(np.array(REL[:k], dtype=float))
-        done += k
-        if k < m:
+        G = array("d", gaps.take(m).tobytes()) if gaps is not None else None
+        if q + m > len(O[0]):  # room for the block: grow the arrays by doubling
+            zeros = bytes(8 * max(m, len(O[0])))
+            for o in O:
+                o.frombytes(zeros)
+            if rel_mode != "saturated":
+                R.frombytes(zeros)
+        q1, e, d = kern.run(end, q, e, d, P, G, SEG, _replay)
+        if q1 < q + m:  # stopped at a unit released at or after the end
+            q = q1
             break
-        m = min(2 * m, 32768)
-    dep = [np.concatenate(x) for x in out_d]
-    rel = np.concatenate(out_rel) if rel_mode != "saturated" else None
-    return _LineResult(index=li, rel=rel, dep=dep), [np.concatenate(x) for x in out_p], segs
+        q = q1
+        m = min(2 * m, 16384)
+    N = q - H
+    dep = [np.frombuffer(o, dtype=float)[H:H + N] for o in O]
+    rel = np.frombuffer(R, dtype=float)[H:H + N] if rel_mode != "saturated" else None
+    p_all = [np.concatenate(x)[:N] for x in out_p]
+    return _LineResult(index=li, rel=rel, dep=dep), p_all, segs
 
 
-def _shift(x: np.ndarray, s: int) -> np.ndarray:
-    """x[k - s] for every k, 0.0 before the first unit (what the kernel's tails start with)."""
-    out = np.zeros_like(x)
-    if s < len(x):
-        out[s:] = x[:len(x) - s]
+def _max_shift(a: np.ndarray, x: np.ndarray, s: int) -> np.ndarray:
+    """max(a[k], x[k - s]) for every k; a[k] before the first unit (x is 0.0 there, <= a)."""
+    out = a.copy()
+    if s < len(a):
+        np.maximum(a[s:], x[:len(x) - s], out=out[s:])
     return out
 
 
@@ -472,28 +493,27 @@ def _rebuild(res: _LineResult, plans: list[_StationPlan], p: list[np.ndarray],
              segs: list[dict], mode: str) -> None:
     """Every time of every unit from the departures, with the kernel's floating-point steps."""
     D = res.dep
-    n = len(plans)
+    N = len(D[0])
     for j, pl in enumerate(plans):
         if j == 0:
-            if mode == "saturated":
-                res.rel = _shift(D[0], pl.servers)
+            if mode == "saturated":  # made when a server of station 0 takes it
+                res.rel = _max_shift(np.zeros(N), D[0], pl.servers)
                 a = res.rel
             else:
-                a = res.rel if pl.limit == INF else np.maximum(res.rel, _shift(D[0], int(pl.limit)))
+                a = res.rel if pl.limit == INF else _max_shift(res.rel, D[0], int(pl.limit))
         else:
             a = D[j - 1]
-        t = np.maximum(a, _shift(D[j], pl.servers))
+        t = _max_shift(a, D[j], pl.servers)
         s = t
         if pl.before and pl.next_limit < INF:
-            s = np.maximum(t, _shift(D[j + 1], int(pl.next_limit)))
+            s = _max_shift(t, D[j + 1], int(pl.next_limit))
         downs: list[tuple[float, float]] = []
         if pl.failing:
             f = s + ((s + p[j]) - s)
             for k, sg in segs[j].items():
-                if k >= len(f):  # drawn for a unit released after the end
-                    continue
-                f[k] = _replay(float(s[k]), sg)
-                downs.extend(_down_intervals(float(s[k]), sg))
+                if k < N:  # (failures are also drawn for units released after the end)
+                    f[k] = _replay(float(s[k]), sg)
+                    downs.extend(_down_intervals(float(s[k]), sg))
         else:
             f = s + p[j]
         res.arr.append(a)
@@ -501,29 +521,54 @@ def _rebuild(res: _LineResult, plans: list[_StationPlan], p: list[np.ndarray],
         res.start.append(s)
         res.fin.append(f)
         res.downs.append(downs)
-    assert len(res.fin) == n
 
 
 # ------------------------------------------------------------------------------ the statistics
 
 
-def _area_at(enter: np.ndarray, leave: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Integral over [0, t] of the number of units between `enter` and `leave`, for each t of
-    the grid; both arrays nondecreasing, enter <= leave. Sums durations (small numbers) rather
-    than times, for precision."""
-    cum = np.concatenate([[0.0], np.cumsum(leave - enter)])
-    i_out = np.searchsorted(leave, grid, side="right")  # left by t
-    i_in = np.searchsorted(enter, grid, side="left")  # entered before t
-    out = cum[i_out]
-    for g, (t, a, b) in enumerate(zip(grid.tolist(), i_out.tolist(), i_in.tolist())):
-        if b > a:
-            out[g] += float(np.sum(t - enter[a:b]))
-    return out
+class _Window:
+    """Sums over units of time intervals [lo, hi] (lo and hi nondecreasing over the units, as
+    every time is in a line where units keep their order), clipped to the measured window, and
+    their integrals up to the hourly grid. Durations are summed, not times (precision)."""
 
+    def __init__(self, w0: float, w1: float, grid: np.ndarray):
+        self.w0, self.w1, self.grid = w0, w1, grid
+        self.edges = np.concatenate([[0.0], grid])
 
-def _clipped(lo: np.ndarray, hi: np.ndarray, w0: float, w1: float) -> float:
-    """Sum over units of the length of [lo, hi] inside the window [w0, w1]."""
-    return float(np.sum(np.clip(hi, w0, w1) - np.clip(lo, w0, w1)))
+    def total(self, lo: np.ndarray, hi: np.ndarray) -> float:
+        w0, w1 = self.w0, self.w1
+        a = int(np.searchsorted(hi, w0, side="right"))  # over before the window
+        b = int(np.searchsorted(lo, w1, side="left"))  # not begun before its end
+        if b <= a:
+            return 0.0
+        total = float(np.sum(hi[a:b] - lo[a:b]))
+        a2 = min(b, int(np.searchsorted(lo, w0, side="left")))  # begun before the window
+        if a2 > a:
+            total -= float(np.sum(w0 - lo[a:a2]))
+        b2 = max(a, int(np.searchsorted(hi, w1, side="right")))  # over after the window
+        if b2 < b:
+            total -= float(np.sum(hi[b2:b] - w1))
+        return total
+
+    def hourly(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The integral over each hour of the grid (the last one ends at the window's end)."""
+        grid = self.grid
+        cum = np.concatenate([[0.0], np.cumsum(hi - lo)])
+        i_out = np.searchsorted(hi, grid, side="right")  # over by t
+        i_in = np.searchsorted(lo, grid, side="left")  # begun before t
+        at = cum[i_out]
+        for g, (t, a, b) in enumerate(zip(grid.tolist(), i_out.tolist(), i_in.tolist())):
+            if b > a:
+                at[g] += float(np.sum(t - lo[a:b]))
+        return np.diff(np.concatenate([[0.0], at]))
+
+    def count(self, x: np.ndarray) -> int:
+        """Events (sorted times) in [w0, w1)."""
+        i = np.searchsorted(x, [self.w0, self.w1], side="left")
+        return int(i[1] - i[0])
+
+    def per_hour(self, x: np.ndarray) -> np.ndarray:
+        return np.diff(np.searchsorted(x, self.edges, side="left")).astype(float)
 
 
 def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: float | None = None,
@@ -540,14 +585,8 @@ def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: flo
     end = warm + horizon
     mode = sc.release.mode
     multi = sc.lines > 1
-    lines: list[tuple[_LineResult, list[_StationPlan]]] = []
-    for li in range(sc.lines):
-        plans = _plans(sc, multi, li)
-        res, p, segs = _run_line(sc, replication, li, plans, end)
-        _rebuild(res, plans, p, segs, mode)
-        lines.append((res, plans))
-
     grid = np.array([3600.0 * h for h in range(1, int(math.ceil(end / 3600.0)))] + [end])
+    win = _Window(warm, end, grid)
     hourly: dict[str, np.ndarray] = {
         "t_start": np.concatenate([[0.0], grid[:-1]]), "t_end": grid.copy(),
         "completed": np.zeros(len(grid)), "wip_area": np.zeros(len(grid)),
@@ -557,58 +596,62 @@ def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: flo
     wip_area = 0.0
     line_completed = []
     exits, leads, exit_line = [], [], []
-    for res, plans in lines:
+    lines: list[tuple[_LineResult, list[_StationPlan]]] = []
+    for li in range(sc.lines):
+        plans = _plans(sc, multi, li)
+        res, p, segs = _run_line(sc, replication, li, plans, end)
+        _rebuild(res, plans, p, segs, mode)
+        lines.append((res, plans))
         rel = res.rel
         x = res.fin[-1]  # leaves the line when the last station finishes
-        in_w = (x >= warm) & (x < end)
-        released += int(np.count_nonzero((rel >= warm) & (rel < end)))
-        released_total += int(np.count_nonzero(rel < end))
-        done = int(np.count_nonzero(in_w))
-        completed += done
-        line_completed.append(done)
-        completed_total += int(np.count_nonzero(x < end))
-        wip_area += _clipped(rel, x, warm, end)
-        exits.append(x[in_w])
-        leads.append(x[in_w] - rel[in_w])
-        exit_line.append(np.full(done, res.index))
-        hourly["completed"] += np.diff(np.searchsorted(x, np.concatenate([[0.0], grid]), side="left"))
-        hourly["wip_area"] += np.diff(np.concatenate([[0.0], _area_at(rel, x, grid)]))
+        released += win.count(rel)
+        released_total += len(rel)  # (units are made up to the end only)
+        i0, i1 = np.searchsorted(x, [warm, end], side="left").tolist()
+        completed += i1 - i0
+        line_completed.append(i1 - i0)
+        completed_total += i1
+        wip_area += win.total(rel, x)
+        exits.append(x[i0:i1])
+        leads.append(x[i0:i1] - rel[i0:i1])
+        exit_line.append(np.full(i1 - i0, li))
+        hourly["completed"] += win.per_hour(x)
+        hourly["wip_area"] += win.hourly(rel, x)
         for j, pl in enumerate(plans):
             a, t, s, f, d = res.arr[j], res.take[j], res.start[j], res.fin[j], res.dep[j]
-            down = sum(max(0.0, min(u1, end) - max(u0, warm)) for u0, u1 in res.downs[j])
-            busy = _clipped(s, f, warm, end) - down
+            down = 0.0
+            for u0, u1 in res.downs[j]:
+                down += max(0.0, min(u1, end) - max(u0, warm))
+            busy = win.total(s, f) - down
             if pl.before and pl.next_limit < INF:
-                blocked = _clipped(t, s, warm, end)
+                blocked = win.total(t, s)
             else:
-                blocked = _clipped(f, d, warm, end)
+                blocked = win.total(f, d)
             total = pl.servers * horizon
-            starved = total - busy - blocked - down
-            secs = {"busy": busy, "blocked": blocked, "starved": max(0.0, starved), "down": down,
+            secs = {"busy": busy, "blocked": blocked,
+                    "starved": max(0.0, total - busy - blocked - down), "down": down,
                     "setup": 0.0, "off_shift": 0.0}
-            queued = j > 0 or mode != "saturated"
+            queued = j > 0 or mode != "saturated"  # a saturated first station has no queue
             stations.append(StationRecord(
-                label=pl.label, stage="", line=res.index + 1, name=pl.spec.name, index=j,
+                label=pl.label, stage="", line=li + 1, name=pl.spec.name, index=j,
                 servers=pl.servers, buffer=float(pl.buffer), rework=False, seconds=secs,
-                units=int(np.count_nonzero((f >= warm) & (f < end))), attempts=0, fails=0,
-                queue_area=_clipped(a, t, warm, end) if queued else 0.0, setups=0,
+                units=win.count(f), attempts=0, fails=0,
+                queue_area=win.total(a, t) if queued else 0.0, setups=0,
                 ideal_time=pl.ideal_time,
             ))
-            hourly[f"queue:{pl.label}"] = (np.diff(np.concatenate([[0.0], _area_at(a, t, grid)]))
-                                           if queued else np.zeros(len(grid)))
+            hourly[f"queue:{pl.label}"] = win.hourly(a, t) if queued else np.zeros(len(grid))
+        if not trace:  # keep only what the trace needs
+            res.arr = res.take = res.start = []
     x = np.concatenate(exits)
-    order = np.lexsort((np.concatenate(exit_line), x)) if multi else np.arange(len(x))
-    lead_times = np.concatenate(leads)[order]
-
-    tr = None
-    if trace:
-        tr = _trace(lines, end)
+    lead_times = np.concatenate(leads)
+    if multi:  # in order of completion, as the DES appends them
+        lead_times = lead_times[np.lexsort((np.concatenate(exit_line), x))]
     return ReplicationRecord(
         replication=replication, warmup_s=warm, horizon_s=horizon, scheduled_s=horizon,
         released=released, completed=completed, scrapped=0,
         released_total=released_total, completed_total=completed_total, scrapped_total=0,
         wip_end=released_total - completed_total, wip_area=wip_area, lead_times=lead_times,
         stations=stations, supermarkets=[], hourly=hourly, line_completed=line_completed,
-        events=0, trace=tr,
+        events=0, trace=_trace(lines, end) if trace else None,
     )
 
 

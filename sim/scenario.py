@@ -44,6 +44,15 @@ def _duration(v: Any) -> float:
     return parse_duration(v)
 
 
+def _warmup(v: Any):
+    if isinstance(v, str) and v.strip().lower() == "auto":
+        return "auto"
+    try:
+        return parse_duration(v)
+    except ValueError:
+        raise ValueError(f"must be a duration such as 8h, or 'auto' (MSER-5 detection), got {v!r}") from None
+
+
 def _positive_duration(v: Any) -> float:
     return parse_duration(v, allow_zero=False)
 
@@ -213,9 +222,12 @@ class FailureMode(_Model):
             raise ValueError("give mttr (mean time to repair) or repair_time")
         if self.mtbf is None and self.availability is None:
             raise ValueError("give mtbf (mean time between failures) or availability")
-        if self.mtbf is not None and self.availability is not None:
-            raise ValueError("give mtbf or availability, not both")
         mttr = self.mttr if self.mttr is not None else self.repair_time.mean
+        if self.mtbf is not None and self.availability is not None:
+            derived = self.mtbf.mean / (self.mtbf.mean + mttr)
+            if abs(derived - self.availability) > 1e-6:  # a resolved scenario has both, consistent
+                raise ValueError(f"give mtbf or availability, not both (they disagree: mtbf gives "
+                                 f"availability {derived:.6g})")
         if mttr <= 0:
             raise ValueError("the mean repair time must be > 0")
         # frozen model: fill in the derived values once, here
@@ -292,7 +304,8 @@ class Scenario(_Model):
     description: str = ""
     sources: list[str] = Field(default_factory=list)
     horizon: PositiveDuration
-    warmup: Union[Literal["auto"], Duration] = 0.0
+    warmup: Annotated[Union[Literal["auto"], float], BeforeValidator(lambda v: _warmup(v)),
+                      WithJsonSchema({"anyOf": [_DUR_SCHEMA, {"const": "auto"}]})] = 0.0
     replications: int = Field(10, ge=1)
     seed: int = Field(0, ge=0)
     engine: Literal["auto", "des"] = "auto"
@@ -305,8 +318,8 @@ class Scenario(_Model):
     changeover: Optional[Changeover] = None
     repair_crews: dict[str, int] = Field(default_factory=dict)
     lines: int = Field(1, ge=1)
-    stations: Optional[list[Station]] = None
-    stages: Optional[list[Stage]] = None
+    stations: Optional[list[Station]] = Field(None, min_length=1)
+    stages: Optional[list[Stage]] = Field(None, min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -488,6 +501,20 @@ def validate_scenario(data: Any, *, file: str = "<scenario>") -> Scenario:
         raise InputError(msg, file=file, path=path or None) from None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader; a key given twice in one mapping is an error, not a silent override."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: str | Path) -> Any:
     """Read a YAML file with the safe loader; errors become one-line InputErrors."""
     p = Path(path)
@@ -496,7 +523,7 @@ def read_yaml(path: str | Path) -> Any:
     except OSError as e:
         raise InputError(f"cannot read file: {e.strerror or e}", file=str(path)) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # the safe loader, refusing duplicate keys
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
@@ -511,14 +538,20 @@ def apply_overrides(data: dict, overrides: list[str], *, file: str = "<scenario>
     data = copy.deepcopy(data)
     for item in overrides:
         if "=" not in item:
-            raise InputError(f"--set needs PATH=VALUE, got {item!r}")
+            raise InputError(f"--set needs PATH=VALUE, got {item!r}", file=file)
         path, _, raw = item.partition("=")
-        value = yaml.safe_load(raw) if raw.strip() else raw
-        set_path(data, path.strip(), value, what="--set")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else raw
+        except yaml.YAMLError:
+            raise InputError(f"--set value is not valid YAML: {raw!r}", file=file, path=path.strip()) from None
+        try:
+            set_path(data, path.strip(), value, what=file)
+        except InputError as e:
+            raise InputError(e.problem, file=file, path=f"--set {e.path}") from None
     return data
 
 
-def set_path(data: dict, path: str, value: Any, *, what: str = "--set") -> None:
+def set_path(data: dict, path: str, value: Any, *, what: str = "<scenario>") -> None:
     """Set a dotted path in raw scenario data; list items are addressed by name or index."""
     parts = path.split(".")
     node: Any = data

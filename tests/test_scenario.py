@@ -386,7 +386,8 @@ def test_error_repair_crew_size(tiny_data):
 @pytest.mark.parametrize("failure, problem", [
     ({"mttr": "5min"}, "give mtbf (mean time between failures) or availability"),
     ({"mtbf": "1h"}, "give mttr (mean time to repair) or repair_time"),
-    ({"mtbf": "1h", "availability": 0.9, "mttr": "5min"}, "give mtbf or availability, not both"),
+    ({"mtbf": "1h", "availability": 0.9, "mttr": "5min"},
+         "give mtbf or availability, not both (they disagree: mtbf gives availability 0.923077)"),
 ])
 def test_error_failure_mode_fields(tiny_data, failure, problem):
     tiny_data["stations"][1]["failures"] = failure
