@@ -1,67 +1,25 @@
-"""Replicate a scenario: run its replications (in worker processes when asked) and summarize.
+"""Experiments: replicate a scenario, several scenarios on common random numbers, or a grid.
 
-Replication r always uses the random streams of index r, so results do not depend on how many
-workers ran them or in which order they finished.
+Replication r of any scenario uses the random streams of index r (keyed by station name and
+purpose), so results do not depend on the executor, the number of workers or the order in which
+runs finish, and scenarios that share a station share its random numbers.
 """
 
 from __future__ import annotations
 
-import os
+import math
 import platform
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 from . import __version__
-from .model import simulate
+from .cache import ReplicationCache
+from .executors import make_executor, run_tasks
 from .records import ReplicationRecord
 from .scenario import Scenario
-from .statistics import RunResult, summarize
+from .statistics import RunResult, summarize, t_halfwidth
 from .warmup import mser
-
-
-#: The bottleneck analysis looks at up to this much of each replication after warm-up.
-BOTTLENECK_WINDOW = 7 * 86400.0
-#: The station-state timeline (replication 0) covers this much time after warm-up.
-TIMELINE_WINDOW = 2 * 86400.0
-
-
-def _simulate_one(args: tuple) -> ReplicationRecord:
-    scenario, r, warmup = args
-    w = scenario.warmup_s() if warmup is None else warmup
-    window = (w, w + min(scenario.horizon, BOTTLENECK_WINDOW))
-    log = (w, w + min(scenario.horizon, TIMELINE_WINDOW)) if r == 0 else None
-    return simulate(scenario, r, warmup=warmup, active_window=window, log_states=log)
-
-
-def default_jobs() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
-def run_replications(scenario: Scenario, replications: Iterable[int], *, jobs: int = 1,
-                     on_done: Callable[[ReplicationRecord], None] | None = None,
-                     warmup: float | None = None) -> list[ReplicationRecord]:
-    """Simulate the given replication indices; the result is ordered by index.
-
-    warmup: seconds, overriding the scenario's (used once 'auto' has been resolved)."""
-    indices = list(replications)
-    out: dict[int, ReplicationRecord] = {}
-    if jobs <= 1 or len(indices) <= 1:
-        for r in indices:
-            out[r] = _simulate_one((scenario, r, warmup))
-            if on_done:
-                on_done(out[r])
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(indices))) as pool:
-            futures = {pool.submit(_simulate_one, (scenario, r, warmup)): r for r in indices}
-            from concurrent.futures import as_completed
-
-            for fut in as_completed(futures):
-                rec = fut.result()
-                out[futures[fut]] = rec
-                if on_done:
-                    on_done(rec)
-    return [out[r] for r in indices]
 
 
 def versions() -> dict[str, str]:
@@ -72,42 +30,145 @@ def versions() -> dict[str, str]:
             "simpy": simpy.__version__, "numpy": numpy.__version__}
 
 
-def detect_warmup(scenario: Scenario, *, jobs: int = 1, on_done=None) -> tuple[float, list[float]]:
+def default_jobs() -> int:
+    import os
+
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class RunOptions:
+    """How to run: where, how many workers, caching, precision target."""
+
+    jobs: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
+    progress: bool = False
+    cache_dir: Path | None = None  # None: no cache
+    fresh: bool = False  # ignore cached replications (they are overwritten)
+    precision: float | None = None  # target CI half-width / mean of throughput, e.g. 0.01
+    max_replications: int = 200
+
+
+class Runner:
+    """One executor, one cache and one progress bar for all the runs of a command."""
+
+    def __init__(self, options: RunOptions | None = None):
+        self.options = options or RunOptions()
+        o = self.options
+        self.executor = make_executor(o.executor, jobs=o.jobs, scheduler=o.scheduler)
+        self.cache = ReplicationCache(o.cache_dir) if o.cache_dir is not None else None
+        self.bar = None
+        self.computed = 0  # replications simulated (not loaded from the cache)
+
+    def __enter__(self):
+        if self.options.progress:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=0, unit="rep", delay=2, file=sys.stderr, leave=False)
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False
+
+    def run(self, tasks: list) -> list[ReplicationRecord]:
+        """Records of (scenario, replication, warmup) tasks, in task order."""
+        if self.bar is not None:
+            self.bar.total += len(tasks)
+            self.bar.refresh()
+        cache = self.cache
+        if cache is not None and self.options.fresh:
+            cache = _WriteOnly(cache)
+
+        def done(_rec):
+            if self.bar is not None:
+                self.bar.update(1)
+
+        hits0 = cache.hits if cache is not None else 0
+        records = run_tasks(tasks, self.executor, cache=cache, on_done=done)
+        self.computed += len(tasks) - ((cache.hits - hits0) if cache is not None else 0)
+        return records
+
+
+class _WriteOnly:
+    """A cache that is written but never read (--fresh)."""
+
+    def __init__(self, cache: ReplicationCache):
+        self._c = cache
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, *a):
+        return None
+
+    def put(self, *a):
+        self._c.put(*a)
+
+
+def detect_warmup(scenario: Scenario, runner: Runner) -> tuple[float, list[float]]:
     """MSER-5 warm-up: pilot replications from an empty line (no deletion, the scenario's
     horizon), each hourly completion series truncated by MSER-5; the largest is used."""
-    pilots = run_replications(scenario, range(scenario.replications), jobs=jobs, warmup=0.0,
-                              on_done=on_done)
+    pilots = runner.run([(scenario, r, 0.0) for r in range(scenario.replications)])
     per_rep = [mser(p.hourly["completed"]) * 3600.0 for p in pilots]
     return max(per_rep), per_rep
 
 
-def run_scenario(scenario: Scenario, *, jobs: int = 1, progress: bool = False) -> RunResult:
-    """All replications of a scenario, summarized with 95% confidence intervals."""
-    bar = None
-    auto = scenario.warmup == "auto"
-    if progress:
-        from tqdm import tqdm
+def _resolve_warmup(scenario: Scenario, runner: Runner, notes: list[str], extra: dict) -> float | None:
+    if scenario.warmup != "auto":
+        return None
+    warmup, per_rep = detect_warmup(scenario, runner)
+    extra["warmup_detection"] = {"method": "MSER-5 on hourly completions",
+                                 "per_replication_s": per_rep, "used_s": warmup}
+    notes.append(f"warm-up detected by MSER-5: {warmup / 3600:g} h (largest over "
+                 f"{len(per_rep)} pilot replications)")
+    if warmup > scenario.horizon / 2:
+        notes.append("warning: the detected warm-up exceeds half of the run; lengthen the horizon")
+    return warmup
 
-        bar = tqdm(total=scenario.replications * (2 if auto else 1), desc=scenario.name,
-                   unit="rep", delay=2, file=sys.stderr, leave=False)
-    tick = (lambda _r: bar.update(1)) if bar else None
+
+def _throughput_precision(records: list[ReplicationRecord]) -> float:
+    th = [r.completed / r.horizon_s for r in records]
+    mean = sum(th) / len(th)
+    hw = t_halfwidth(th)
+    return hw / mean if mean > 0 and not math.isnan(hw) else math.inf
+
+
+def replicate(scenario: Scenario, runner: Runner, *, seed_note: bool = True) -> RunResult:
+    """All replications of one scenario (more when a precision target asks), summarized."""
     notes: list[str] = []
     extra: dict = {"engine": "des", "versions": versions()}
-    try:
-        warmup = None
-        if auto:
-            warmup, per_rep = detect_warmup(scenario, jobs=jobs, on_done=tick)
-            extra["warmup_detection"] = {"method": "MSER-5 on hourly completions",
-                                         "per_replication_s": per_rep, "used_s": warmup}
-            notes.append(f"warm-up detected by MSER-5: {warmup / 3600:g} h (largest over "
-                         f"{len(per_rep)} pilot replications)")
-            if warmup > scenario.horizon / 2:
-                notes.append("warning: the detected warm-up exceeds half of the run; "
-                             "lengthen the horizon")
-        records = run_replications(scenario, range(scenario.replications), jobs=jobs,
-                                   on_done=tick, warmup=warmup)
-    finally:
-        if bar is not None:
-            bar.close()
+    warmup = _resolve_warmup(scenario, runner, notes, extra)
+    n = scenario.replications
+    records = runner.run([(scenario, r, warmup) for r in range(n)])
+    target = runner.options.precision
+    if target is not None:
+        batch = max(2, runner.options.jobs or 1)
+        while _throughput_precision(records) > target and n < runner.options.max_replications:
+            more = min(batch, runner.options.max_replications - n)
+            records += runner.run([(scenario, r, warmup) for r in range(n, n + more)])
+            n += more
+        achieved = _throughput_precision(records)
+        extra["precision"] = {"target_relative_ci95": target, "achieved_relative_ci95": achieved,
+                              "replications": n, "met": achieved <= target}
+        notes.append(f"precision: throughput CI half-width {100 * achieved:.2f}% of the mean after "
+                     f"{n} replications (target {100 * target:g}%)"
+                     + ("" if achieved <= target else " -- not met: --max-replications reached"))
     extra["notes"] = notes
     return summarize(scenario.to_dict(), records, seed=scenario.seed, extra=extra)
+
+
+def run_scenario(scenario: Scenario, *, jobs: int = 1, progress: bool = False,
+                 options: RunOptions | None = None) -> RunResult:
+    """All replications of a scenario, summarized with 95% confidence intervals."""
+    options = options or RunOptions(jobs=jobs, progress=progress)
+    with Runner(options) as runner:
+        return replicate(scenario, runner)
+
+
+def run_replications(scenario: Scenario, replications, *, jobs: int = 1,
+                     warmup: float | None = None) -> list[ReplicationRecord]:
+    """Records of the given replication indices (no cache, local workers)."""
+    with Runner(RunOptions(jobs=jobs)) as runner:
+        return runner.run([(scenario, r, warmup) for r in replications])

@@ -15,6 +15,9 @@ import numpy as np
 
 from .statistics import RunResult
 
+#: Folder of cached replications inside an output folder (see sim/cache.py).
+CACHE_DIR = ".cache"
+
 
 def _clean(obj):
     """JSON-safe: nan and inf become None / "inf", numpy scalars become Python numbers."""
@@ -53,6 +56,9 @@ def atomic_folder(target: Path):
         raise
     old = None
     if target.exists():
+        keep = target / CACHE_DIR  # the replication cache outlives the files it produced
+        if keep.is_dir() and not (tmp / CACHE_DIR).exists():
+            os.replace(keep, tmp / CACHE_DIR)
         old = target.parent / f".{target.name}.old-{os.getpid()}"
         os.replace(target, old)
     os.replace(tmp, target)
@@ -68,20 +74,26 @@ def write_tables(result: RunResult, folder: Path) -> None:
     result.timeseries.to_csv(folder / "timeseries.csv", index=False, float_format="%.10g")
 
 
+def write_run_into(folder: Path, result: RunResult, *, plots: bool = True, notes: list[str] = ()) -> None:
+    """Write every output of a run into an existing (temporary) folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_tables(result, folder)
+    images = {}
+    if plots:
+        from .plots import save_run_plots
+
+        images = save_run_plots(result, folder)
+    from .report import render_report, write_report
+
+    tables = {"Stations (mean over replications)": _station_frame(result),
+              "Replications": result.replications}
+    write_report(folder / "report.html", render_report(result.summary, tables, images, list(notes)))
+
+
 def write_run(result: RunResult, target: Path, *, plots: bool = True, notes: list[str] = ()) -> Path:
     """Write every output of a run into `target` (replacing it whole)."""
     with atomic_folder(target) as tmp:
-        write_tables(result, tmp)
-        images = {}
-        if plots:
-            from .plots import save_run_plots
-
-            images = save_run_plots(result, tmp)
-        from .report import render_report, write_report
-
-        tables = {"Stations (mean over replications)": _station_frame(result),
-                  "Replications": result.replications}
-        write_report(tmp / "report.html", render_report(result.summary, tables, images, list(notes)))
+        write_run_into(tmp, result, plots=plots, notes=notes)
     return Path(target)
 
 

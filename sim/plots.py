@@ -687,6 +687,15 @@ def _legend_above(ax: Axes, handles: list, ncol: int | None = None) -> None:
               fontsize=_LEGEND_SIZE, frameon=False, handlelength=1.4, columnspacing=1.2, borderaxespad=0.3)
 
 
+def _shade_off_shift(ax: Axes, off_shift: Sequence[tuple[float, float]] | None, lo: float, hi: float) -> list:
+    """Shade off-shift intervals (seconds) grey over the window; return a legend handle if any."""
+    spans = _clip_h(_intervals(off_shift or []), lo, hi)
+    style = {"facecolor": STATE_COLORS["off_shift"], "alpha": 0.8, "hatch": "//", "edgecolor": "white"}
+    for s, w in spans:
+        ax.axvspan(s, s + w, lw=0, zorder=3, **style)
+    return [Patch(label="off shift (clock stopped)", **style)] if spans else []
+
+
 def plot_state_timeline(
     state_log: Sequence[Sequence[Any]],
     ax: Axes | None = None,
@@ -750,13 +759,7 @@ def plot_state_timeline(
     ax.add_collection(PolyCollection(polygons, facecolors=colors, edgecolors="face", linewidths=0.3, zorder=2),
                       autolim=False)
     handles = [Patch(color=STATE_COLORS[s], label=s) for s in _LOG_STATES]
-    spans = _clip_h(_intervals(off_shift or []), lo, hi)
-    for s, w in spans:
-        ax.axvspan(s, s + w, facecolor=STATE_COLORS["off_shift"], alpha=0.8, hatch="//", edgecolor="white",
-                   lw=0, zorder=3)
-    if spans:
-        handles.append(Patch(facecolor=STATE_COLORS["off_shift"], alpha=0.8, hatch="//", edgecolor="white",
-                             label="off shift (clock stopped)"))
+    handles += _shade_off_shift(ax, off_shift, lo, hi)
     _station_rows(ax, [f"{s} ×{servers[s]}" if servers.get(s, 1) > 1 else s for s in labels])
     ax.set_xlim(lo / 3600.0, hi / 3600.0)
     ax.grid(axis="x", alpha=0.35, zorder=4)
@@ -781,6 +784,7 @@ def plot_bottleneck_timeline(
     t1: float | None = None,
     stations: Sequence[str] | None = None,
     title: str | None = None,
+    off_shift: Sequence[tuple[float, float]] | None = None,
 ) -> Axes:
     """Show which station is the bottleneck when: one row per station, time in hours.
 
@@ -791,6 +795,7 @@ def plot_bottleneck_timeline(
     bottleneck, a light hatched bar a shifting bottleneck (both stations of an overlap), the same
     split as :func:`plot_bottleneck_shares`. Rows follow ``stations`` (e.g. the flow order) or
     else the order of first appearance; the window is ``t0``-``t1`` seconds, by default all.
+    ``off_shift`` intervals (seconds) are shaded grey as in :func:`plot_state_timeline`.
     """
     segs = [_seg(s) for s in segments]
     ovl = [(float(s), float(e), str(a), str(b)) for s, e, a, b in overlaps]
@@ -821,6 +826,7 @@ def plot_bottleneck_timeline(
         if shifting:
             ax.broken_barh(shifting, (row - half, _ROW_HEIGHT), facecolors=_SHIFT_COLOR, edgecolor=_SOLE_COLOR,
                            hatch="///", lw=0.6, zorder=3)
+    handles += _shade_off_shift(ax, off_shift, lo, hi)
     _station_rows(ax, labels)
     ax.set_xlim(lo / 3600.0, hi / 3600.0)
     ax.grid(axis="x", alpha=0.35)
@@ -942,13 +948,16 @@ def _record_jobs(result_like: Any, summary: Mapping[str, Any]) -> list:
     scenario = summary.get("scenario") if isinstance(summary.get("scenario"), Mapping) else {}
     jobs: list = []
 
+    def off_shift(window: tuple[float, float]) -> list[tuple[float, float]]:
+        try:
+            return off_shift_intervals(scenario.get("calendar"), *window)
+        except Exception:  # a calendar this module cannot read: no shading rather than no figure
+            return []
+
     window = None
     if log:
         window = pick_timeline_window(log, 8 * 3600.0)
-        try:
-            off = off_shift_intervals(scenario.get("calendar"), *window)
-        except Exception:  # a calendar this module cannot read: no shading rather than no figure
-            off = []
+        off = off_shift(window)
         n = len(_log_stations(log))
         span = f"{window[0] / 3600:.1f}–{window[1] / 3600:.1f} h"
         jobs.append(("Station state timeline", "timeline.png", station_figsize(n, width=12.0),
@@ -967,9 +976,10 @@ def _record_jobs(result_like: Any, summary: Mapping[str, Any]) -> list:
             # their length; the window only limits what is drawn
             found = shifting_bottlenecks(periods, window[0], window[1])
             span = f"{window[0] / 3600:.1f}–{window[1] / 3600:.1f} h"
+            off_b = off_shift(window)
             jobs.append(("Bottleneck timeline", "bottleneck_timeline.png", station_figsize(len(periods), width=12.0),
                          lambda ax, t: plot_bottleneck_timeline(found["segments"], found["overlaps"], ax, *window,
-                                                                stations=list(periods),
+                                                                stations=list(periods), off_shift=off_b,
                                                                 title=f"{t} ({rep}, {span})")))
     return jobs
 

@@ -433,6 +433,7 @@ def _run_line(sc: Scenario, replication: int, li: int, plans: list[_StationPlan]
 
     kern = _Kernel(plans, rel_mode, wip)
     H, O, R = kern.H, kern.O, kern.R
+    expect = H + _expected_units(sc, plans, end) + 1024
     out_p: list[list[np.ndarray]] = [[] for _ in range(n)]
     segs: list[dict] = [{} for _ in range(n)]
     e = 0.0
@@ -456,14 +457,14 @@ def _run_line(sc: Scenario, replication: int, li: int, plans: list[_StationPlan]
                         pj[mask] = dr.take(cnt)
             out_p[j].append(pj)
             if fails[j] is not None:
-                P.append(array("d", fails[j].apply(pj.tolist(), q - H, segs[j])))
+                P.append(fails[j].apply(pj.tolist(), q - H, segs[j]))
                 SEG.append(fails[j].hit)
             else:
-                P.append(array("d", pj.tobytes()))
+                P.append(memoryview(pj))  # iterated as Python floats, no copy
                 SEG.append(None)
-        G = array("d", gaps.take(m).tobytes()) if gaps is not None else None
-        if q + m > len(O[0]):  # room for the block: grow the arrays by doubling
-            zeros = bytes(8 * max(m, len(O[0])))
+        G = memoryview(gaps.take(m)) if gaps is not None else None
+        if q + m > len(O[0]):  # room for the block: grow the arrays
+            zeros = bytes(8 * max(m, len(O[0]) // 2, min(expect, 1 << 21) - len(O[0])))
             for o in O:
                 o.frombytes(zeros)
             if rel_mode != "saturated":
@@ -479,6 +480,20 @@ def _run_line(sc: Scenario, replication: int, li: int, plans: list[_StationPlan]
     rel = np.frombuffer(R, dtype=float)[H:H + N] if rel_mode != "saturated" else None
     p_all = [np.concatenate(x)[:N] for x in out_p]
     return _LineResult(index=li, rel=rel, dep=dep), p_all, segs
+
+
+def _expected_units(sc: Scenario, plans: list[_StationPlan], end: float) -> int:
+    """About how many units a line releases by `end` (the capacity of its slowest station, or
+    the release rate), for sizing arrays: a little more, as randomness can beat the mean."""
+    rate = min((p.servers / p.ideal_time for p in plans if p.ideal_time > 0), default=math.inf)
+    rel = sc.release
+    if rel.mode == "interval":
+        rate = min(rate, 1 / rel.every)
+    elif rel.mode == "poisson":
+        rate = min(rate, rel.rate)
+    if not math.isfinite(rate):
+        return 1 << 16
+    return int(min(end * rate * 1.05, 1e8)) + 64
 
 
 def _max_shift(a: np.ndarray, x: np.ndarray, s: int) -> np.ndarray:
@@ -552,15 +567,21 @@ class _Window:
 
     def hourly(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         """The integral over each hour of the grid (the last one ends at the window's end)."""
-        grid = self.grid
-        cum = np.concatenate([[0.0], np.cumsum(hi - lo)])
-        i_out = np.searchsorted(hi, grid, side="right")  # over by t
-        i_in = np.searchsorted(lo, grid, side="left")  # begun before t
-        at = cum[i_out]
-        for g, (t, a, b) in enumerate(zip(grid.tolist(), i_out.tolist(), i_in.tolist())):
+        edges = self.edges
+        # units over by each edge; the ones over within an hour add their whole duration ...
+        i_out = np.searchsorted(hi, edges, side="right")
+        dur = np.empty(len(lo) + 1)
+        np.subtract(hi, lo, out=dur[:-1])
+        dur[-1] = 0.0
+        seg = np.add.reduceat(dur, i_out)[:-1]
+        seg[i_out[:-1] == i_out[1:]] = 0.0  # (reduceat gives dur[i] for an empty segment)
+        # ... corrected at both ends by the part of the units in progress at the edges
+        i_in = np.searchsorted(lo, edges, side="left")
+        part = np.zeros(len(edges))
+        for g, (t, a, b) in enumerate(zip(edges.tolist(), i_out.tolist(), i_in.tolist())):
             if b > a:
-                at[g] += float(np.sum(t - lo[a:b]))
-        return np.diff(np.concatenate([[0.0], at]))
+                part[g] = float(np.sum(t - lo[a:b]))
+        return seg + np.diff(part)
 
     def count(self, x: np.ndarray) -> int:
         """Events (sorted times) in [w0, w1)."""

@@ -95,3 +95,38 @@ def run_report_text(summary: dict, notes: list[str] = ()) -> str:
     if notes:
         parts += [""] + [f"* {n}" for n in notes]
     return "\n".join(parts)
+
+
+def comparison_text(results, table) -> str:
+    """Each scenario's headline KPIs, then the paired differences against the baseline."""
+    rows = []
+    for r in results:
+        k = r.summary["kpis"]
+        rows.append([r.summary["scenario"]["name"], fmt(k["throughput_per_hour"]["mean"]),
+                     "± " + fmt(k["throughput_per_hour"]["ci95"], 2), fmt(k["oee"]["mean"]),
+                     fmt(k["lead_time_s"]["mean"]), fmt(k["wip_mean"]["mean"])])
+    head = render(rows, ["scenario", "units/h", "95% CI", "OEE", "lead time s", "WIP"])
+    diff_rows = []
+    for _, d in table.iterrows():
+        diff_rows.append([d["kpi"], d["scenario"], fmt(d["baseline_mean"]), fmt(d["mean"]),
+                          fmt(d["difference"]), "± " + fmt(d["ci95"], 2),
+                          "-" if d["relative_difference"] != d["relative_difference"]
+                          else f"{100 * d['relative_difference']:+.1f}%",
+                          "yes" if d["significant"] else "no", "± " + fmt(d["unpaired_ci95"], 2)])
+    diffs = render(diff_rows, ["kpi", "scenario", "baseline", "mean", "difference", "paired 95% CI",
+                               "relative", "significant", "unpaired CI"], "llrrrrrlr")
+    return (f"{len(results)} scenarios on common random numbers, {results[0].summary['replications']} "
+            f"replications each, seed {results[0].summary['seed']}\n\n{head}\n\n"
+            f"Paired differences against {results[0].summary['scenario']['name']} "
+            f"(significant: the 95% CI excludes 0)\n\n{diffs}")
+
+
+def sweep_text(table, paths: list[str]) -> str:
+    """One row per grid point: the varied values and the headline KPIs with CIs."""
+    rows = []
+    for _, r in table.iterrows():
+        rows.append([*(str(r[p]) for p in paths),
+                     fmt(r["throughput_per_hour_mean"]), "± " + fmt(r["throughput_per_hour_ci95"], 2),
+                     fmt(r["oee_mean"]), fmt(r["lead_time_s_mean"]), fmt(r["wip_mean_mean"])])
+    return render(rows, [*paths, "units/h", "95% CI", "OEE", "lead time s", "WIP"],
+                  "l" * len(paths) + "rrrrr")

@@ -245,3 +245,195 @@ def test_save_run_plots_writes_five_pngs_and_closes_figures(result, tmp_path: Pa
         data = path.read_bytes()
         assert data[:8] == PNG_MAGIC and len(data) > 5000
     assert len(plt.get_fignums()) == before
+
+
+# ------------------------------------------------------------------ timelines and bottlenecks
+
+BUSY, BLOCKED, STARVED, DOWN, SETUP = range(5)
+LOG_START = 3600.0
+
+
+def make_state_log(hours=12.0, down_at=5 * 3600.0, setup_at=7 * 3600.0):
+    """A hand-made state log of three stations (kit, screw: 1 server; run-in: 3 servers).
+
+    kit alternates busy 50 s / blocked 10 s; screw is busy, down for 10 min at ``down_at`` (if
+    given) and sets up for 15 min at ``setup_at`` (if given); run-in servers cycle busy / starved.
+    """
+    end = LOG_START + hours * 3600.0
+    log = [(LOG_START, "kit", 0, BUSY), (LOG_START, "screw", 0, BUSY)]
+    log += [(LOG_START, "run-in", i, STARVED) for i in range(3)]
+    t = LOG_START
+    while t + 60 < end:
+        log += [(t + 50, "kit", 0, BLOCKED), (t + 60, "kit", 0, BUSY)]
+        t += 60
+    for at, state, length in ((down_at, DOWN, 600.0), (setup_at, SETUP, 900.0)):
+        if at is not None:
+            log += [(LOG_START + at, "screw", 0, state), (LOG_START + at + length, "screw", 0, BUSY)]
+    for i in range(3):
+        t = LOG_START + 300.0 * i
+        while t + 1800 < end:
+            log += [(t, "run-in", i, BUSY), (t + 1500, "run-in", i, STARVED)]
+            t += 1800
+    log.sort(key=lambda e: e[0])
+    return log
+
+
+def make_active_periods():
+    return {
+        "kit": [(LOG_START + 0, LOG_START + 600), (LOG_START + 5000, LOG_START + 5400)],
+        "screw": [(LOG_START + 300, LOG_START + 4000), (LOG_START + 6000, LOG_START + 20000)],
+        "run-in": [(LOG_START + 3500, LOG_START + 7000)],
+    }
+
+
+SHARES = [
+    {"station": "kit", "sole": 0.05, "sole_ci95": 0.02, "shifting": 0.03, "shifting_ci95": 0.01},
+    {"station": "screw", "sole": 0.70, "sole_ci95": 0.05, "shifting": 0.10, "shifting_ci95": 0.04},
+    {"station": "run-in", "sole": 0.08, "sole_ci95": 0.03, "shifting": 0.04, "shifting_ci95": 0.02},
+]
+
+
+def test_plot_state_timeline():
+    log = make_state_log()
+    t0, t1 = LOG_START + 4 * 3600, LOG_START + 8 * 3600
+    ax = plots.plot_state_timeline(log, t0=t0, t1=t1)
+    assert_labelled(ax)
+    assert "(h)" in ax.get_xlabel()
+    assert ax.get_xlim() == pytest.approx((t0 / 3600, t1 / 3600))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["busy", "blocked", "starved", "down", "setup"]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == ["kit", "screw", "run-in ×3"]  # flow order, servers marked
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]  # first station on top
+
+
+def test_plot_state_timeline_stations_title_and_off_shift():
+    log = make_state_log()
+    ax = plots.plot_state_timeline(log, stations=["screw"], title="Screw station",
+                                   off_shift=[(LOG_START + 3600, LOG_START + 5400)])
+    assert ax.get_title() == "Screw station"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["screw"]
+    assert any("off shift" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_plot_state_timeline_empty_log():
+    ax = plots.plot_state_timeline([])
+    assert ax.get_title() and ax.get_legend() is not None
+
+
+def test_state_shares_are_exact_server_time_fractions():
+    log = [(0.0, "a", 0, BUSY), (0.0, "a", 1, STARVED), (30.0, "a", 0, DOWN), (90.0, "a", 1, BUSY)]
+    shares = plots._state_shares(log, ["a"], np.array([0.0, 60.0, 120.0]), {"a": 2})["a"]
+    # bin 1: server 0 busy 30 s + down 30 s, server 1 starved 60 s (of 120 server-s)
+    assert shares[:, 0] == pytest.approx([0.25, 0, 0.5, 0.25, 0])
+    # bin 2: server 0 down 60 s, server 1 starved 30 s then busy 30 s
+    assert shares[:, 1] == pytest.approx([0.25, 0, 0.25, 0.5, 0])
+    assert shares.sum(axis=0) == pytest.approx([1.0, 1.0])
+
+
+def test_pick_timeline_window_finds_a_setup():
+    log = make_state_log(down_at=None, setup_at=6 * 3600.0)
+    t0, t1 = plots.pick_timeline_window(log, length=4 * 3600)
+    assert t0 == pytest.approx(LOG_START + 6 * 3600 - 1800)
+    assert t1 - t0 == pytest.approx(4 * 3600)
+
+
+def test_pick_timeline_window_prefers_setup_with_a_down():
+    # a down early, another one 1 h after the setup: the window opens before the setup and shows both
+    log = make_state_log(hours=30, down_at=2 * 3600.0, setup_at=15 * 3600.0)
+    log += [(LOG_START + 16 * 3600, "kit", 0, DOWN), (LOG_START + 16 * 3600 + 60, "kit", 0, BUSY)]
+    log.sort(key=lambda e: e[0])
+    t0, t1 = plots.pick_timeline_window(log, length=8 * 3600)
+    assert t0 == pytest.approx(LOG_START + 15 * 3600 - 1800)
+    assert t1 == pytest.approx(t0 + 8 * 3600)
+
+
+def test_pick_timeline_window_without_events_and_for_short_logs():
+    log = make_state_log(down_at=None, setup_at=None)
+    assert plots.pick_timeline_window(log, length=3600) == pytest.approx((LOG_START, LOG_START + 3600))
+    end = max(e[0] for e in log)
+    assert plots.pick_timeline_window(log, length=100 * 3600) == pytest.approx((LOG_START, end))
+    # an event near the end: the window still has its full length, inside the log
+    t0, t1 = plots.pick_timeline_window(make_state_log(down_at=11.8 * 3600, setup_at=None), length=4 * 3600)
+    assert t1 <= end + 1e-6 and t1 - t0 == pytest.approx(4 * 3600)
+
+
+def test_plot_bottleneck_timeline():
+    from sim.bottleneck import shifting_bottlenecks
+
+    periods = make_active_periods()
+    found = shifting_bottlenecks(periods, LOG_START, LOG_START + 20000)
+    assert found["overlaps"]
+    ax = plots.plot_bottleneck_timeline(found["segments"], found["overlaps"], t0=LOG_START,
+                                        t1=LOG_START + 6 * 3600, stations=list(periods))
+    assert_labelled(ax)
+    assert "(h)" in ax.get_xlabel()
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(periods)
+    labels = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert "sole" in labels and "shifting" in labels
+    assert ax.collections  # the bars
+
+
+def test_plot_bottleneck_timeline_accepts_tuples_and_nothing():
+    ax = plots.plot_bottleneck_timeline([(0.0, 3600.0, "a", (0.0, 3600.0))], [])
+    assert_labelled(ax)
+    ax = plots.plot_bottleneck_timeline([], [])
+    assert ax.get_title()
+
+
+def test_plot_bottleneck_shares():
+    ax = plots.plot_bottleneck_shares(SHARES)
+    assert_labelled(ax)
+    assert "Bottleneck: screw" in ax.get_title()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["kit", "screw", "run-in"]
+    labels = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert "sole" in labels and "shifting" in labels and "CI" in labels
+    assert ax.get_xlim()[1] <= 100
+
+
+def test_plot_bottleneck_shares_largest_total_wins_and_title_is_kept():
+    shares = [{"station": "x", "sole": 0.4, "shifting": 0.0}, {"station": "y", "sole": 0.3, "shifting": 0.3}]
+    ax = plots.plot_bottleneck_shares(shares, title="Bottleneck shares")
+    assert ax.get_title().startswith("Bottleneck shares") and "Bottleneck: y" in ax.get_title()
+
+
+def test_off_shift_intervals():
+    cal = {"shifts": [{"start": "08:00", "end": "20:00"}], "breaks": [{"start": "12:00", "duration": 1800.0}],
+           "days_per_week": 7}
+    off = plots.off_shift_intervals(cal, 0.0, 86400.0)
+    assert off == pytest.approx([(0.0, 8 * 3600.0), (12 * 3600.0, 12.5 * 3600.0), (20 * 3600.0, 86400.0)])
+    assert plots.off_shift_intervals(None, 0.0, 86400.0) == []
+
+
+def with_records(result, state_log=True, active_periods=True, shares=True):
+    record = SimpleNamespace(replication=0, state_log=make_state_log() if state_log else None,
+                             active_periods=make_active_periods() if active_periods else None)
+    summary = dict(result.summary)
+    summary["bottleneck"] = dict(summary["bottleneck"], **({"shares": SHARES} if shares else {}))
+    return SimpleNamespace(**{**vars(result), "summary": summary, "records": [record]})
+
+
+FIVE = ["throughput.png", "wip.png", "station_states.png", "lead_time.png", "buffers.png"]
+
+
+def test_save_run_plots_writes_timeline_and_bottleneck_pngs(result, tmp_path: Path):
+    before = len(plt.get_fignums())
+    written = plots.save_run_plots(with_records(result), tmp_path / "out")
+    assert sorted(p.name for p in written.values()) == sorted(
+        FIVE + ["timeline.png", "bottleneck.png", "bottleneck_timeline.png"])
+    assert {"Station state timeline", "Bottleneck shares", "Bottleneck timeline"} <= set(written)
+    for path in written.values():
+        data = path.read_bytes()
+        assert data[:8] == PNG_MAGIC and len(data) > 5000
+    assert len(plt.get_fignums()) == before
+
+
+def test_save_run_plots_skips_missing_timeline_and_bottleneck_data(result, tmp_path: Path):
+    written = plots.save_run_plots(with_records(result, state_log=False, active_periods=False, shares=False),
+                                   tmp_path / "none")
+    assert sorted(p.name for p in written.values()) == sorted(FIVE)
+    written = plots.save_run_plots(with_records(result, shares=False), tmp_path / "log-only")
+    assert sorted(p.name for p in written.values()) == sorted(FIVE + ["timeline.png"])
+    written = plots.save_run_plots(with_records(result, state_log=False), tmp_path / "shares-only")
+    assert sorted(p.name for p in written.values()) == sorted(
+        FIVE + ["bottleneck.png", "bottleneck_timeline.png"])

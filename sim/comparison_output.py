@@ -1,0 +1,103 @@
+"""Files of `compare` and `sweep`: their CSV tables, overlay figures and report pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .outputs import atomic_folder, to_json
+from .statistics import KPI_UNITS
+
+#: KPIs drawn for compare and sweep (a figure each).
+PLOTTED_KPIS = ("throughput_per_hour", "oee", "lead_time_s", "wip_mean")
+
+
+def _save(fig, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def write_comparison(out: Path, results, table: pd.DataFrame, *, plots: bool = True,
+                     scenario_folders: bool = False) -> Path:
+    """comparison.csv (SPEC columns first), comparison.json, overlay plots and report.html;
+    with `scenario_folders`, each scenario's own outputs in a subfolder named after it."""
+    from .outputs import write_run_into
+    from .report import render_report, write_report
+
+    cols = ["kpi", "scenario", "baseline", "baseline_mean", "mean", "difference", "ci95",
+            "relative_difference", "significant", "unpaired_ci95"]
+    with atomic_folder(Path(out)) as tmp:
+        if scenario_folders:
+            for r in results:
+                write_run_into(tmp / r.summary["scenario"]["name"], r, plots=plots,
+                               notes=r.summary.get("notes", []))
+        table[cols].to_csv(tmp / "comparison.csv", index=False, float_format="%.10g")
+        (tmp / "comparison.json").write_text(to_json(table.to_dict(orient="records")) + "\n")
+        images = {}
+        if plots:
+            import matplotlib.pyplot as plt
+
+            from .plots import plot_kpi_bars
+            from .plots_compare import plot_states_side_by_side, plot_throughput_overlay
+
+            fig, ax = plt.subplots(figsize=(10, 5.5))
+            plot_throughput_overlay(results, ax)
+            images["Throughput over time"] = _save(fig, tmp / "throughput_overlay.png")
+            ax = plot_states_side_by_side(results)
+            images["Station time breakdown"] = _save(ax.figure, tmp / "station_states_compare.png")
+            for kpi in PLOTTED_KPIS:
+                df = pd.DataFrame([{"scenario": r.summary["scenario"]["name"],
+                                    "mean": r.summary["kpis"][kpi]["mean"],
+                                    "ci95": r.summary["kpis"][kpi]["ci95"]} for r in results])
+                fig, ax = plt.subplots(figsize=(10, 5.5))
+                plot_kpi_bars(df, kpi, ax)
+                images[f"{kpi} by scenario"] = _save(fig, tmp / f"kpi_{kpi}.png")
+        summary = {"scenario": {"name": "comparison: " + " vs ".join(r.summary["scenario"]["name"] for r in results),
+                                "description": "Paired differences over common random numbers "
+                                               "(difference = scenario - baseline)."},
+                   "seed": results[0].summary["seed"], "replications": results[0].summary["replications"],
+                   "horizon_s": results[0].summary["horizon_s"], "warmup_s": results[0].summary["warmup_s"],
+                   "kpis": {}}
+        shown = table.copy()
+        shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
+        write_report(tmp / "report.html", render_report(summary, {"Paired differences": shown}, images, []))
+    return Path(out)
+
+
+def write_sweep(out: Path, table: pd.DataFrame, paths: list[str], results, *, plots: bool = True,
+                title: str = "") -> Path:
+    """sweep.csv, one figure per KPI against the first varied path, report.html."""
+    from .report import render_report, write_report
+
+    with atomic_folder(Path(out)) as tmp:
+        table.to_csv(tmp / "sweep.csv", index=False, float_format="%.10g")
+        images = {}
+        if plots:
+            import matplotlib.pyplot as plt
+
+            from .plots import plot_sweep
+            from .plots_compare import sweep_axis
+
+            x = paths[0]
+            df = table.copy()
+            xs, unit, log = sweep_axis(df[x])
+            df["_x"] = xs
+            group = paths[1] if len(paths) > 1 else None
+            for kpi in PLOTTED_KPIS:
+                fig, ax = plt.subplots(figsize=(10, 5.5))
+                plot_sweep(df, "_x", kpi, ax, group=group, xlabel=f"{x}{unit}",
+                           title=f"{title}: {kpi.replace('_', ' ')} against {x}")
+                if log:
+                    ax.set_xscale("log")
+                images[f"{kpi} against {x}"] = _save(fig, tmp / f"sweep_{kpi}.png")
+        summary = {"scenario": {"name": f"sweep of {title}", "description": "varied: " + ", ".join(paths)},
+                   "seed": results[0].summary["seed"], "replications": results[0].summary["replications"],
+                   "horizon_s": results[0].summary["horizon_s"], "warmup_s": results[0].summary["warmup_s"],
+                   "kpis": {}}
+        write_report(tmp / "report.html", render_report(summary, {"Sweep": table}, images, []))
+    return Path(out)

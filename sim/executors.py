@@ -1,0 +1,112 @@
+"""Where replications run: in this process, in local worker processes, or on a Dask cluster.
+
+All executors take the same tasks (scenario, replication index, warm-up) and return the same
+records; replication r always draws from the streams of index r, so where it ran does not matter.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Callable, Iterable, Iterator
+
+from .model import simulate
+from .records import ReplicationRecord
+
+#: The bottleneck analysis looks at up to this much of each replication after warm-up.
+BOTTLENECK_WINDOW = 7 * 86400.0
+#: The station-state timeline (replication 0) covers this much time after warm-up.
+TIMELINE_WINDOW = 2 * 86400.0
+
+Task = tuple  # (scenario, replication, warmup or None)
+
+
+def simulate_task(task: Task) -> ReplicationRecord:
+    """Run one replication task (module-level, so worker processes can pickle it)."""
+    scenario, r, warmup = task
+    w = scenario.warmup_s() if warmup is None else warmup
+    window = (w, w + min(scenario.horizon, BOTTLENECK_WINDOW))
+    log = (w, w + min(scenario.horizon, TIMELINE_WINDOW)) if r == 0 else None
+    return simulate(scenario, r, warmup=warmup, active_window=window, log_states=log)
+
+
+class LocalExecutor:
+    """This process (jobs=1) or a pool of worker processes."""
+
+    def __init__(self, jobs: int | None = None):
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+
+    def map_unordered(self, fn: Callable, tasks: list) -> Iterator[tuple[int, object]]:
+        """Yield (task index, result) as tasks finish."""
+        if self.jobs == 1 or len(tasks) <= 1:
+            for i, t in enumerate(tasks):
+                yield i, fn(t)
+            return
+        with ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks))) as pool:
+            futures = {pool.submit(fn, t): i for i, t in enumerate(tasks)}
+            try:
+                for fut in as_completed(futures):
+                    yield futures[fut], fut.result()
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
+
+
+class DaskExecutor:
+    """Tasks on an existing Dask distributed cluster (`pip install 'linesim[dask]'`)."""
+
+    def __init__(self, scheduler: str | object):
+        try:
+            from distributed import Client
+        except ImportError as e:  # pragma: no cover - depends on the optional extra
+            from .errors import InputError
+
+            raise InputError("--executor dask needs the dask extra: pip install 'linesim[dask]'") from e
+        self.client = scheduler if hasattr(scheduler, "submit") else Client(scheduler)
+
+    def map_unordered(self, fn: Callable, tasks: list) -> Iterator[tuple[int, object]]:
+        from distributed import as_completed as dask_completed
+
+        futures = [self.client.submit(fn, t, pure=False) for t in tasks]
+        index = {f.key: i for i, f in enumerate(futures)}
+        for fut in dask_completed(futures):
+            yield index[fut.key], fut.result()
+
+
+def make_executor(kind: str = "local", *, jobs: int | None = None, scheduler: str | None = None):
+    if kind == "local":
+        return LocalExecutor(jobs)
+    if kind == "dask":
+        if not scheduler:
+            from .errors import InputError
+
+            raise InputError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+        return DaskExecutor(scheduler)
+    from .errors import InputError
+
+    raise InputError(f"--executor must be local or dask, got {kind!r}")
+
+
+def run_tasks(tasks: list[Task], executor, *, cache=None,
+              on_done: Callable[[ReplicationRecord], None] | None = None) -> list[ReplicationRecord]:
+    """Run tasks (cached ones are loaded, not recomputed); results in task order."""
+    out: list[ReplicationRecord | None] = [None] * len(tasks)
+    todo = []
+    for i, (scenario, r, warmup) in enumerate(tasks):
+        rec = cache.get(scenario, r, warmup) if cache is not None else None
+        if rec is not None:
+            out[i] = rec
+            if on_done:
+                on_done(rec)
+        else:
+            todo.append(i)
+    for j, rec in executor.map_unordered(simulate_task, [tasks[i] for i in todo]):
+        i = todo[j]
+        out[i] = rec
+        if cache is not None:
+            scenario, r, warmup = tasks[i]
+            cache.put(scenario, r, warmup, rec)
+        if on_done:
+            on_done(rec)
+    return out  # type: ignore[return-value]
