@@ -38,6 +38,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    "within this share of the mean, e.g. 1%%")
     g.add_argument("--max-replications", type=int, default=200,
                    help="upper limit for --precision (default 200)")
+    g.add_argument("--engine", choices=["auto", "des", "recursion"],
+                   help="des: the SimPy model; recursion: the exact fast engine where it applies; "
+                        "auto (default): recursion when the scenario is covered")
     g.add_argument("--fresh", action="store_true",
                    help="recompute every replication (ignore the cache in the output folder)")
     g.add_argument("--no-plots", action="store_true", help="write tables and report without plots")
@@ -67,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
     _common(cp)
 
+    va = sub.add_parser("validate", help="theory benchmarks: simulation against exact answers")
+    va.add_argument("--quick", action="store_true", help="short runs (about a minute)")
+    va.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
+    va.add_argument("--out", type=Path, default=Path("results") / "validation",
+                    help="folder for validation.csv (default results/validation/)")
+    va.add_argument("--format", choices=["table", "json"], default="table")
+
     sw = sub.add_parser("sweep", help="one run per grid point of --vary values")
     sw.add_argument("scenario", type=Path)
     sw.add_argument("--vary", action="append", default=[], required=True, metavar="PATH=V1,V2,...",
@@ -78,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _overrides(args) -> list[str]:
     """Command-line options that change the scenario, as --set overrides (validated with it)."""
     out = list(args.overrides)
-    for key in ("replications", "seed", "horizon", "warmup"):
+    for key in ("replications", "seed", "horizon", "warmup", "engine"):
         v = getattr(args, key, None)
         if v is not None:
             out.append(f"{key}={v}")
@@ -227,7 +237,34 @@ def cmd_schema(args) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "check": cmd_check, "schema": cmd_schema, "compare": cmd_compare,
+def cmd_validate(args) -> int:
+    from .experiment import default_jobs
+    from .outputs import atomic_folder, to_json
+    from .validation import format_validation, run_validation
+
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    if jobs < 1:
+        raise InputError(f"--jobs must be >= 1, got {jobs}")
+
+    def progress(case, done, total):
+        if sys.stderr.isatty() and args.format == "table":
+            print(f"  {done}/{total} {case}", file=sys.stderr)
+
+    df = run_validation(quick=args.quick, jobs=jobs, progress=progress)
+    with atomic_folder(args.out) as tmp:
+        df.to_csv(tmp / "validation.csv", index=False, float_format="%.10g")
+    if args.format == "json":
+        print(to_json(df.to_dict(orient="records")))
+    else:
+        print(format_validation(df))
+    failed = int((~df["passed"].astype(bool)).sum())
+    if args.format == "table":
+        print(f"\n{len(df) - failed} passed, {failed} failed" +
+              (" (quick mode)" if args.quick else "") + f"; table written to {args.out}/validation.csv")
+    return 1 if failed else 0
+
+
+COMMANDS = {"validate": cmd_validate, "run": cmd_run, "check": cmd_check, "schema": cmd_schema, "compare": cmd_compare,
             "sweep": cmd_sweep}
 
 

@@ -21,9 +21,29 @@ TIMELINE_WINDOW = 2 * 86400.0
 Task = tuple  # (scenario, replication, warmup or None)
 
 
+def engine_for(scenario) -> tuple[str, str]:
+    """The engine that runs a scenario ('des' or 'recursion') and why."""
+    from .recursion import covered
+
+    if scenario.engine == "des":
+        return "des", "asked for"
+    ok, why = covered(scenario)
+    if scenario.engine == "recursion":
+        if not ok:
+            from .errors import InputError
+
+            raise InputError(f"the recursion engine does not cover this scenario: {why}", path="engine")
+        return "recursion", "asked for"
+    return ("recursion", "auto: the scenario is covered by the exact recursion") if ok else ("des", f"auto: {why}")
+
+
 def simulate_task(task: Task) -> ReplicationRecord:
     """Run one replication task (module-level, so worker processes can pickle it)."""
     scenario, r, warmup = task
+    if engine_for(scenario)[0] == "recursion":
+        from .recursion import simulate_recursion
+
+        return simulate_recursion(scenario, r, warmup=warmup)
     w = scenario.warmup_s() if warmup is None else warmup
     window = (w, w + min(scenario.horizon, BOTTLENECK_WINDOW))
     log = (w, w + min(scenario.horizon, TIMELINE_WINDOW)) if r == 0 else None

@@ -137,8 +137,14 @@ def _throughput_precision(records: list[ReplicationRecord]) -> float:
 
 def replicate(scenario: Scenario, runner: Runner, *, seed_note: bool = True) -> RunResult:
     """All replications of one scenario (more when a precision target asks), summarized."""
+    from .executors import engine_for
+
     notes: list[str] = []
-    extra: dict = {"engine": "des", "versions": versions()}
+    engine, why = engine_for(scenario)
+    extra: dict = {"engine": engine, "engine_reason": why, "versions": versions()}
+    if engine == "recursion":
+        notes.append("engine: exact departure-time recursion (same random numbers as the SimPy "
+                     "model); bottleneck by utilization")
     warmup = _resolve_warmup(scenario, runner, notes, extra)
     n = scenario.replications
     records = runner.run([(scenario, r, warmup) for r in range(n)])
@@ -155,8 +161,13 @@ def replicate(scenario: Scenario, runner: Runner, *, seed_note: bool = True) -> 
         notes.append(f"precision: throughput CI half-width {100 * achieved:.2f}% of the mean after "
                      f"{n} replications (target {100 * target:g}%)"
                      + ("" if achieved <= target else " -- not met: --max-replications reached"))
-    extra["notes"] = notes
-    return summarize(scenario.to_dict(), records, seed=scenario.seed, extra=extra)
+    result = summarize(scenario.to_dict(), records, seed=scenario.seed, extra=extra)
+    from .checks import cross_checks
+
+    checks = cross_checks(scenario, result.summary)
+    result.summary["checks"] = {k: v for k, v in checks.items() if k != "notes"}
+    result.summary["notes"] = notes + list(checks.get("notes", []))
+    return result
 
 
 def run_scenario(scenario: Scenario, *, jobs: int = 1, progress: bool = False,

@@ -308,7 +308,7 @@ class Scenario(_Model):
                       WithJsonSchema({"anyOf": [_DUR_SCHEMA, {"const": "auto"}]})] = 0.0
     replications: int = Field(10, ge=1)
     seed: int = Field(0, ge=0)
-    engine: Literal["auto", "des"] = "auto"
+    engine: Literal["auto", "des", "recursion"] = "auto"
     blocking: Literal["after_service", "before_service"] = "after_service"
     calendar: Optional[Calendar] = None
     release: Release = Field(default_factory=Release)

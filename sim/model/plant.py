@@ -121,7 +121,8 @@ class Plant:
             if self.state_log is not None:
                 for i, srv in enumerate(st.servers):
                     srv.log = (self.state_log, st.label, i, self.log_window)
-                    self.state_log.append((env.now, st.label, i, srv.cur))
+        if self.state_log is not None and self.log_window[0] <= 0:
+            self._log_initial_states(0.0)
 
     def _build_line(self, line: Line, specs: list[Station], prefix: str, market, stage_name):
         sc = self.scenario
@@ -250,6 +251,12 @@ class Plant:
 
     # ---------------------------------------------------------------------------------- run
 
+    def _log_initial_states(self, t: float) -> None:
+        """Every server's state at the start of the logging window."""
+        for st in self.stations:
+            for i, srv in enumerate(st.servers):
+                self.state_log.append((t, st.label, i, srv.cur))
+
     def _wip_area(self, now: float) -> float:
         wip = self.released - self.completed - self.scrapped
         return self.exit_sum - self.rel_sum + wip * now
@@ -276,7 +283,8 @@ class Plant:
         end = warm + horizon
         places = self._places()
         grid = [3600.0 * h for h in range(1, int(math.ceil(end / 3600.0)))] + [end]
-        stops = sorted(set(grid + ([warm] if warm > 0 else [])))
+        log_start = self.log_window[0] if self.state_log is not None and self.log_window[0] > 0 else None
+        stops = sorted(set(grid + ([warm] if warm > 0 else []) + ([log_start] if log_start else [])))
         hour_cols: dict[str, list] = {"t_start": [], "t_end": [], "completed": [], "wip_area": []}
         for st in self.stations:
             hour_cols[f"queue:{st.label}"] = []
@@ -288,6 +296,8 @@ class Plant:
         grid_set = set(grid)
         for t in stops:
             env.run(until=t)
+            if t == log_start:
+                self._log_initial_states(t)
             if t == warm:
                 for st in self.stations:
                     st.flush(t)
