@@ -357,7 +357,7 @@ class _Kernel:
                     if gaps:
                         add(f"{ind}r = e + ((e + g) - e)")
                     else:  # conwip: a card comes back when unit k - w leaves the line
-                        y = look(n - 1, wip)
+                        y = look(n - 1, wip + 1)
                         add(f"{ind}r = e if e >= {y} else {y}")
                     add(f"{ind}if r >= end:")
                     add(f"{ind}    return q, e, ({dall})")

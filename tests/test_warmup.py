@@ -105,11 +105,17 @@ stations:
 """
 
 
-def test_warmup_auto_is_detected_recorded_and_used(tmp_path, cli):
+def run_cli_here(args) -> None:
+    """`python -m sim ARGS`, in this process (the subprocess route is tested in test_cli.py)."""
+    from sim.cli import main
+
+    assert main([str(a) for a in args]) == 0
+
+
+def test_warmup_auto_is_detected_recorded_and_used(tmp_path):
     (tmp_path / "runin.yaml").write_text(RUNIN_YAML)
-    proc = cli(["run", "runin.yaml", "--warmup", "auto", "--out", "out", "--jobs", "1",
-                "--no-plots", "--quiet"], tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    run_cli_here(["run", tmp_path / "runin.yaml", "--warmup", "auto", "--out", tmp_path / "out",
+                  "--jobs", "1", "--no-plots", "--quiet"])
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     det = summary["warmup_detection"]
     per_rep = det["per_replication_s"]
@@ -130,13 +136,13 @@ def test_warmup_auto_is_detected_recorded_and_used(tmp_path, cli):
     assert any("MSER" in n for n in summary.get("notes", []))
 
 
-def test_fixed_warmup_is_not_detected(tmp_path, cli):
+def test_fixed_warmup_is_not_detected(tmp_path):
     data = yaml.safe_load(RUNIN_YAML)
     data["warmup"] = "7h"
     data["replications"] = 2
     (tmp_path / "fixed.yaml").write_text(yaml.safe_dump(data))
-    proc = cli(["run", "fixed.yaml", "--out", "out", "--jobs", "1", "--no-plots", "--quiet"], tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    run_cli_here(["run", tmp_path / "fixed.yaml", "--out", tmp_path / "out", "--jobs", "1",
+                  "--no-plots", "--quiet"])
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert "warmup_detection" not in summary
     assert summary["warmup_s"] == 7 * 3600

@@ -16,7 +16,7 @@ from ..scenario import Scenario, Station
 from ..streams import generator
 from .place import Place, Supermarket
 from .release import Source, product_sequence
-from .station import STARVED, ActiveTracker, StationModel, Unit
+from .station import EXIT, STARVED, ActiveTracker, StationModel, Unit
 
 
 def uniform_stream(rng: np.random.Generator, chunk: int = 1024):
@@ -101,10 +101,9 @@ class Plant:
                 self._build_line(line, stage.stations, prefix, market, stage.name)
                 lines.append(line)
             if market is not None:
-                for prev in previous_lines:
-                    prev.exit_place = market
+                for prev in previous_lines:  # the previous stage's lines end in the market
                     for st in prev.stations:
-                        if st.next_place == "exit":
+                        if st.next_place is EXIT:
                             st.next_place = market
             previous_lines = lines
             self.lines.extend(lines)
@@ -326,7 +325,7 @@ class Plant:
             st.flush(end)
         active = {}
         for st in self.stations:
-            tr = getattr(st, "tracker", None)
+            tr = st.tracker
             if tr is not None:
                 if tr.start is not None:
                     tr.close(end)

@@ -146,6 +146,8 @@ class StationModel:
         self.make_rng = make_rng  # (*purpose keys) -> numpy Generator of this station
         self.cal_modes = any(fm.basis == "calendar" for fm, _, _ in self.failures)
         self.source = None  # the release, for a saturated first station
+        self.spec = None  # the scenario's Station this models
+        self.tracker: ActiveTracker | None = None  # active periods, for bottleneck detection
         self.units = 0
         self.attempts = 0
         self.fails = 0

@@ -1,0 +1,230 @@
+"""The recursion engine against the SimPy model: on covered scenarios both must give every unit
+the same departure time at every station (to the last bit, in fact), and the same records."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.model import simulate
+from sim.recursion import covered, simulate_recursion
+from sim.streams import generator
+
+from .helpers import departure_recursion, line
+
+REL_T = 1e-12  # per-unit times
+REL_KPI = 1e-9  # sums over units (both engines add in different orders)
+
+
+def _times(rec) -> dict[tuple[int, int], float]:
+    out = {(uid, j): t for uid, j, t in rec.trace}
+    assert len(out) == len(rec.trace), "a unit finished twice at one station"
+    return out
+
+
+def _close(a: float, b: float, scale: float) -> bool:
+    return math.isclose(a, b, rel_tol=REL_KPI, abs_tol=REL_KPI * scale)
+
+
+def assert_same(sc, replication: int = 0) -> tuple:
+    """Run both engines; assert equal per-unit times and records. Returns (des, recursion)."""
+    ok, why = covered(sc)
+    assert ok, why
+    des = simulate(sc, replication, trace=True)
+    rec = simulate_recursion(sc, replication, trace=True)
+    a, b = _times(des), _times(rec)
+    assert a.keys() == b.keys(), f"units x stations differ: {sorted(a.keys() ^ b.keys())[:5]}"
+    bad = [k for k in a if not math.isclose(a[k], b[k], rel_tol=REL_T, abs_tol=0.0)]
+    assert not bad, f"{len(bad)} times differ, e.g. {[(k, a[k], b[k]) for k in bad[:3]]}"
+    h = des.horizon_s
+    for f in ("released", "completed", "scrapped", "released_total", "completed_total",
+              "scrapped_total", "wip_end", "line_completed"):
+        assert getattr(des, f) == getattr(rec, f), f
+    assert _close(des.wip_area, rec.wip_area, h), (des.wip_area, rec.wip_area)
+    assert des.completed > 0
+    np.testing.assert_allclose(rec.lead_times, des.lead_times, rtol=REL_KPI)
+    assert len(des.stations) == len(rec.stations)
+    for s, t in zip(des.stations, rec.stations):
+        assert (s.label, s.index, s.servers, s.units) == (t.label, t.index, t.servers, t.units)
+        assert s.buffer == t.buffer or (math.isnan(s.buffer) and math.isnan(t.buffer))
+        assert s.seconds.keys() == t.seconds.keys()
+        for k in s.seconds:  # states to 1e-9 of the station's server-seconds
+            assert _close(s.seconds[k], t.seconds[k], s.servers * h), (s.label, k, s.seconds[k], t.seconds[k])
+        assert _close(s.queue_area, t.queue_area, h), (s.label, s.queue_area, t.queue_area)
+    assert des.hourly.keys() == rec.hourly.keys()
+    for k in des.hourly:
+        np.testing.assert_allclose(rec.hourly[k], des.hourly[k], rtol=REL_KPI, atol=1e-6, err_msg=k)
+    return des, rec
+
+
+def seconds(rec, name: str, state: str) -> float:
+    return next(s for s in rec.stations if s.name == name).seconds[state]
+
+
+# ----------------------------------------------------------------------- unit by unit vs DES
+
+
+def test_zero_buffers_hand_over():
+    sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 0), ("c", "lognormal(mean=0.9s, cv=0.5)", 0),
+              horizon="2000s", warmup="100s", seed=11)
+    des, rec = assert_same(sc)
+    assert seconds(rec, "a", "blocked") > 0.1 * rec.horizon_s  # the hand-overs really block
+
+
+def test_blocking_after_service_random_times():
+    sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 2), ("c", "gamma(mean=0.9s, cv=1.5)", 1),
+              ("d", "uniform(0.5s, 1.4s)", 3), horizon="3000s", warmup="300s", seed=4)
+    des, rec = assert_same(sc, replication=2)
+    assert seconds(rec, "a", "blocked") > 0 and seconds(rec, "c", "blocked") > 0
+    assert seconds(rec, "d", "starved") > 0
+
+
+def test_blocking_before_service():
+    sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 2), ("c", "uniform(0.5s, 1.5s)", 0),
+              ("d", "exp(1s)", 1), blocking="before_service", horizon="3000s", warmup="300s", seed=3)
+    des, rec = assert_same(sc)
+    assert seconds(rec, "b", "blocked") > 0  # waiting for a reservation downstream
+
+
+def test_mixed_blocking_per_station():
+    sc = line(("a", "exp(1s)", None, {"blocking": "before_service"}), ("b", "exp(1.1s)", 1),
+              ("c", "exp(1s)", 0, {"blocking": "before_service"}), ("d", "exp(1.05s)", 0),
+              horizon="2000s", seed=21)
+    assert_same(sc)
+
+
+def test_conwip_release():
+    sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", None), ("c", "gamma(mean=1s, cv=0.7)", 1),
+              release={"mode": "conwip", "wip": 4}, horizon="3000s", warmup="300s", seed=5)
+    des, rec = assert_same(sc)
+    assert rec.wip_area / rec.horizon_s <= 4 + 1e-9
+
+
+def test_interval_release_with_a_finite_first_buffer():
+    # released every 1.05 s into a station that holds 2 + 1 units: the release is held at times
+    sc = line(("a", "exp(1s)", 2), ("b", "exp(1.1s)", 1), ("c", "exp(1s)", 0),
+              release={"mode": "interval", "every": "1.05s"}, horizon="3000s", warmup="200s", seed=7)
+    des, rec = assert_same(sc)
+    assert rec.stations[0].queue_area > 0
+    assert rec.released_total < 3200 / 1.05  # some releases were held back
+
+
+def test_poisson_release():
+    sc = line(("a", "exp(0.8s)", None), ("b", "lognormal(mean=0.9s, cv=0.3)", 2),
+              release={"mode": "poisson", "rate": "1/s"}, horizon="3000s", warmup="300s", seed=8)
+    assert_same(sc, replication=1)
+
+
+def test_operating_basis_failures_single_server():
+    sc = line(("a", "exp(10s)", None, {"failures": {"mtbf": "200s", "mttr": "30s"}}),
+              ("b", "exp(11s)", 2, {"failures": [{"mtbf": "300s", "mttr": "20s"},
+                                                 {"mtbf": "weibull(shape=2, scale=500s)",
+                                                  "repair_time": "const(15s)"}]}),
+              ("c", "9s", 1), horizon="20000s", warmup="1000s", seed=5)
+    des, rec = assert_same(sc)
+    assert seconds(rec, "a", "down") > 0 and seconds(rec, "b", "down") > 0
+
+
+def test_per_product_times_without_changeovers():
+    sc = line(("a", {"A": "exp(1s)", "B": "exp(2s)"}, None), ("b", "exp(1.1s)", 1),
+              products=[{"name": "A", "share": 0.6}, {"name": "B", "share": 0.4}], lot_size=5,
+              sequence="random", horizon="3000s", seed=9)
+    assert_same(sc)
+
+
+def test_parallel_servers_with_one_constant_time():
+    sc = line(("a", "exp(1s)", None), ("b", "3s", 2, {"servers": 3}), ("c", "exp(0.9s)", 1),
+              horizon="3000s", warmup="100s", seed=2)
+    assert_same(sc)
+    sc = line(("a", "2s", None, {"servers": 2}), ("b", "exp(1s)", 2), ("c", "exp(0.9s)", 1),
+              horizon="3000s", warmup="100s", seed=2)
+    assert_same(sc)
+
+
+def test_deterministic_line():
+    sc = line(("a", "10s", None), ("b", "13s", 1), ("c", "5s", 0), horizon="5000s", warmup="120s")
+    des, rec = assert_same(sc)
+    assert seconds(rec, "b", "busy") == pytest.approx(5000, abs=1e-6)
+
+
+def test_several_lines_same_records():
+    sc = line(("a", "exp(1s)", None), ("b", "exp(1.1s)", 1), lines=2, horizon="2000s",
+              warmup="200s", seed=9)
+    ok, _ = covered(sc)
+    assert ok
+    des = simulate(sc, 0, trace=True)
+    rec = simulate_recursion(sc, 0, trace=True)
+    # unit ids are numbered over both lines; the (station, time) pairs must agree
+    assert sorted((j, t) for _, j, t in des.trace) == sorted((j, t) for _, j, t in rec.trace)
+    assert des.line_completed == rec.line_completed and des.completed == rec.completed
+    np.testing.assert_allclose(np.sort(rec.lead_times), np.sort(des.lead_times), rtol=REL_T)
+    for s, t in zip(des.stations, rec.stations):
+        assert s.label == t.label
+        for k in s.seconds:
+            assert _close(s.seconds[k], t.seconds[k], s.servers * des.horizon_s)
+
+
+def test_matches_the_independent_recursion_of_the_test_helpers():
+    # departure_recursion (tests/helpers.py) fed the stations' own streams
+    names, dists, buffers = ["a", "b", "c"], ["exp(1s)", "exp(1.2s)", "exp(0.9s)"], [0, 2, 1]
+    sc = line(*[(n, d, buffers[i] if i else None) for i, (n, d) in enumerate(zip(names, dists))],
+              horizon="1500s", seed=13)
+    rec = simulate_recursion(sc, 0, trace=True)
+    m = rec.completed_total
+    from sim.distributions import parse_distribution
+
+    p = np.array([parse_distribution(d).sample(generator(13, 0, "", 0, n, "process"), 2048)[:m + 50]
+                  for n, d in zip(names, dists)])
+    D = departure_recursion(p, buffers)
+    last = sorted(t for _, j, t in rec.trace if j == 2)
+    np.testing.assert_allclose(last, D[2, :len(last)], rtol=REL_T)
+
+
+# ---------------------------------------------------------------------------------- coverage
+
+
+@pytest.mark.parametrize("extra, what", [
+    ({"calendar": {"shifts": [{"start": "08:00", "end": "16:00"}]}}, "calendar"),
+    ({"stages": [{"name": "x", "stations": [{"name": "a", "process_time": "1s"}]}]}, "stages"),
+])
+def test_not_covered_plant_features(extra, what):
+    from .helpers import scenario
+
+    kw = {"stations": [{"name": "a", "process_time": "1s"}]}
+    kw.update(extra)
+    if "stages" in extra:
+        kw.pop("stations")
+    ok, why = covered(scenario(**kw))
+    assert not ok and why
+    with pytest.raises(ValueError, match="does not cover"):
+        simulate_recursion(scenario(**kw), 0)
+
+
+@pytest.mark.parametrize("specs, kw, word", [
+    ([("a", "1s", None), ("b", "1s", 1, {"yield": 0.9, "on_fail": {"rework": "r"}}),
+      ("r", "1s", None)], {}, "yield"),
+    ([("a", "1s", None), ("b", "exp(1s)", 1, {"servers": 2}), ("c", "1s", 1)], {}, "parallel"),
+    ([("a", "1s", None), ("b", {"A": "1s", "B": "2s"}, 1, {"servers": 2})],
+     {"products": [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}]}, "parallel"),
+    ([("a", "1s", None, {"failures": {"mtbf": "1h", "mttr": "1min", "basis": "calendar"}})], {},
+     "calendar"),
+    ([("a", "1s", None, {"failures": {"mtbf": "1h", "mttr": "1min", "crew": "fix"}})],
+     {"repair_crews": {"fix": 1}}, "crew"),
+    ([("a", "1s", None), ("b", "2s", 1, {"servers": 2}), ("c", "1s", 1)],
+     {"blocking": "before_service"}, "reserve"),
+    ([("a", "1s", None, {"servers": 2}), ("b", "2s", 1, {"servers": 2})], {}, "one instant"),
+    ([("a", {"A": "1s", "B": "2s"}, None)],
+     {"products": [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}],
+      "changeover": {"time": "30s"}}, "changeover"),
+])
+def test_not_covered_station_features(specs, kw, word):
+    ok, why = covered(line(*specs, **kw))
+    assert not ok
+    assert word in why
+
+
+def test_covered_says_why():
+    ok, why = covered(line(("a", "exp(1s)", None), ("b", "exp(1s)", 2)))
+    assert ok and "exact" in why
