@@ -199,6 +199,7 @@ class StationModel:
         special = rolling or self.drain
         nxt = self.next_place
         plain_route = not self.is_rework and yield_draw is None and not before
+        op_only = bool(self.failures) and not self.cal_modes  # operating-basis failures only
         while True:
             # -- take a unit
             if items:
@@ -239,12 +240,20 @@ class StationModel:
                 dest = yield from self._route(srv, unit)
             # -- process
             pt = next(single) if single is not None else next(draws[unit.product])
-            if simple:
+            if simple or (op_only and not srv.down and min(srv.ttf) >= pt):
+                # no failure falls inside this unit: the common case, without _work's generator
+                # (the same floating-point steps as _work, which the recursion engine replays)
                 if srv.cur:  # not BUSY (== 0)
                     srv.set(BUSY, env._now)
                 if cal is not None:  # stretched over off-shift time
-                    pt = cal.advance(env._now, pt) - env._now
-                yield timeout(pt)
+                    pt_wall = cal.advance(env._now, pt) - env._now
+                    yield timeout(pt_wall)
+                else:
+                    yield timeout(pt)
+                if not simple:
+                    ttf = srv.ttf
+                    for k in range(len(ttf)):
+                        ttf[k] -= pt
             else:
                 yield from self._work(srv, pt, BUSY)
             self.units += 1
