@@ -56,20 +56,30 @@ def shifting_bottlenecks(periods: dict[str, list[tuple[float, float]]], t0: floa
     sole = {st: 0.0 for st in periods}
     shift = {st: 0.0 for st in periods}
     overlaps: list[tuple[float, float, str, str]] = []
-    for a, b in zip(segs, segs[1:]):
-        if a.station != b.station:
-            s, e = max(a.period[0], b.period[0]), min(a.period[1], b.period[1])
-            if e > s:
-                overlaps.append((s, e, a.station, b.station))
-                shift[a.station] += e - s
-                shift[b.station] += e - s
-    # sole time: bottleneck time outside the overlaps it takes part in
-    for seg in segs:
-        dur = seg.end - seg.start
-        for s, e, x, y in overlaps:
-            if seg.station in (x, y):
-                dur -= max(0.0, min(seg.end, e) - max(seg.start, s))
-        sole[seg.station] += max(0.0, dur)
+    cut = [0.0] * len(segs)  # shifting time inside each segment, taken off its sole time
+    for i in range(len(segs) - 1):
+        a, b = segs[i], segs[i + 1]
+        if a.station == b.station:
+            continue
+        s, e = max(a.period[0], b.period[0]), min(a.period[1], b.period[1])
+        if e <= s:
+            continue
+        overlaps.append((s, e, a.station, b.station))
+        shift[a.station] += e - s
+        shift[b.station] += e - s
+        # the overlap lies around the transition: walk out from it over the segments it touches
+        j = i
+        while j >= 0 and segs[j].end > s:
+            if segs[j].station in (a.station, b.station):
+                cut[j] += max(0.0, min(segs[j].end, e) - max(segs[j].start, s))
+            j -= 1
+        j = i + 1
+        while j < len(segs) and segs[j].start < e:
+            if segs[j].station in (a.station, b.station):
+                cut[j] += max(0.0, min(segs[j].end, e) - max(segs[j].start, s))
+            j += 1
+    for seg, c in zip(segs, cut):
+        sole[seg.station] += max(0.0, seg.end - seg.start - c)
     return {"sole": {k: v / total for k, v in sole.items()},
             "shifting": {k: v / total for k, v in shift.items()},
             "segments": segs, "overlaps": overlaps}
