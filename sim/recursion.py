@@ -24,13 +24,21 @@ R(k) = max(E(k-1), D_{n-1}(k - w)).
 
 `D_j(k - c_j)` is the moment a server frees for unit k because departures from a station leave
 in unit order: true for single-server stations, and for parallel servers with one constant time
-(no overtaking). Parallel servers with random or product-dependent times are left to the DES.
+(no overtaking) that never receive two units at one instant (fed by a single server with
+positive times, or first in a saturated, interval or poisson line) and reserve nothing
+downstream; otherwise the order of service within one instant would be the DES's event order.
+Parallel servers with random (or product-dependent) times are covered at the last station: units
+are taken in order by the first server to free (a heap of the moments servers free) and leave in
+the order they finish; a look-back "D_{n-1}(k - s)" into that station becomes the (k - s + 1)-th
+departure in time, popped from a heap of departures that starts with s zeros (every later unit
+leaves after that moment, so it is also the sorted departures shifted by s).
 
 Operating-basis failures (single-server stations): the time-to-failure clocks run only while
 processing, so which unit a failure hits, and its repair time, follow from the station's own
-sequence of process times; they are replayed exactly as `StationModel._work` does (same streams
-("failure", k, 0) and ("repair", k, 0), same floating-point steps), and a hit unit's finish is
-its start plus its processing chunks and repairs.
+sequence of process times; they are replayed as `StationModel` does it (same streams
+("failure", k, 0) and ("repair", k, 0), same floating-point steps): a unit no failure falls into
+takes start + p (the DES's fast path), a hit unit's finish is its start advanced by each chunk of
+work and each repair in turn, as `_work` and `_repair` advance the clock.
 
 Speed: the recursion runs in a pure-Python loop that is generated for the line at hand (one
 straight block of code per station, no inner loop, the previous departure of every single-server
@@ -42,8 +50,8 @@ same floating-point operations, and the KPIs are window-clipped sums over units.
 
 from __future__ import annotations
 
+import heapq
 import math
-from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,10 +139,11 @@ def covered(scenario: Scenario) -> tuple[bool, str]:
             # event order, not the units' order.
             if spec.failures:
                 return False, f"{where}: failures of parallel servers need the DES"
-            if _const_time(sc, spec) is None:
-                return False, (f"{where}: {spec.servers} parallel servers with random or "
-                               "product-dependent times let units overtake; needs the DES")
             nxt = stations[j + 1] if j + 1 < len(stations) else None
+            if _const_time(sc, spec) is None and nxt is not None:
+                return False, (f"{where}: {spec.servers} parallel servers with random or "
+                               "product-dependent times let units overtake: covered at the "
+                               "last station only; needs the DES")
             if ((spec.blocking or sc.blocking) == "before_service" and nxt is not None
                     and nxt.buffer + nxt.servers < INF):
                 return False, (f"{where}: parallel servers that reserve places downstream "
@@ -271,6 +280,7 @@ class _StationPlan:
     next_limit: float  # the next station's limit (inf: unlimited, or the last station)
     failing: bool
     ideal_time: float
+    overtake: bool = False  # parallel servers with random times (the last station only)
 
 
 @dataclass
@@ -300,6 +310,7 @@ def _plans(sc: Scenario, multi_line: bool, li: int) -> list[_StationPlan]:
             before=(spec.blocking or sc.blocking) == "before_service",
             next_limit=(nxt.buffer + nxt.servers) if nxt is not None else INF,
             failing=bool(spec.failures), ideal_time=spec.mean_time(shares),
+            overtake=spec.servers > 1 and _const_time(sc, spec) is None,
         ))
     return out
 
@@ -310,30 +321,45 @@ def _plans(sc: Scenario, multi_line: bool, li: int) -> list[_StationPlan]:
 class _Kernel:
     """The recursion over one block of units, as Python source generated for one line.
 
-    `run(end, q0, e, d, P, G, SEG, replay) -> (q, e, d)` computes units q0, q0 + 1, ... (positions
-    in the departure arrays) for as many units as the block has process times, or stops at the
-    first unit released at or after `end`, and returns the position after the last unit done.
+    `run(end, q0, e, d, P, G, SEG, replay, O, R, LOOK, HEAPS) -> (q, e, d)` computes units q0,
+    q0 + 1, ... (positions in the departure arrays) for as many units as the block has process
+    times, or stops at the first unit released at or after `end`, and returns the position after
+    the last unit done.
 
-    - O[j]: array('d') of departures from station j, H zeros (the time before the first unit)
-      followed by the units; the caller extends it by the block's length before each call;
-    - R: array('d') of release times, same positions (not for saturated release);
+    - O[j]: departures from station j (a memoryview of a float64 buffer: the cheapest store),
+      H zeros (the time before the first unit) followed by the units;
+    - R: release times, same positions (not for saturated release);
     - P[j]: the block's process times at station j (negative: a failure hits the unit, see
       _Failures.apply), G the release gaps, SEG[j] the hit units' work segments;
-    - d: the last departure of every station, e: the last entry into station 0.
-
-    Look-backs D_i(k - s) are read through iterators that walk O[i] s places behind the unit
-    (kept between blocks), so the loop does no index arithmetic.
+    - d: the last departure of every station, e: the last entry into station 0;
+    - LOOK: for each look-back D_i(k - s) in `looks`, an iterator over O[i] from position
+      q0 - s, so that the loop does no index arithmetic;
+    - HEAPS (`heaps`, kept between blocks): for a last station whose parallel servers have
+      random times, the heaps of departures its look-backs pop from, and of its servers.
     """
 
     def __init__(self, plans: list[_StationPlan], mode: str, wip: int):
         n = len(plans)
         self.H = H = max([1, wip] + [p.servers for p in plans]
                          + [int(p.limit) for p in plans if p.limit < INF])
-        self.O = [array("d", bytes(8 * H)) for _ in range(n)]
-        self.R = array("d", bytes(8 * H))
-        looks: list[tuple[int, int]] = []  # (station whose departures, places behind)
+        # look-backs D_i(k - s) as (i, s): station whose departures, places behind
+        self.looks = looks = []  # type: list[tuple[int, int]]
+        # Look-backs into a station whose units overtake (parallel servers, random times, the
+        # last station): "the (k - s + 1)-th departure of units before k", popped from a heap
+        # of its departures that starts with s zeros; the station's servers are a heap of the
+        # moments they free.
+        heaps: list[tuple[int, int]] = []  # (station, s)
+        popped: set = set()
 
         def look(i: int, s: int) -> str:
+            if plans[i].overtake:
+                if (i, s) not in heaps:
+                    heaps.append((i, s))
+                k = heaps.index((i, s))
+                if (i, s) not in popped:
+                    popped.add((i, s))
+                    add(f"{ind}z{k} = heappop(X{k})")
+                return f"z{k}"
             if (i, s) not in looks:
                 looks.append((i, s))
             return f"y{looks.index((i, s))}"
@@ -347,6 +373,9 @@ class _Kernel:
         for j, p in enumerate(plans):
             add(f"{ind}# station {j}: {p.spec.name}")
             c = p.servers
+            if p.overtake:
+                self._overtaking(j, p, mode, gaps, wip, add, look, ind, dall, heaps)
+                continue
             # -- the unit is taken by a server: `tk`, an expression (a name when it is simple)
             if j == 0 and mode == "saturated":
                 tk = "d0" if c == 1 else look(0, c)
@@ -357,7 +386,7 @@ class _Kernel:
                     if gaps:
                         add(f"{ind}r = e + ((e + g) - e)")
                     else:  # conwip: a card comes back when unit k - w leaves the line
-                        y = look(n - 1, wip + 1)
+                        y = look(n - 1, wip)
                         add(f"{ind}r = e if e >= {y} else {y}")
                     add(f"{ind}if r >= end:")
                     add(f"{ind}    return q, e, ({dall})")
@@ -383,8 +412,8 @@ class _Kernel:
                 add(f"{ind}    t = {y}")
             # -- processing
             if p.failing:
-                add(f"{ind}if p{j} >= 0.0:")
-                add(f"{ind}    f = t + ((t + p{j}) - t)")
+                add(f"{ind}if p{j} >= 0.0:  # no failure falls inside the unit")
+                add(f"{ind}    f = t + p{j}")
                 add(f"{ind}else:")
                 add(f"{ind}    f = replay(t, SEG{j}[int(-p{j}) - 1])")
             else:
@@ -396,12 +425,18 @@ class _Kernel:
             else:
                 add(f"{ind}O{j}[q] = d{j} = f")
         fails = [j for j, p in enumerate(plans) if p.failing]
-        head = ["def run(end, q, e, d, P, G, SEG, replay):",
+        over = [j for j, p in enumerate(plans) if p.overtake]
+        self.heaps = [[0.0] * s for _, s in heaps] + [[0.0] * plans[j].servers for j in over]
+        names_h = [f"X{k}" for k in range(len(heaps))] + [f"h{j}" for j in over]
+        head = ["def run(end, q, e, d, P, G, SEG, replay, O, R, LOOK, HEAPS):",
                 "    " + "".join(f"P{j}, " for j in range(n)) + "= P",
                 "    " + "".join(f"O{j}, " for j in range(n)) + "= O",
                 "    " + dall + "= d"]
         if fails:
-            head.append("    " + "".join(f"SEG{j}, " for j in fails) + f"= [SEG[j] for j in {fails!r}]")
+            head.append("    " + "".join(f"SEG{j}, " for j in fails)
+                        + f"= [SEG[j] for j in {fails!r}]")
+        if names_h:
+            head.append("    " + "".join(f"{x}, " for x in names_h) + "= HEAPS")
         names = "q, " + "".join(f"p{j}, " for j in range(n)) + ("g, " if gaps else "") \
             + "".join(f"y{i}, " for i in range(len(looks)))
         head.append(f"    for {names}in zip(range(q, q + len(P0)), "
@@ -409,19 +444,45 @@ class _Kernel:
                     + "*LOOK):")
         tail = [f"    return q + 1, e, ({dall})"]
         self.source = "\n".join(head + body + tail) + "\n"
-        ns = {"O": self.O, "R": self.R}
-        # one iterator per look-back, `s` places behind the unit being computed
-        ns["LOOK"] = [_behind(self.O[i], H - s) for i, s in looks]
+        ns: dict = {"heappop": heapq.heappop, "heappush": heapq.heappush,
+                    "heapreplace": heapq.heapreplace}
         exec(compile(self.source, "<sim.recursion kernel>", "exec"), ns)
         self.run = ns["run"]
 
-
-def _behind(arr: array, start: int):
-    """An iterator over `arr` (which grows) from position `start` on."""
-    it = iter(arr)
-    for _ in range(start):
-        next(it)
-    return it
+    @staticmethod
+    def _overtaking(j, p, mode, gaps, wip, add, look, ind, dall, heaps):
+        """Code of the last station when its parallel servers have random times: units are
+        taken in order by the first server to free, and leave in the order they finish."""
+        n = j + 1
+        if j == 0 and mode == "saturated":
+            add(f"{ind}t = h{j}[0]")
+            add(f"{ind}if t >= end:")
+            add(f"{ind}    return q, e, ({dall})")
+        else:
+            if j == 0:
+                if gaps:
+                    add(f"{ind}r = e + ((e + g) - e)")
+                else:
+                    y = look(n - 1, wip)
+                    add(f"{ind}r = e if e >= {y} else {y}")
+                add(f"{ind}if r >= end:")
+                add(f"{ind}    return q, e, ({dall})")
+                add(f"{ind}R[q] = e = r")
+                if p.limit < INF:
+                    y = look(0, int(p.limit))
+                    add(f"{ind}if {y} > e:")
+                    add(f"{ind}    e = {y}")
+                a = "e"
+            else:
+                a = f"d{j - 1}"
+            add(f"{ind}y = h{j}[0]")
+            add(f"{ind}t = {a} if {a} >= y else y")
+        add(f"{ind}f = t + p{j}")
+        add(f"{ind}heapreplace(h{j}, f)")
+        add(f"{ind}O{j}[q] = d{j} = f")
+        for k, (i, _s) in enumerate(heaps):
+            if i == j:
+                add(f"{ind}heappush(X{k}, f)")
 
 
 # ------------------------------------------------------------------------------------ one line
@@ -464,8 +525,10 @@ def _run_line(sc: Scenario, replication: int, li: int, plans: list[_StationPlan]
     wip = sc.release.wip if rel_mode == "conwip" else 0
 
     kern = _Kernel(plans, rel_mode, wip)
-    H, O, R = kern.H, kern.O, kern.R
-    expect = H + _expected_units(sc, plans, end) + 1024
+    H, looks = kern.H, kern.looks
+    # departures (and releases) of all units, in buffers sized for the expected number
+    cap = H + min(_expected_units(sc, plans, end) + 1024, 1 << 21)
+    bufs = [np.zeros(cap) for _ in range(n + 1)]  # stations, then releases
     out_p: list[list[np.ndarray]] = [[] for _ in range(n)]
     segs: list[dict] = [{} for _ in range(n)]
     e = 0.0
@@ -495,21 +558,21 @@ def _run_line(sc: Scenario, replication: int, li: int, plans: list[_StationPlan]
                 P.append(memoryview(pj))  # iterated as Python floats, no copy
                 SEG.append(None)
         G = memoryview(gaps.take(m)) if gaps is not None else None
-        if q + m > len(O[0]):  # room for the block: grow the arrays
-            zeros = bytes(8 * max(m, len(O[0]) // 2, min(expect, 1 << 21) - len(O[0])))
-            for o in O:
-                o.frombytes(zeros)
-            if rel_mode != "saturated":
-                R.frombytes(zeros)
-        q1, e, d = kern.run(end, q, e, d, P, G, SEG, _replay)
+        if q + m > len(bufs[0]):  # no room for the block: grow the buffers by half
+            grow = max(m, len(bufs[0]) // 2)
+            bufs = [np.concatenate([b, np.zeros(grow)]) for b in bufs]
+        views = [memoryview(b) for b in bufs]
+        q1, e, d = kern.run(end, q, e, d, P, G, SEG, _replay, views[:n], views[n],
+                            [iter(views[i][q - s:]) for i, s in looks], kern.heaps)
+        del views
         if q1 < q + m:  # stopped at a unit released at or after the end
             q = q1
             break
         q = q1
         m = min(2 * m, 16384)
     N = q - H
-    dep = [np.frombuffer(o, dtype=float)[H:H + N] for o in O]
-    rel = np.frombuffer(R, dtype=float)[H:H + N] if rel_mode != "saturated" else None
+    dep = [b[H:H + N] for b in bufs[:n]]
+    rel = bufs[n][H:H + N] if rel_mode != "saturated" else None
     p_all = [np.concatenate(x)[:N] for x in out_p]
     return _LineResult(index=li, rel=rel, dep=dep), p_all, segs
 
@@ -541,22 +604,25 @@ def _rebuild(res: _LineResult, plans: list[_StationPlan], p: list[np.ndarray],
     """Every time of every unit from the departures, with the kernel's floating-point steps."""
     D = res.dep
     N = len(D[0])
+    # look-backs D_i(k - s): where units overtake, the (k - s + 1)-th departure in time, which
+    # is the sorted departures shifted (every later unit leaves after that moment)
+    Dl = [np.sort(D[i]) if pl.overtake else D[i] for i, pl in enumerate(plans)]
     for j, pl in enumerate(plans):
         if j == 0:
             if mode == "saturated":  # made when a server of station 0 takes it
-                res.rel = _max_shift(np.zeros(N), D[0], pl.servers)
+                res.rel = _max_shift(np.zeros(N), Dl[0], pl.servers)
                 a = res.rel
             else:
-                a = res.rel if pl.limit == INF else _max_shift(res.rel, D[0], int(pl.limit))
+                a = res.rel if pl.limit == INF else _max_shift(res.rel, Dl[0], int(pl.limit))
         else:
             a = D[j - 1]
-        t = _max_shift(a, D[j], pl.servers)
+        t = _max_shift(a, Dl[j], pl.servers)
         s = t
         if pl.before and pl.next_limit < INF:
-            s = _max_shift(t, D[j + 1], int(pl.next_limit))
+            s = _max_shift(t, Dl[j + 1], int(pl.next_limit))
         downs: list[tuple[float, float]] = []
         if pl.failing:
-            f = s + ((s + p[j]) - s)
+            f = s + p[j]
             for k, sg in segs[j].items():
                 if k < N:  # (failures are also drawn for units released after the end)
                     f[k] = _replay(float(s[k]), sg)
@@ -609,11 +675,28 @@ class _Window:
         seg[i_out[:-1] == i_out[1:]] = 0.0  # (reduceat gives dur[i] for an empty segment)
         # ... corrected at both ends by the part of the units in progress at the edges
         i_in = np.searchsorted(lo, edges, side="left")
-        part = np.zeros(len(edges))
-        for g, (t, a, b) in enumerate(zip(edges.tolist(), i_out.tolist(), i_in.tolist())):
-            if b > a:
-                part[g] = float(np.sum(t - lo[a:b]))
+        lens = np.maximum(i_in - i_out, 0)  # units in progress at each edge: i_out, ..., i_in - 1
+        tot = int(lens.sum())
+        if tot == 0:
+            return seg
+        which = np.repeat(np.arange(len(edges)), lens)
+        k = np.repeat(i_out, lens) + np.arange(tot) - np.repeat(np.cumsum(lens) - lens, lens)
+        part = np.bincount(which, weights=edges[which] - lo[k], minlength=len(edges))
         return seg + np.diff(part)
+
+    def total_any(self, lo: np.ndarray, hi: np.ndarray) -> float:
+        """`total` for intervals in no particular order."""
+        return float(np.sum(np.clip(hi, self.w0, self.w1) - np.clip(lo, self.w0, self.w1)))
+
+    def hourly_any(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """`hourly` for intervals in no particular order: sum min(hi, t) - sum min(lo, t)."""
+        at = np.zeros(len(self.edges))
+        for x, sign in ((hi, 1.0), (lo, -1.0)):
+            xs = np.sort(x)
+            cum = np.concatenate([[0.0], np.cumsum(xs)])
+            i = np.searchsorted(xs, self.edges, side="right")
+            at += sign * (cum[i] + (len(xs) - i) * self.edges)
+        return np.diff(at)
 
     def count(self, x: np.ndarray) -> int:
         """Events (sorted times) in [w0, w1)."""
@@ -659,26 +742,34 @@ def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: flo
         x = res.fin[-1]  # leaves the line when the last station finishes
         released += win.count(rel)
         released_total += len(rel)  # (units are made up to the end only)
-        i0, i1 = np.searchsorted(x, [warm, end], side="left").tolist()
+        overtake = plans[-1].overtake
+        if overtake:  # in order of completion: of finish, then of start (the DES's event order)
+            order = np.lexsort((np.arange(len(x)), res.start[-1], x))
+            xs = x[order]
+        else:
+            order, xs = None, x
+        i0, i1 = np.searchsorted(xs, [warm, end], side="left").tolist()
         completed += i1 - i0
         line_completed.append(i1 - i0)
         completed_total += i1
-        wip_area += win.total(rel, x)
-        exits.append(x[i0:i1])
-        leads.append(x[i0:i1] - rel[i0:i1])
+        wip_area += win.total_any(rel, x) if overtake else win.total(rel, x)
+        sel = order[i0:i1] if overtake else slice(i0, i1)
+        exits.append(x[sel])
+        leads.append(x[sel] - rel[sel])
         exit_line.append(np.full(i1 - i0, li))
-        hourly["completed"] += win.per_hour(x)
-        hourly["wip_area"] += win.hourly(rel, x)
+        hourly["completed"] += win.per_hour(xs)
+        hourly["wip_area"] += win.hourly_any(rel, x) if overtake else win.hourly(rel, x)
         for j, pl in enumerate(plans):
             a, t, s, f, d = res.arr[j], res.take[j], res.start[j], res.fin[j], res.dep[j]
             down = 0.0
             for u0, u1 in res.downs[j]:
                 down += max(0.0, min(u1, end) - max(u0, warm))
-            busy = win.total(s, f) - down
-            if pl.before and pl.next_limit < INF:
-                blocked = win.total(t, s)
+            if pl.overtake:  # (the last station: it never blocks)
+                busy, blocked = win.total_any(s, f), 0.0
+            elif pl.before and pl.next_limit < INF:
+                busy, blocked = win.total(s, f) - down, win.total(t, s)
             else:
-                blocked = win.total(f, d)
+                busy, blocked = win.total(s, f) - down, win.total(f, d)
             total = pl.servers * horizon
             secs = {"busy": busy, "blocked": blocked,
                     "starved": max(0.0, total - busy - blocked - down), "down": down,
@@ -687,7 +778,7 @@ def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: flo
             stations.append(StationRecord(
                 label=pl.label, stage="", line=li + 1, name=pl.spec.name, index=j,
                 servers=pl.servers, buffer=float(pl.buffer), rework=False, seconds=secs,
-                units=win.count(f), attempts=0, fails=0,
+                units=win.count(np.sort(f) if pl.overtake else f), attempts=0, fails=0,
                 queue_area=win.total(a, t) if queued else 0.0, setups=0,
                 ideal_time=pl.ideal_time,
             ))

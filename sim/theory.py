@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import scipy.integrate
 import scipy.sparse
+import scipy.sparse.csgraph
 import scipy.sparse.linalg
 
 __all__ = [
@@ -172,6 +173,8 @@ def exp_line_ctmc(
     rates: Sequence[float],
     buffers: Sequence[int],
     failures: Sequence[tuple[float, float] | None] | None = None,
+    *,
+    solver: str = "auto",
 ) -> dict[str, object]:
     """Exact CTMC of a saturated exponential serial line with blocking after service and optional failures.
 
@@ -179,8 +182,11 @@ def exp_line_ctmc(
     front of station j+2 (1-based).  Failures are operation-dependent (only while processing, rate
     1/mtbf, repair rate 1/mttr, preemptive resume).  Returns throughput, wip (units on servers incl.
     blocked and down ones, plus buffered units), and per-station lists buffer_mean (len n-1),
-    utilization (processing fraction), blocked, starved and down fractions.
+    utilization (processing fraction), blocked, starved and down fractions, plus n_states.
+    ``solver`` is "auto", "direct" (sparse LU) or "iterative" (ILU + GMRES, LU fallback).
     """
+    if solver not in ("auto", "direct", "iterative"):
+        raise ValueError(f"solver must be 'auto', 'direct' or 'iterative', got {solver!r}")
     mus = [_positive(f"rates[{i}]", r) for i, r in enumerate(rates)]
     n = len(mus)
     if n < 1:
@@ -274,29 +280,14 @@ def exp_line_ctmc(
 
     ns = len(states)
     S = np.array(states, dtype=np.int64).reshape(ns, 2 * n - 1)
-    if ns == 1:
-        pi = np.ones(1)
-    else:
-        rows_a = np.array(rows, dtype=np.int64)
-        cols_a = np.array(cols, dtype=np.int64)
-        vals_a = np.array(vals, dtype=float)
-        out = np.bincount(rows_a, weights=vals_a, minlength=ns)
-        # Build Q^T directly (transpose of off-diagonal + diagonal -out) and replace the
-        # equation of the start state by pi[0] = 1 (keeps the matrix sparse, unlike a row of
-        # ones); normalise afterwards.  The chain is irreducible, so this system is regular.
-        r_t = np.concatenate([cols_a, np.arange(ns)])
-        c_t = np.concatenate([rows_a, np.arange(ns)])
-        v_t = np.concatenate([vals_a, -out])
-        keep = r_t != 0
-        r_t = np.concatenate([r_t[keep], [0]])
-        c_t = np.concatenate([c_t[keep], [0]])
-        v_t = np.concatenate([v_t[keep], [1.0]])
-        A = scipy.sparse.csc_matrix((v_t, (r_t, c_t)), shape=(ns, ns))
-        rhs = np.zeros(ns)
-        rhs[0] = 1.0
-        pi = scipy.sparse.linalg.spsolve(A, rhs)
-        pi = np.clip(np.asarray(pi, dtype=float), 0.0, None)
-        pi /= pi.sum()
+    if solver == "auto":
+        # LU fill stays moderate for <= 3 stations (about two buffer dimensions); longer lines
+        # fill in badly, so ILU-preconditioned GMRES goes first there (falls back to LU).
+        solver = "direct" if (ns <= 5000 or n <= 3) else "iterative"
+    pi = _ctmc_stationary(
+        np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+        np.array(vals, dtype=float), ns, solver,
+    )
 
     status = S[:, :n]
     bufs = S[:, n:]
@@ -318,6 +309,59 @@ def exp_line_ctmc(
         "down": down,
         "n_states": ns,
     }
+
+
+def _ctmc_stationary(
+    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, ns: int, first: str
+) -> np.ndarray:
+    """Stationary vector of an irreducible CTMC given its off-diagonal rates (row -> col)."""
+    if ns == 1:
+        return np.ones(1)
+    out = np.bincount(rows, weights=vals, minlength=ns)
+    diag = np.arange(ns)
+    qt = scipy.sparse.csr_matrix(
+        (np.concatenate([vals, -out]), (np.concatenate([cols, diag]), np.concatenate([rows, diag]))),
+        shape=(ns, ns),
+    )  # Q transposed: pi Q = 0  <=>  Q^T pi = 0
+    # Replace the equation of the start state (index 0) by pi[0] = 1: keeps the matrix sparse,
+    # unlike a row of ones, and is regular because the chain is irreducible.  Normalise after.
+    a = qt.tolil()
+    a.rows[0] = [0]
+    a.data[0] = [1.0]
+    a = a.tocsc()
+    rhs = np.zeros(ns)
+    rhs[0] = 1.0
+    scale = float(out.max())
+    order = [first, "iterative" if first == "direct" else "direct"]
+    for method in order:
+        try:
+            x = _solve_direct(a, rhs) if method == "direct" else _solve_iterative(a, rhs)
+        except (RuntimeError, ValueError, np.linalg.LinAlgError):
+            continue
+        if not np.all(np.isfinite(x)) or x.sum() <= 0.0:
+            continue
+        pi = np.clip(x, 0.0, None)
+        pi /= pi.sum()
+        if np.abs(qt @ pi).sum() <= 1e-9 * scale:
+            return pi
+    raise RuntimeError(f"could not solve the {ns}-state CTMC to the required accuracy")
+
+
+def _solve_direct(a: scipy.sparse.csc_matrix, rhs: np.ndarray) -> np.ndarray:
+    return np.asarray(scipy.sparse.linalg.splu(a, permc_spec="COLAMD").solve(rhs), dtype=float)
+
+
+def _solve_iterative(a: scipy.sparse.csc_matrix, rhs: np.ndarray) -> np.ndarray:
+    perm = scipy.sparse.csgraph.reverse_cuthill_mckee(a.tocsr(), symmetric_mode=False)
+    ap = a[perm][:, perm].tocsc()
+    ilu = scipy.sparse.linalg.spilu(ap, drop_tol=1e-3, fill_factor=10)
+    m = scipy.sparse.linalg.LinearOperator(ap.shape, ilu.solve)
+    y, _info = scipy.sparse.linalg.gmres(
+        ap, rhs[perm], M=m, rtol=1e-12, atol=0.0, restart=100, maxiter=20
+    )
+    x = np.empty_like(y)
+    x[perm] = y
+    return x
 
 
 # --------------------------------------------------------------------------- 4. zero-buffer line

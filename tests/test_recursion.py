@@ -51,7 +51,8 @@ def assert_same(sc, replication: int = 0) -> tuple:
         assert s.buffer == t.buffer or (math.isnan(s.buffer) and math.isnan(t.buffer))
         assert s.seconds.keys() == t.seconds.keys()
         for k in s.seconds:  # states to 1e-9 of the station's server-seconds
-            assert _close(s.seconds[k], t.seconds[k], s.servers * h), (s.label, k, s.seconds[k], t.seconds[k])
+            assert _close(s.seconds[k], t.seconds[k], s.servers * h), \
+                (s.label, k, s.seconds[k], t.seconds[k])
         assert _close(s.queue_area, t.queue_area, h), (s.label, s.queue_area, t.queue_area)
     assert des.hourly.keys() == rec.hourly.keys()
     for k in des.hourly:
@@ -67,8 +68,8 @@ def seconds(rec, name: str, state: str) -> float:
 
 
 def test_zero_buffers_hand_over():
-    sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 0), ("c", "lognormal(mean=0.9s, cv=0.5)", 0),
-              horizon="2000s", warmup="100s", seed=11)
+    sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 0),
+              ("c", "lognormal(mean=0.9s, cv=0.5)", 0), horizon="2000s", warmup="100s", seed=11)
     des, rec = assert_same(sc)
     assert seconds(rec, "a", "blocked") > 0.1 * rec.horizon_s  # the hand-overs really block
 
@@ -83,7 +84,8 @@ def test_blocking_after_service_random_times():
 
 def test_blocking_before_service():
     sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 2), ("c", "uniform(0.5s, 1.5s)", 0),
-              ("d", "exp(1s)", 1), blocking="before_service", horizon="3000s", warmup="300s", seed=3)
+              ("d", "exp(1s)", 1), blocking="before_service", horizon="3000s", warmup="300s",
+              seed=3)
     des, rec = assert_same(sc)
     assert seconds(rec, "b", "blocked") > 0  # waiting for a reservation downstream
 
@@ -105,7 +107,8 @@ def test_conwip_release():
 def test_interval_release_with_a_finite_first_buffer():
     # released every 1.05 s into a station that holds 2 + 1 units: the release is held at times
     sc = line(("a", "exp(1s)", 2), ("b", "exp(1.1s)", 1), ("c", "exp(1s)", 0),
-              release={"mode": "interval", "every": "1.05s"}, horizon="3000s", warmup="200s", seed=7)
+              release={"mode": "interval", "every": "1.05s"}, horizon="3000s", warmup="200s",
+              seed=7)
     des, rec = assert_same(sc)
     assert rec.stations[0].queue_area > 0
     assert rec.released_total < 3200 / 1.05  # some releases were held back
@@ -141,6 +144,31 @@ def test_parallel_servers_with_one_constant_time():
     sc = line(("a", "2s", None, {"servers": 2}), ("b", "exp(1s)", 2), ("c", "exp(0.9s)", 1),
               horizon="3000s", warmup="100s", seed=2)
     assert_same(sc)
+
+
+@pytest.mark.parametrize("kw", [
+    {"release": {"mode": "poisson", "rate": "2.4/s"}},  # M/M/3
+    {},  # saturated
+    {"release": {"mode": "interval", "every": "0.9s"}},
+])
+def test_parallel_servers_with_random_times_at_the_end(kw):
+    # units overtake one another at the last station: they leave in the order they finish
+    sc = line(("s", "exp(1s)", 1, {"servers": 3}), horizon="1500s", warmup="100s", seed=4, **kw)
+    assert_same(sc)
+
+
+@pytest.mark.parametrize("kw", [{}, {"blocking": "before_service"},
+                                {"release": {"mode": "conwip", "wip": 6}}])
+def test_overtaking_last_station_blocks_the_line_upstream(kw):
+    sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 2),
+              ("c", "empirical([1s, 2s, 4s])", 1, {"servers": 3}), horizon="2000s", warmup="100s",
+              seed=4, **kw)
+    des, rec = assert_same(sc)
+    assert seconds(rec, "b", "blocked") > 0
+    # some unit really finished before one that started earlier
+    last = {uid: t for uid, j, t in rec.trace if j == 2}
+    ids = sorted(last)
+    assert any(last[u] > last[v] for u, v in zip(ids, ids[1:]))
 
 
 def test_deterministic_line():
@@ -206,7 +234,7 @@ def test_not_covered_plant_features(extra, what):
     ([("a", "1s", None), ("b", "1s", 1, {"yield": 0.9, "on_fail": {"rework": "r"}}),
       ("r", "1s", None)], {}, "yield"),
     ([("a", "1s", None), ("b", "exp(1s)", 1, {"servers": 2}), ("c", "1s", 1)], {}, "parallel"),
-    ([("a", "1s", None), ("b", {"A": "1s", "B": "2s"}, 1, {"servers": 2})],
+    ([("a", "1s", None), ("b", {"A": "1s", "B": "2s"}, 1, {"servers": 2}), ("c", "1s", None)],
      {"products": [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}]}, "parallel"),
     ([("a", "1s", None, {"failures": {"mtbf": "1h", "mttr": "1min", "basis": "calendar"}})], {},
      "calendar"),
@@ -228,3 +256,15 @@ def test_not_covered_station_features(specs, kw, word):
 def test_covered_says_why():
     ok, why = covered(line(("a", "exp(1s)", None), ("b", "exp(1s)", 2)))
     assert ok and "exact" in why
+
+
+def test_arrays_grow_beyond_the_expected_number_of_units(monkeypatch):
+    import sim.recursion as recursion
+
+    sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 2), release={"mode": "conwip", "wip": 3},
+              horizon="3000s", seed=6)
+    full = simulate_recursion(sc, 0, trace=True)
+    monkeypatch.setattr(recursion, "_expected_units", lambda *a: 1)
+    small = simulate_recursion(sc, 0, trace=True)
+    assert small.trace == full.trace
+    assert small.completed == full.completed > 2000

@@ -246,6 +246,16 @@ def test_ctmc_large_buffers_approach_bottleneck():
     assert r["throughput"] < 1.0
 
 
+def test_ctmc_direct_and_iterative_solvers_agree():
+    args = ([1.0, 1.2, 0.9, 1.1], [3, 2, 3], [(50.0, 5.0), None, (20.0, 4.0), None])
+    d = th.exp_line_ctmc(*args, solver="direct")
+    it = th.exp_line_ctmc(*args, solver="iterative")
+    assert d["n_states"] == it["n_states"] > 500
+    assert it["throughput"] == pytest.approx(d["throughput"], rel=1e-9)
+    assert it["wip"] == pytest.approx(d["wip"], rel=1e-9)
+    assert it["blocked"] == pytest.approx(d["blocked"], abs=1e-9)
+
+
 def test_ctmc_bad_input():
     with pytest.raises(ValueError):
         th.exp_line_ctmc([1.0, 1.0], [])
@@ -253,6 +263,8 @@ def test_ctmc_bad_input():
         th.exp_line_ctmc([1.0, -1.0], [1])
     with pytest.raises(ValueError):
         th.exp_line_ctmc([1.0, 1.0], [-1])
+    with pytest.raises(ValueError):
+        th.exp_line_ctmc([1.0, 1.0], [1], solver="magic")
 
 
 # --------------------------------------------------------------------------- 4. zero buffer

@@ -242,7 +242,7 @@ class StationModel:
             pt = next(single) if single is not None else next(draws[unit.product])
             if simple or (op_only and not srv.down and min(srv.ttf) >= pt):
                 # no failure falls inside this unit: the common case, without _work's generator
-                # (the same floating-point steps as _work, which the recursion engine replays)
+                # (the recursion engine replays exactly these steps: the clocks lose pt)
                 if srv.cur:  # not BUSY (== 0)
                     srv.set(BUSY, env._now)
                 if cal is not None:  # stretched over off-shift time
