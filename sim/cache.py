@@ -21,7 +21,10 @@ from .scenario import Scenario
 
 def scenario_key(scenario: Scenario, warmup: float | None) -> str:
     """Content hash of what determines a replication's result."""
-    payload = json.dumps({"scenario": scenario.to_dict(), "warmup": warmup, "version": __version__},
+    # what a replication's numbers depend on: not the labels, nor how many replications run
+    model = {k: v for k, v in scenario.to_dict().items()
+             if k not in ("name", "description", "sources", "replications")}
+    payload = json.dumps({"scenario": model, "warmup": warmup, "version": __version__},
                          sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:20]
 

@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 
 from . import theory
-from .scenario import Scenario, Stage, Station
+from .scenario import Scenario, Station
 
 __all__ = ["station_capacities", "capacity_bound", "offered_utilizations", "cross_checks",
            "format_checks", "LITTLE_WARN", "UNSTABLE_NOTE"]

@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--vary", action="append", default=[], required=True, metavar="PATH=V1,V2,...",
                     help="a dotted path and its values (repeatable: a grid)")
     _common(sw)
+
+    from .claims import add_claims_parser
+    from .sizing import add_size_parser
+
+    add_claims_parser(sub)
+    add_size_parser(sub, _common)
     return p
 
 
@@ -264,7 +270,19 @@ def cmd_validate(args) -> int:
     return 1 if failed else 0
 
 
-COMMANDS = {"validate": cmd_validate, "run": cmd_run, "check": cmd_check, "schema": cmd_schema, "compare": cmd_compare,
+def cmd_claims(args) -> int:
+    from .claims import cmd_claims as run_claims
+
+    return run_claims(args)
+
+
+def cmd_size(args) -> int:
+    from .sizing import cmd_size as run_size
+
+    return run_size(args)
+
+
+COMMANDS = {"claims": cmd_claims, "size": cmd_size, "validate": cmd_validate, "run": cmd_run, "check": cmd_check, "schema": cmd_schema, "compare": cmd_compare,
             "sweep": cmd_sweep}
 
 

@@ -13,10 +13,11 @@ from typing import Callable, Iterable, Iterator
 from .model import simulate
 from .records import ReplicationRecord
 
-#: The bottleneck analysis looks at up to this much of each replication after warm-up.
-BOTTLENECK_WINDOW = 7 * 86400.0
+#: The bottleneck analysis looks at the first day of each replication after warm-up (its cost
+#: grows with the number of active periods: about 3 s for 570,000).
+BOTTLENECK_WINDOW = 86400.0
 #: The station-state timeline (replication 0) covers this much time after warm-up.
-TIMELINE_WINDOW = 2 * 86400.0
+TIMELINE_WINDOW = 86400.0
 
 Task = tuple  # (scenario, replication, warmup or None)
 
@@ -46,8 +47,22 @@ def simulate_task(task: Task) -> ReplicationRecord:
         return simulate_recursion(scenario, r, warmup=warmup)
     w = scenario.warmup_s() if warmup is None else warmup
     window = (w, w + min(scenario.horizon, BOTTLENECK_WINDOW))
-    log = (w, w + min(scenario.horizon, TIMELINE_WINDOW)) if r == 0 else None
-    return simulate(scenario, r, warmup=warmup, active_window=window, log_states=log)
+    timeline = (w, w + min(scenario.horizon, TIMELINE_WINDOW))
+    rec = simulate(scenario, r, warmup=warmup, active_window=window,
+                   log_states=timeline if r == 0 else None)
+    if rec.active_periods:
+        # the bottleneck analysis runs here, in the worker: only its shares travel back (and,
+        # for the timeline plot of replication 0, the periods inside the timeline window)
+        from .bottleneck import shifting_bottlenecks
+
+        res = shifting_bottlenecks(rec.active_periods, *window)
+        rec.bottleneck_shares = {"sole": res["sole"], "shifting": res["shifting"]}
+        if r == 0:
+            rec.active_periods = {k: [p for p in v if p[1] > timeline[0] and p[0] < timeline[1]]
+                                  for k, v in rec.active_periods.items()}
+        else:
+            rec.active_periods = None
+    return rec
 
 
 class LocalExecutor:
@@ -55,6 +70,7 @@ class LocalExecutor:
 
     def __init__(self, jobs: int | None = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None  # one pool for all runs of a command
 
     def map_unordered(self, fn: Callable, tasks: list) -> Iterator[tuple[int, object]]:
         """Yield (task index, result) as tasks finish."""
@@ -62,15 +78,21 @@ class LocalExecutor:
             for i, t in enumerate(tasks):
                 yield i, fn(t)
             return
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks))) as pool:
-            futures = {pool.submit(fn, t): i for i, t in enumerate(tasks)}
-            try:
-                for fut in as_completed(futures):
-                    yield futures[fut], fut.result()
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                raise
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        futures = {self._pool.submit(fn, t): i for i, t in enumerate(tasks)}
+        try:
+            for fut in as_completed(futures):
+                yield futures[fut], fut.result()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 class DaskExecutor:
@@ -83,7 +105,8 @@ class DaskExecutor:
             from .errors import InputError
 
             raise InputError("--executor dask needs the dask extra: pip install 'linesim[dask]'") from e
-        self.client = scheduler if hasattr(scheduler, "submit") else Client(scheduler)
+        self._own = not hasattr(scheduler, "submit")  # we made the client: we close it
+        self.client = Client(scheduler) if self._own else scheduler
 
     def map_unordered(self, fn: Callable, tasks: list) -> Iterator[tuple[int, object]]:
         from distributed import as_completed as dask_completed
@@ -92,6 +115,10 @@ class DaskExecutor:
         index = {f.key: i for i, f in enumerate(futures)}
         for fut in dask_completed(futures):
             yield index[fut.key], fut.result()
+
+    def close(self) -> None:
+        if self._own:
+            self.client.close()
 
 
 def make_executor(kind: str = "local", *, jobs: int | None = None, scheduler: str | None = None):

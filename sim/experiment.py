@@ -71,6 +71,7 @@ class Runner:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.close()
+        self.executor.close()
         return False
 
     def run(self, tasks: list) -> list[ReplicationRecord]:

@@ -55,3 +55,5 @@ class ReplicationRecord:
     trace: list | None = field(default=None, repr=False)
     state_log: list | None = field(default=None, repr=False)  # (t, station label, server, state)
     active_periods: dict | None = field(default=None, repr=False)  # label -> [(start, end)]
+    # shifting-bottleneck shares of this replication: {"sole": {label: share}, "shifting": {...}}
+    bottleneck_shares: dict | None = None

@@ -174,18 +174,10 @@ def station_summary(stations: pd.DataFrame) -> list[dict]:
 
 def shifting_bottleneck_summary(records: list[ReplicationRecord], station_rows: list[dict]) -> dict | None:
     """Active-period method per replication, averaged: sole and shifting shares per station."""
-    from .bottleneck import shifting_bottlenecks
-
-    per_rep = []
-    for r in records:
-        if not r.active_periods:
-            return None
-        t0 = r.warmup_s
-        t1 = t0 + min(r.horizon_s, max((e for ps in r.active_periods.values() for _, e in ps), default=t0) - t0)
-        if t1 <= t0:
-            return None
-        per_rep.append(shifting_bottlenecks(r.active_periods, t0, t1))
-    labels = list(records[0].active_periods)
+    per_rep = [r.bottleneck_shares for r in records]
+    if not per_rep or any(p is None for p in per_rep):
+        return None
+    labels = list(per_rep[0]["sole"])
     shares = []
     for label in labels:
         sole = mean_ci([p["sole"].get(label, 0.0) for p in per_rep])

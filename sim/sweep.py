@@ -63,9 +63,9 @@ def grid_scenarios(data: dict, varied: list[tuple[str, list[str]]], *, file: str
                 raise InputError(e.problem, file=file, path=f"--vary {e.path}") from None
         label = ", ".join(f"{p}={v}" for p, v in zip(paths, combo))
         try:
-            sc = validate_scenario(d, file=f"{file} [{label}]")
+            sc = validate_scenario(d, file=file)
         except InputError as e:
-            raise InputError(e.problem, file=e.file, path=e.path) from None
+            raise InputError(f"{e.problem} (with --vary {label})", file=file, path=e.path) from None
         points.append((dict(zip(paths, combo)), sc))
     return points
 

@@ -18,7 +18,6 @@ the files as written.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -396,7 +395,7 @@ CASES: list[Case] = [
         _th(_pwc_th),
         Quantity("cycle time CT [s]", _kpi("lead_time_s"), _pwc_ct),
         Quantity(_L, _kpi("wip_mean"), lambda sc: float(_conwip_wip(sc)), True),
-    ), quick={"replications": 6, "horizon": "10d", "warmup": "2h"},
+    ), quick={"replications": 6, "horizon": "5d", "warmup": "2h"},
         title="CONWIP practical worst case (balanced exponential, MVA)"),
     Case("failing-station", "failing_station.yaml", (
         _th(lambda sc: _single_failing(sc)[1] / _single_failing(sc)[0]),
@@ -404,7 +403,7 @@ CASES: list[Case] = [
                  lambda sc: _single_failing(sc)[1]),
         Quantity("machine down fraction", _fraction("machine", "down"),
                  lambda sc: 1.0 - _single_failing(sc)[1]),
-    ), quick={"replications": 6, "horizon": "20d", "warmup": "2h"},
+    ), quick={"replications": 6, "horizon": "10d", "warmup": "2h"},
         title="one saturated station with failures, TH = A/t0"),
     Case("setup-every-k", "setup_every_k.yaml", (
         _th(lambda sc: theory.setup_capacity(*_setup(sc)), deterministic=True),
@@ -415,7 +414,7 @@ CASES: list[Case] = [
         title="set-up every k units, k/(k t0 + s)"),
     Case("det-line-failures-inf-buffer", "det_line_failures_inf_buffer.yaml", (
         _th(_inf_buffer_th),
-    ), quick={"replications": 6, "horizon": "10d", "warmup": "1d"},
+    ), quick={"replications": 6, "horizon": "6d", "warmup": "6h"},
         title="constant line with failures, infinite-buffer limit"),
 ]
 

@@ -100,9 +100,10 @@ def test_common_setup_gives_one_seed_and_one_count():
     assert b.seed == 99  # the inputs are not changed
 
 
-def test_cli_compare_with_a_copy(tmp_path, tiny_yaml_text, cli):
-    (tmp_path / "A.yaml").write_text(tiny_yaml_text)
-    (tmp_path / "A_copy.yaml").write_text(tiny_yaml_text)
+def test_cli_compare_with_a_copy(tmp_path, cli):
+    text = COPY_YAML.format(engine="des")
+    (tmp_path / "A.yaml").write_text(text)
+    (tmp_path / "A_copy.yaml").write_text(text)
     proc = cli(["compare", "A.yaml", "A_copy.yaml", "--out", "cmp", "--jobs", "1", "--no-plots",
                 "--quiet"], tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -118,6 +119,10 @@ def test_cli_compare_with_a_copy(tmp_path, tiny_yaml_text, cli):
     assert (df["ci95"] == 0).all()
     assert (df["mean"] == df["baseline_mean"]).all()
     assert df.loc[df["kpi"] == "throughput_per_hour", "baseline_mean"].iloc[0] > 100
+    assert df.loc[df["kpi"] == "first_pass_yield", "baseline_mean"].iloc[0] < 1  # rework used
+    # with --out, each scenario's own folder is written inside it
+    for name in (df["baseline"].iloc[0], df["scenario"].iloc[0]):
+        assert (tmp_path / "cmp" / name / "summary.json").exists()
 
 
 # ------------------------------------------------------------------------- paired vs unpaired

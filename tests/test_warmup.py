@@ -70,6 +70,13 @@ def test_mser_deletes_an_initial_spike():
     assert 40 <= mser(y) <= 60  # all of the spike, little else
 
 
+def test_mser_may_delete_exactly_half():
+    """d runs up to n/2 batches inclusive: here the first half is transient, the second flat."""
+    y = np.concatenate([np.linspace(100.0, 50.0, 50), np.full(50, 10.0)])
+    assert mser(y) == 50
+    assert mser_brute(y) == 50
+
+
 def test_mser_never_deletes_more_than_half():
     y = np.concatenate([np.linspace(0.0, 10.0, 800), np.full(200, 10.0)])  # transient too long
     d = mser(y)
