@@ -36,7 +36,6 @@ class ReplicationCache:
         self.folder = Path(folder)
         self.enabled = enabled
         self.hits = 0
-        self.misses = 0
 
     def path(self, scenario: Scenario, replication: int, warmup: float | None) -> Path:
         return self.folder / scenario_key(scenario, warmup) / f"rep-{replication}.pkl"
@@ -49,7 +48,6 @@ class ReplicationCache:
             with open(p, "rb") as f:
                 rec = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            self.misses += 1
             return None
         self.hits += 1
         return rec

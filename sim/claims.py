@@ -1520,7 +1520,7 @@ def write_claims(out: Path, ev: Evaluation, *, plots: bool = True) -> Path:
     """claims.csv, claims.json, implications.csv, rates.csv, checks.csv, sizing.csv, the PNGs,
     report.html and README-section.md, all or nothing."""
     from .outputs import atomic_folder, to_json
-    from .report import render_report, write_report
+    from .report import write_report
 
     claims = _df(ev.claims, CLAIM_COLUMNS)
     with atomic_folder(Path(out)) as tmp:
@@ -1617,7 +1617,6 @@ def readme_section(ev: Evaluation, images: dict[str, Path] | None = None,
     """The README section "What the claims imply", in Markdown, with this run's numbers."""
     cfg, ctx = ev.cfg, ev.ctx
     conv = cfg.convention()
-    rows = {r["id"]: r for r in ev.claims}
     main = sorted([r for r in ev.claims if r["topic"] != "context"], key=lambda r: _TOPIC_ORDER[r["topic"]])
     eff = ctx.efficiency
     big = ctx.sized_claim("line")

@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 
 from .outputs import atomic_folder, to_json
-from .statistics import KPI_UNITS
 
 #: KPIs drawn for compare and sweep (a figure each).
 PLOTTED_KPIS = ("throughput_per_hour", "oee", "lead_time_s", "wip_mean")

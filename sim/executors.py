@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from .model import simulate
 from .records import ReplicationRecord

@@ -99,7 +99,6 @@ class _WriteOnly:
     def __init__(self, cache: ReplicationCache):
         self._c = cache
         self.hits = 0
-        self.misses = 0
 
     def get(self, *a):
         return None
@@ -136,7 +135,7 @@ def _throughput_precision(records: list[ReplicationRecord]) -> float:
     return hw / mean if mean > 0 and not math.isnan(hw) else math.inf
 
 
-def replicate(scenario: Scenario, runner: Runner, *, seed_note: bool = True) -> RunResult:
+def replicate(scenario: Scenario, runner: Runner) -> RunResult:
     """All replications of one scenario (more when a precision target asks), summarized."""
     from .executors import engine_for
 
@@ -177,10 +176,3 @@ def run_scenario(scenario: Scenario, *, jobs: int = 1, progress: bool = False,
     options = options or RunOptions(jobs=jobs, progress=progress)
     with Runner(options) as runner:
         return replicate(scenario, runner)
-
-
-def run_replications(scenario: Scenario, replications, *, jobs: int = 1,
-                     warmup: float | None = None) -> list[ReplicationRecord]:
-    """Records of the given replication indices (no cache, local workers)."""
-    with Runner(RunOptions(jobs=jobs)) as runner:
-        return runner.run([(scenario, r, warmup) for r in replications])

@@ -26,7 +26,6 @@ class StationRecord:
     attempts: int  # units judged by the station's yield test
     fails: int  # of which failed
     queue_area: float  # integral of waiting units over the window (nan: supermarket-fed)
-    setups: int = 0
     ideal_time: float = 0.0  # mean process time (weighted by product shares): the ideal cycle
 
 

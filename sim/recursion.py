@@ -340,7 +340,7 @@ class _Kernel:
 
     def __init__(self, plans: list[_StationPlan], mode: str, wip: int):
         n = len(plans)
-        self.H = H = max([1, wip] + [p.servers for p in plans]
+        self.H = max([1, wip] + [p.servers for p in plans]
                          + [int(p.limit) for p in plans if p.limit < INF])
         # look-backs D_i(k - s) as (i, s): station whose departures, places behind
         self.looks = looks = []  # type: list[tuple[int, int]]
@@ -779,7 +779,7 @@ def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: flo
                 label=pl.label, stage="", line=li + 1, name=pl.spec.name, index=j,
                 servers=pl.servers, buffer=float(pl.buffer), rework=False, seconds=secs,
                 units=win.count(np.sort(f) if pl.overtake else f), attempts=0, fails=0,
-                queue_area=win.total(a, t) if queued else 0.0, setups=0,
+                queue_area=win.total(a, t) if queued else 0.0,
                 ideal_time=pl.ideal_time,
             ))
             hourly[f"queue:{pl.label}"] = win.hourly(a, t) if queued else np.zeros(len(grid))

@@ -40,7 +40,6 @@ class Line:
         self.conwip = False
         self.tokens = 0
         self.token_event = None
-        self.setups = 0
 
 
 class Plant:
@@ -301,8 +300,6 @@ class Plant:
                 for st in self.stations:
                     st.flush(t)
                     st.reset()
-                for ln in self.lines:
-                    ln.setups = 0
                 self.measuring = True
                 w_wip = self._wip_area(t)
                 w_q = {id(p): p.queue_area(t) for p in places}
@@ -343,7 +340,6 @@ class Plant:
                 buffer=float(st.place.capacity) if fed else math.nan, rework=st.is_rework,
                 seconds=secs, units=st.units, attempts=st.attempts, fails=st.fails,
                 queue_area=(st.place.queue_area(end) - w_q[id(st.place)]) if fed else math.nan,
-                setups=st.line.setups if st.index == 0 else 0,
                 ideal_time=st.spec.mean_time(dict(zip(self.products, self.shares))),
             ))
         markets = [{"label": m.label, "capacity": m.capacity, "max": m.max_len,

@@ -83,7 +83,6 @@ class Source:
             line.empty_event = Event(env)
             yield line.empty_event
         ends = [st.begin_drain_setup(self.current, new) for st in line.stations]
-        line.setups += 1
         end = max(ends, default=env.now)
         if end > env.now:
             yield env.timeout(end - env.now)
