@@ -1516,14 +1516,22 @@ def _sizing_frame(ev: Evaluation):
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def write_claims(out: Path, ev: Evaluation, *, plots: bool = True) -> Path:
+#: The files `claims` writes.
+CLAIMS_FILES = ("claims.csv", "implications.csv", "rates.csv", "checks.csv", "sizing.csv", "claims.json",
+                "report.html", "README-section.md", "lines_vs_efficiency.png", "changeover_loss.png",
+                "global_share.png")
+
+
+def write_claims(out, ev: Evaluation, *, plots: bool = True) -> Path:
     """claims.csv, claims.json, implications.csv, rates.csv, checks.csv, sizing.csv, the PNGs,
-    report.html and README-section.md, all or nothing."""
-    from .outputs import atomic_folder, to_json
+    report.html and README-section.md into an OutputFolder (or a path)."""
+    from .outputs import OutputFolder, output_folder, to_json
     from .report import write_report
 
+    if not isinstance(out, OutputFolder):
+        out = output_folder(out, "claims", CLAIMS_FILES).prepare()
     claims = _df(ev.claims, CLAIM_COLUMNS)
-    with atomic_folder(Path(out)) as tmp:
+    with out.writing() as tmp:
         claims.to_csv(tmp / "claims.csv", index=False, float_format="%.10g")
         _df(ev.implications).to_csv(tmp / "implications.csv", index=False, float_format="%.10g")
         _df(ev.rates).to_csv(tmp / "rates.csv", index=False, float_format="%.10g")
@@ -1535,7 +1543,7 @@ def write_claims(out: Path, ev: Evaluation, *, plots: bool = True) -> Path:
         images = _plots(ev, tmp) if plots else {}
         write_report(tmp / "report.html", _report_html(ev, claims, sizing, images))
         (tmp / "README-section.md").write_text(readme_section(ev, images), encoding="utf-8")
-    return Path(out)
+    return Path(out.path)
 
 
 def as_json(ev: Evaluation) -> dict:
@@ -1679,7 +1687,7 @@ def readme_section(ev: Evaluation, images: dict[str, Path] | None = None,
     if effs:
         gains = [r for r in effs if r["check"] == "efficiency"]
         L.append(f"The {len(effs)} efficiency figures ("
-                 + ", ".join(sorted({_figure(r) for r in effs}, key=len)) + ") are all **unverifiable**: they "
+                 + ", ".join(sorted({_figure(r) for r in effs}, key=lambda f: (len(f), f))) + ") are all **unverifiable**: they "
                  "are averages over a whole zone or company, some measured in money (output value per worker) "
                  "and some (the 'intelligentization rate') not defined at all; none is a number of laptops an "
                  "hour of a line. Read as line speed, "
@@ -1728,16 +1736,13 @@ def readme_section(ev: Evaluation, images: dict[str, Path] | None = None,
                     + (", the same number." if math.ceil(plant.value / wpace) == sz_plant["answer"] else
                        "; the simulated lines are faster than those.") if wpace else "") + "\n")
     L.append("### How to reproduce\n")
-    secs = ev.meta.get("seconds")
     L.append("```bash\npython -m sim claims            # writes results/claims/: claims.csv, claims.json, "
              "checks.csv,\n                                # rates.csv, sizing.csv, report.html and the plots\n"
              "python -m sim claims --quick    # fewer replications and shorter runs\n"
              "python -m sim size scenarios/wistron.yaml --target 100/min --vary lines --per scheduled\n```\n")
     L.append("The figures, quotes, outside references and operating-time conventions are in "
              "`scenarios/claims.yaml`; each claim names its article and date. "
-             + (f"This run simulated {ev.meta['computed']} replications and took {secs / 60:.1f} minutes on "
-                f"{ev.meta.get('jobs')} worker processes; a second run reuses them from "
-                "`results/claims/.cache`. " if secs and ev.meta.get("computed") is not None else "")
+             + "Finished replications are kept in `results/claims/.cache`, so a second run reuses them. "
              + ("If `results/wistron/summary.json` exists and is of the same scenario, its replications are "
                 "used; otherwise the line is simulated. " if cfg.simulation.line.summary else "")
              + "Line rates are per working (on-shift) hour; shares of world shipments are per calendar year.\n")
@@ -1767,37 +1772,37 @@ def cmd_claims(args) -> int:
     """`python -m sim claims`: evaluate scenarios/claims.yaml, write results/claims/, print."""
     t0 = time.perf_counter()
     cfg = load_claims(args.file)
-    from .experiment import default_jobs
+    from .cli import parse_jobs
+    from .outputs import output_folder
 
-    jobs = args.jobs if args.jobs is not None else default_jobs()
-    if jobs < 1:
-        raise InputError(f"--jobs must be >= 1, got {jobs}")
+    jobs = parse_jobs(args.jobs)
+    out = output_folder(args.out, "claims", CLAIMS_FILES)
+    out.prepare()
     notes: list[str] = []
     line = legacy = None
     sizing: dict = {}
-    computed = None
+    computed = cached = None
     if not args.no_simulation:
         from .experiment import RunOptions, Runner
-        from .outputs import CACHE_DIR
 
         options = RunOptions(jobs=jobs, progress=args.format == "table" and not args.quiet and sys.stderr.isatty(),
-                             cache_dir=Path(args.out) / CACHE_DIR)
+                             cache_dir=out.cache_dir)
         with Runner(options) as runner:
             line, legacy, sizing = simulate_evidence(cfg, Path(args.file).parent, runner, quick=args.quick,
                                                      notes=notes)
-        computed = runner.computed
-        notes.append(f"replications simulated in this run: {computed} (others from the cache in "
-                     f"{Path(args.out) / CACHE_DIR} or a finished run)")
+        computed, cached = runner.computed, runner.cached
     ev = evaluate(cfg, line=line, legacy=legacy, sizing=sizing)
-    seconds = time.perf_counter() - t0
-    ev.meta.update(notes=notes, seconds=seconds, quick=bool(args.quick), jobs=jobs, computed=computed,
-                   simulated=not args.no_simulation, file=str(args.file))
-    write_claims(args.out, ev, plots=not args.no_plots)
+    # only what the inputs determine goes into the files: not the time taken, not the cache hits
+    ev.meta.update(notes=notes, quick=bool(args.quick), simulated=not args.no_simulation,
+                   file=str(args.file))
+    write_claims(out, ev, plots=not args.no_plots)
     if args.format == "json":
         from .outputs import to_json
 
         print(to_json(as_json(ev)))
     elif not args.quiet:
         print(claims_text(ev))
-        print(f"\nResults written to {args.out}/ in {time.perf_counter() - t0:.0f} s")
+        done = (f"; {computed} replications simulated, {cached} from the cache"
+                if computed is not None else "")
+        print(f"\nResults written to {out.path}/ in {time.perf_counter() - t0:.0f} s{done}")
     return 0

@@ -12,6 +12,11 @@ from pathlib import Path
 
 from .errors import InputError
 
+#: Upper limits of --jobs and --max-replications (SPEC section 7: sizes beyond documented limits
+#: are bad input).
+MAX_JOBS = 256
+MAX_REPLICATIONS = 10_000
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit 2) instead of usage dumps."""
@@ -73,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     va = sub.add_parser("validate", help="theory benchmarks: simulation against exact answers")
     va.add_argument("--quick", action="store_true", help="short runs (about a minute)")
     va.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
-    va.add_argument("--out", type=Path, default=Path("results") / "validation",
-                    help="folder for validation.csv (default results/validation/)")
+    va.add_argument("--out", type=Path, default=None,
+                    help="folder for validation.csv and validation.txt (default results/validation/; "
+                         "with --quick results/validation-quick/)")
     va.add_argument("--format", choices=["table", "json"], default="table")
 
     sw = sub.add_parser("sweep", help="one run per grid point of --vary values")
@@ -104,7 +110,19 @@ def _overrides(args) -> list[str]:
 def _load(args):
     from .scenario import load_scenario
 
-    return load_scenario(args.scenario, _overrides(args))
+    scenario = load_scenario(args.scenario, _overrides(args))
+    check_engine(scenario, str(args.scenario))
+    return scenario
+
+
+def check_engine(scenario, file: str) -> None:
+    """An engine the scenario asks for but cannot use is bad input in that file."""
+    from .executors import engine_for
+
+    try:
+        engine_for(scenario)
+    except InputError as e:
+        raise InputError(e.problem, file=file, path=e.path) from None
 
 
 def _precision(text: str | None) -> float | None:
@@ -114,44 +132,86 @@ def _precision(text: str | None) -> float | None:
     try:
         x = float(t[:-1]) / 100 if t.endswith("%") else float(t)
     except ValueError:
-        raise InputError(f"--precision must be a share such as 1% or 0.01, got {text!r}") from None
+        raise InputError(f"--precision must be a share such as 1% or 0.01, got {text[:40]!r}") from None
     if not 0 < x < 1:
-        raise InputError(f"--precision must be between 0 and 100%, got {text!r}")
+        raise InputError(f"--precision must be between 0 and 100%, got {text[:40]!r}")
     return x
 
 
-def _options(args, out: Path):
-    from .experiment import RunOptions, default_jobs
-    from .outputs import CACHE_DIR
+def parse_jobs(value: int | None) -> int:
+    from .experiment import default_jobs
 
-    jobs = args.jobs if args.jobs is not None else default_jobs()
-    if jobs < 1:
-        raise InputError(f"--jobs must be >= 1, got {jobs}")
-    if args.max_replications < 2:
-        raise InputError(f"--max-replications must be >= 2, got {args.max_replications}")
+    jobs = value if value is not None else default_jobs()
+    if not 1 <= jobs <= MAX_JOBS:
+        raise InputError(f"--jobs must be between 1 and {MAX_JOBS}, got {jobs}")
+    return jobs
+
+
+def _options(args, out):
+    """The RunOptions of run/compare/sweep/size; `out` is the OutputFolder holding the cache."""
+    from .experiment import RunOptions
+
+    jobs = parse_jobs(args.jobs)
+    if not 2 <= args.max_replications <= MAX_REPLICATIONS:
+        raise InputError(f"--max-replications must be between 2 and {MAX_REPLICATIONS}, "
+                         f"got {args.max_replications}")
     return RunOptions(jobs=jobs, executor=args.executor, scheduler=args.scheduler,
                       progress=not args.quiet and sys.stderr.isatty(),
-                      cache_dir=Path(out) / CACHE_DIR, fresh=args.fresh,
+                      cache_dir=out.cache_dir, fresh=args.fresh,
                       precision=_precision(args.precision), max_replications=args.max_replications)
+
+
+def _out(args, default: Path, command: str, planned) -> "OutputFolder":
+    from .outputs import output_folder
+
+    return output_folder(args.out if args.out is not None else default, command, planned)
+
+
+def _report_stability(summary: dict, quiet: bool) -> str:
+    """The instability warning (always on stderr) and the line that heads the printed table."""
+    if summary.get("stable", True):
+        return ""
+    line = f"UNSTABLE: {summary['scenario']['name']}: {summary['stability']['reason']}"
+    print(f"warning: {line}", file=sys.stderr)
+    return line + "\n\n"
+
+
+def _cache_line(result) -> str:
+    n = result.simulated
+    return f"{result.from_cache} of {n} replications from the cache" if result.from_cache else ""
 
 
 def cmd_run(args) -> int:
     scenario = _load(args)  # bad input is rejected before the simulation is even imported
     from .experiment import Runner, replicate
-    from .outputs import to_json, write_run
+    from .outputs import RUN_FILES, safe_folder_name, to_json, write_run
     from .tables import run_report_text
 
-    out = args.out or Path("results") / scenario.name
-    with Runner(_options(args, out)) as runner:
+    out = _out(args, Path("results") / safe_folder_name(scenario.name), "run", RUN_FILES)
+    options = _options(args, out)
+    out.prepare()
+    with Runner(options) as runner:
         result = replicate(scenario, runner)
     notes = result.summary.get("notes", [])
     write_run(result, out, plots=not args.no_plots, notes=notes)
+    head = _report_stability(result.summary, args.quiet)
     if args.format == "json":
         print(to_json(result.summary))
     elif not args.quiet:
-        print(run_report_text(result.summary, notes))
-        print(f"\nResults written to {out}/")
+        print(head + run_report_text(result.summary, notes))
+        cached = _cache_line(result)
+        print(f"\nResults written to {out.path}/" + (f" ({cached})" if cached else ""))
     return 0
+
+
+def compare_files(scenarios, with_folders: bool, plots: bool = True) -> list[str]:
+    """Files `compare` may write in its folder (scenario folders inside it with --out)."""
+    from .comparison_output import comparison_files
+
+    files = comparison_files(plots)
+    if with_folders:
+        files += [f"{sc.name}/" for sc in scenarios]
+    return files
 
 
 def cmd_compare(args) -> int:
@@ -159,34 +219,42 @@ def cmd_compare(args) -> int:
 
     if len(args.scenarios) < 2:
         raise InputError("compare needs at least two scenario files")
-    scenarios = [load_scenario(p, _overrides(args)) for p in args.scenarios]
+    scenarios = []
+    for p in args.scenarios:
+        sc = load_scenario(p, _overrides(args))
+        check_engine(sc, str(p))
+        scenarios.append(sc)
     from .compare import common_setup, comparison_table
     from .experiment import Runner, replicate
-    from .outputs import to_json, write_run
+    from .outputs import RUN_FILES, output_folder, safe_folder_name, to_json, write_run
     from .tables import comparison_text
 
     scenarios = common_setup(scenarios, seed=args.seed, replications=args.replications)
-    out = args.out or Path("results") / ("compare-" + "-vs-".join(s.name for s in scenarios))
+    default = Path("results") / safe_folder_name("compare-" + "-vs-".join(s.name for s in scenarios))
+    out = _out(args, default, "compare", compare_files(scenarios, args.out is not None))
+    own = [] if args.out is not None else \
+        [output_folder(Path("results") / safe_folder_name(sc.name), "run", RUN_FILES) for sc in scenarios]
     options = _options(args, out)
+    for folder in [out, *own]:  # every folder is checked before anything is simulated
+        folder.prepare()
     results = []
     with Runner(options) as runner:  # one cache in the comparison folder, keyed by scenario
         for sc in scenarios:
             results.append(replicate(sc, runner))
     table = comparison_table(results)
-    if args.out is None:  # each scenario's own folder, results/<name>/, as `run` writes it
-        for sc, res in zip(scenarios, results):
-            write_run(res, Path("results") / sc.name, plots=not args.no_plots,
-                      notes=res.summary.get("notes", []))
+    for folder, res in zip(own, results):  # each scenario's own folder, as `run` writes it
+        write_run(res, folder, plots=not args.no_plots, notes=res.summary.get("notes", []))
     from .comparison_output import write_comparison
 
     # with --out, the scenarios' folders go inside it (written together, all or nothing)
     write_comparison(out, results, table, plots=not args.no_plots, scenario_folders=args.out is not None)
+    heads = "".join(_report_stability(r.summary, args.quiet) for r in results)
     if args.format == "json":
         print(to_json({"comparison": table.to_dict(orient="records"),
                        "scenarios": [r.summary for r in results]}))
     elif not args.quiet:
-        print(comparison_text(results, table))
-        print(f"\nResults written to {out}/")
+        print(heads + comparison_text(results, table))
+        print(f"\nResults written to {out.path}/")
     return 0
 
 
@@ -200,30 +268,32 @@ def cmd_sweep(args) -> int:
         raise InputError("must be a mapping of keys", file=str(args.scenario))
     data = apply_overrides(data, _overrides(args), file=str(args.scenario))
     points = grid_scenarios(data, varied, file=str(args.scenario))
+    for _, sc in points:
+        check_engine(sc, str(args.scenario))
     from .compare import common_setup
+    from .comparison_output import sweep_files, write_sweep
     from .experiment import Runner, replicate
-    from .outputs import to_json
+    from .outputs import safe_folder_name, to_json
     from .sweep import sweep_table
     from .tables import sweep_text
 
     scenarios = common_setup([sc for _, sc in points])
     name = points[0][1].name
-    out = args.out or Path("results") / f"{name}-sweep"
+    out = _out(args, Path("results") / safe_folder_name(f"{name}-sweep"), "sweep", sweep_files())
     options = _options(args, out)
+    out.prepare()
     results = []
     with Runner(options) as runner:
         for sc in scenarios:
             results.append(replicate(sc, runner))
     table = sweep_table([v for v, _ in points], results)
-    from .comparison_output import write_sweep
-
-    write_sweep(out, table, [p for p, _ in varied], results, plots=not args.no_plots,
-                title=name)
+    write_sweep(out, table, [p for p, _ in varied], results, plots=not args.no_plots, title=name)
+    heads = "".join(_report_stability(r.summary, args.quiet) for r in results)
     if args.format == "json":
         print(to_json(table.to_dict(orient="records")))
     elif not args.quiet:
-        print(sweep_text(table, [p for p, _ in varied]))
-        print(f"\nResults written to {out}/")
+        print(heads + sweep_text(table, [p for p, _ in varied]))
+        print(f"\nResults written to {out.path}/")
     return 0
 
 
@@ -243,30 +313,36 @@ def cmd_schema(args) -> int:
     return 0
 
 
+#: validate's files; a quick run writes into its own folder unless --out is given, so that it
+#: never replaces the committed full table.
+VALIDATION_FILES = ("validation.csv", "validation.txt")
+
+
 def cmd_validate(args) -> int:
-    from .experiment import default_jobs
-    from .outputs import atomic_folder, to_json
+    from .outputs import output_folder, to_json
     from .validation import format_validation, run_validation
 
-    jobs = args.jobs if args.jobs is not None else default_jobs()
-    if jobs < 1:
-        raise InputError(f"--jobs must be >= 1, got {jobs}")
+    jobs = parse_jobs(args.jobs)
+    default = Path("results") / ("validation-quick" if args.quick else "validation")
+    out = output_folder(args.out if args.out is not None else default, "validate", VALIDATION_FILES)
+    out.prepare()
 
     def progress(case, done, total):
         if sys.stderr.isatty() and args.format == "table":
             print(f"  {done}/{total} {case}", file=sys.stderr)
 
     df = run_validation(quick=args.quick, jobs=jobs, progress=progress)
-    with atomic_folder(args.out) as tmp:
+    text = format_validation(df)
+    failed = int((~df["passed"].astype(bool)).sum())
+    with out.writing() as tmp:
         df.to_csv(tmp / "validation.csv", index=False, float_format="%.10g")
+        (tmp / "validation.txt").write_text(text + "\n", encoding="utf-8")
     if args.format == "json":
         print(to_json(df.to_dict(orient="records")))
     else:
-        print(format_validation(df))
-    failed = int((~df["passed"].astype(bool)).sum())
-    if args.format == "table":
+        print(text)
         print(f"\n{len(df) - failed} passed, {failed} failed" +
-              (" (quick mode)" if args.quick else "") + f"; table written to {args.out}/validation.csv")
+              (" (quick mode)" if args.quick else "") + f"; table written to {out.path}/validation.csv")
     return 1 if failed else 0
 
 
@@ -287,6 +363,8 @@ COMMANDS = {"claims": cmd_claims, "size": cmd_size, "validate": cmd_validate, "r
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .executors import WorkerDied
+
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
@@ -294,7 +372,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: every finished replication is kept in the output folder's cache; "
+              "run the same command again to resume", file=sys.stderr)
         return 130
+    except WorkerDied as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0

@@ -6,10 +6,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from .outputs import atomic_folder, to_json
+from .outputs import OutputFolder, to_json
 
 #: KPIs drawn for compare and sweep (a figure each).
 PLOTTED_KPIS = ("throughput_per_hour", "oee", "lead_time_s", "wip_mean")
+
+
+def comparison_files(plots: bool = True) -> list[str]:
+    """The files `write_comparison` may write at the top of its folder."""
+    files = ["comparison.csv", "comparison.json", "report.html"]
+    return files + ["throughput_overlay.png", "station_states_compare.png",
+                    *(f"kpi_{k}.png" for k in PLOTTED_KPIS)]
+
+
+def sweep_files() -> list[str]:
+    """The files `write_sweep` may write."""
+    return ["sweep.csv", "report.html", *(f"sweep_{k}.png" for k in PLOTTED_KPIS)]
 
 
 def _save(fig, path: Path) -> Path:
@@ -21,7 +33,7 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
-def write_comparison(out: Path, results, table: pd.DataFrame, *, plots: bool = True,
+def write_comparison(out: OutputFolder, results, table: pd.DataFrame, *, plots: bool = True,
                      scenario_folders: bool = False) -> Path:
     """comparison.csv (SPEC columns first), comparison.json, overlay plots and report.html;
     with `scenario_folders`, each scenario's own outputs in a subfolder named after it."""
@@ -30,7 +42,7 @@ def write_comparison(out: Path, results, table: pd.DataFrame, *, plots: bool = T
 
     cols = ["kpi", "scenario", "baseline", "baseline_mean", "mean", "difference", "ci95",
             "relative_difference", "significant", "unpaired_ci95"]
-    with atomic_folder(Path(out)) as tmp:
+    with out.writing() as tmp:
         if scenario_folders:
             for r in results:
                 write_run_into(tmp / r.summary["scenario"]["name"], r, plots=plots,
@@ -65,15 +77,15 @@ def write_comparison(out: Path, results, table: pd.DataFrame, *, plots: bool = T
         shown = table.copy()
         shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
         write_report(tmp / "report.html", render_report(summary, {"Paired differences": shown}, images, []))
-    return Path(out)
+    return Path(out.path)
 
 
-def write_sweep(out: Path, table: pd.DataFrame, paths: list[str], results, *, plots: bool = True,
-                title: str = "") -> Path:
+def write_sweep(out: OutputFolder, table: pd.DataFrame, paths: list[str], results, *,
+                plots: bool = True, title: str = "") -> Path:
     """sweep.csv, one figure per KPI against the first varied path, report.html."""
     from .report import render_report, write_report
 
-    with atomic_folder(Path(out)) as tmp:
+    with out.writing() as tmp:
         table.to_csv(tmp / "sweep.csv", index=False, float_format="%.10g")
         images = {}
         if plots:
@@ -99,4 +111,4 @@ def write_sweep(out: Path, table: pd.DataFrame, paths: list[str], results, *, pl
                    "horizon_s": results[0].summary["horizon_s"], "warmup_s": results[0].summary["warmup_s"],
                    "kpis": {}}
         write_report(tmp / "report.html", render_report(summary, {"Sweep": table}, images, []))
-    return Path(out)
+    return Path(out.path)

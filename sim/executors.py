@@ -6,10 +6,18 @@ records; replication r always draws from the streams of index r, so where it ran
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterator
 
+from .cache import scenario_key
+from .errors import InputError
 from .model import simulate
 from .records import ReplicationRecord
 
@@ -31,8 +39,6 @@ def engine_for(scenario) -> tuple[str, str]:
     ok, why = covered(scenario)
     if scenario.engine == "recursion":
         if not ok:
-            from .errors import InputError
-
             raise InputError(f"the recursion engine does not cover this scenario: {why}", path="engine")
         return "recursion", "asked for"
     return ("recursion", "auto: the scenario is covered by the exact recursion") if ok else ("des", f"auto: {why}")
@@ -65,8 +71,34 @@ def simulate_task(task: Task) -> ReplicationRecord:
     return rec
 
 
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly (killed, or out of memory): an internal error, exit 1."""
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker process: leave Ctrl-C to the main process (which stops the workers itself)
+    and end when the main process is gone, even if it was killed (kill -9)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:  # the kernel sends SIGKILL to this process when its parent dies
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:  # the portable fallback: poll the parent
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="linesim-parent-watch", daemon=True).start()
+
+
 class LocalExecutor:
-    """This process (jobs=1) or a pool of worker processes."""
+    """This process (jobs=1) or a pool of worker processes that die with this one."""
 
     def __init__(self, jobs: int | None = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
@@ -79,15 +111,37 @@ class LocalExecutor:
                 yield i, fn(t)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
+                                             initargs=(os.getpid(),))
         futures = {self._pool.submit(fn, t): i for i, t in enumerate(tasks)}
         try:
             for fut in as_completed(futures):
                 yield futures[fut], fut.result()
-        except BaseException:
+        except BrokenProcessPool:
+            self._stop_workers()
+            raise WorkerDied("a worker process ended abruptly (killed, or out of memory); "
+                             "finished replications are kept in the cache: run the command "
+                             "again to resume") from None
+        except BaseException:  # Ctrl-C or an error: stop at once, do not wait for running tasks
             for fut in futures:
                 fut.cancel()
+            self._stop_workers()
             raise
+
+    def _stop_workers(self) -> None:
+        """End the pool's processes now (running replications are abandoned)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+        if terminate is not None:
+            terminate()
+        else:
+            # Python < 3.14 has no public way to stop running workers: the executor's process
+            # table is the one private name used (read only, to terminate them)
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -98,23 +152,36 @@ class LocalExecutor:
 class DaskExecutor:
     """Tasks on an existing Dask distributed cluster (`pip install 'linesim[dask]'`)."""
 
+    #: Seconds to wait for the scheduler before giving up with a one-line error.
+    CONNECT_TIMEOUT = 10
+
     def __init__(self, scheduler: str | object):
         try:
             from distributed import Client
         except ImportError as e:  # pragma: no cover - depends on the optional extra
-            from .errors import InputError
-
             raise InputError("--executor dask needs the dask extra: pip install 'linesim[dask]'") from e
         self._own = not hasattr(scheduler, "submit")  # we made the client: we close it
-        self.client = Client(scheduler) if self._own else scheduler
+        if self._own:
+            try:
+                self.client = Client(scheduler, timeout=self.CONNECT_TIMEOUT)
+            except (OSError, TimeoutError, ValueError, TypeError) as e:
+                raise InputError(f"cannot reach the Dask scheduler {str(scheduler)[:100]!r}: "
+                                 f"{str(e).splitlines()[0][:160] if str(e) else type(e).__name__}",
+                                 path="--scheduler") from None
+        else:
+            self.client = scheduler
 
     def map_unordered(self, fn: Callable, tasks: list) -> Iterator[tuple[int, object]]:
         from distributed import as_completed as dask_completed
 
         futures = [self.client.submit(fn, t, pure=False) for t in tasks]
         index = {f.key: i for i, f in enumerate(futures)}
-        for fut in dask_completed(futures):
-            yield index[fut.key], fut.result()
+        try:
+            for fut in dask_completed(futures):
+                yield index[fut.key], fut.result()
+        except BaseException:
+            self.client.cancel(futures)
+            raise
 
     def close(self) -> None:
         if self._own:
@@ -126,22 +193,27 @@ def make_executor(kind: str = "local", *, jobs: int | None = None, scheduler: st
         return LocalExecutor(jobs)
     if kind == "dask":
         if not scheduler:
-            from .errors import InputError
-
             raise InputError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
         return DaskExecutor(scheduler)
-    from .errors import InputError
-
     raise InputError(f"--executor must be local or dask, got {kind!r}")
 
 
 def run_tasks(tasks: list[Task], executor, *, cache=None,
               on_done: Callable[[ReplicationRecord], None] | None = None) -> list[ReplicationRecord]:
-    """Run tasks (cached ones are loaded, not recomputed); results in task order."""
+    """Run tasks (cached ones are loaded, not recomputed); results in task order. Each finished
+    replication is put in the cache as soon as it arrives, so an interruption loses none."""
     out: list[ReplicationRecord | None] = [None] * len(tasks)
+    keys: list[str | None] = [None] * len(tasks)
+    groups: dict[tuple, str] = {}  # one key per scenario object (a grid has many)
     todo = []
     for i, (scenario, r, warmup) in enumerate(tasks):
-        rec = cache.get(scenario, r, warmup) if cache is not None else None
+        rec = None
+        if cache is not None:
+            gk = (id(scenario), warmup)
+            if gk not in groups:
+                groups[gk] = scenario_key(scenario, warmup, engine_for(scenario)[0])
+            keys[i] = groups[gk]
+            rec = cache.get(keys[i], r)
         if rec is not None:
             out[i] = rec
             if on_done:
@@ -152,8 +224,7 @@ def run_tasks(tasks: list[Task], executor, *, cache=None,
         i = todo[j]
         out[i] = rec
         if cache is not None:
-            scenario, r, warmup = tasks[i]
-            cache.put(scenario, r, warmup, rec)
+            cache.put(keys[i], tasks[i][1], rec)
         if on_done:
             on_done(rec)
     return out  # type: ignore[return-value]

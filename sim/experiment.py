@@ -20,6 +20,7 @@ from .records import ReplicationRecord
 from .scenario import Scenario
 from .statistics import RunResult, summarize, t_halfwidth
 from .warmup import mser
+from .checks import cross_checks, stability
 
 
 def versions() -> dict[str, str]:
@@ -60,6 +61,7 @@ class Runner:
         self.cache = ReplicationCache(o.cache_dir) if o.cache_dir is not None else None
         self.bar = None
         self.computed = 0  # replications simulated (not loaded from the cache)
+        self.cached = 0  # replications loaded from the cache
 
     def __enter__(self):
         if self.options.progress:
@@ -89,7 +91,9 @@ class Runner:
 
         hits0 = cache.hits if cache is not None else 0
         records = run_tasks(tasks, self.executor, cache=cache, on_done=done)
-        self.computed += len(tasks) - ((cache.hits - hits0) if cache is not None else 0)
+        hits = (cache.hits - hits0) if cache is not None else 0
+        self.cached += hits
+        self.computed += len(tasks) - hits
         return records
 
 
@@ -100,11 +104,11 @@ class _WriteOnly:
         self._c = cache
         self.hits = 0
 
-    def get(self, *a):
+    def get(self, group, replication):
         return None
 
-    def put(self, *a):
-        self._c.put(*a)
+    def put(self, group, replication, rec):
+        self._c.put(group, replication, rec)
 
 
 def detect_warmup(scenario: Scenario, runner: Runner) -> tuple[float, list[float]]:
@@ -135,6 +139,18 @@ def _throughput_precision(records: list[ReplicationRecord]) -> float:
     return hw / mean if mean > 0 and not math.isnan(hw) else math.inf
 
 
+def precision_batch(n: int, achieved: float, target: float) -> int:
+    """Replications to add when n give a relative CI half-width `achieved` above `target`.
+
+    The half-width shrinks like 1/sqrt(n), so about n (achieved/target)^2 replications meet the
+    target; add that many (at least 2, at most n, as the estimate from few replications is rough).
+    A function of the replications' numbers alone: the same batches for any --jobs or executor."""
+    if not math.isfinite(achieved):
+        return max(2, n)
+    need = math.ceil(n * (achieved / target) ** 2)
+    return max(2, min(n, need - n))
+
+
 def replicate(scenario: Scenario, runner: Runner) -> RunResult:
     """All replications of one scenario (more when a precision target asks), summarized."""
     from .executors import engine_for
@@ -145,14 +161,15 @@ def replicate(scenario: Scenario, runner: Runner) -> RunResult:
     if engine == "recursion":
         notes.append("engine: exact departure-time recursion (same random numbers as the SimPy "
                      "model); bottleneck by utilization")
+    cached0, total0 = runner.cached, runner.cached + runner.computed
     warmup = _resolve_warmup(scenario, runner, notes, extra)
     n = scenario.replications
     records = runner.run([(scenario, r, warmup) for r in range(n)])
     target = runner.options.precision
     if target is not None:
-        batch = max(2, runner.options.jobs or 1)
         while _throughput_precision(records) > target and n < runner.options.max_replications:
-            more = min(batch, runner.options.max_replications - n)
+            more = min(precision_batch(n, _throughput_precision(records), target),
+                       runner.options.max_replications - n)
             records += runner.run([(scenario, r, warmup) for r in range(n, n + more)])
             n += more
         achieved = _throughput_precision(records)
@@ -162,11 +179,15 @@ def replicate(scenario: Scenario, runner: Runner) -> RunResult:
                      f"{n} replications (target {100 * target:g}%)"
                      + ("" if achieved <= target else " -- not met: --max-replications reached"))
     result = summarize(scenario.to_dict(), records, seed=scenario.seed, extra=extra)
-    from .checks import cross_checks
-
     checks = cross_checks(scenario, result.summary)
     result.summary["checks"] = {k: v for k, v in checks.items() if k != "notes"}
+    stable = stability(scenario, checks, result.timeseries)
+    result.summary["stable"] = stable["stable"]
+    result.summary["stability"] = stable
     result.summary["notes"] = notes + list(checks.get("notes", []))
+    # how many came from the cache is not a result (it is not written to any file)
+    result.from_cache = runner.cached - cached0
+    result.simulated = runner.cached + runner.computed - total0
     return result
 
 

@@ -335,11 +335,17 @@ def cmd_size(args) -> int:
     _check_path(data, args.vary, file)
     from .scenario import validate_scenario
 
-    name = validate_scenario(data, file=file).name
-    out = Path(args.out) if args.out else Path("results") / f"{name}-size"
+    scenario = validate_scenario(data, file=file)
+    cli.check_engine(scenario, file)
+    name = scenario.name
     from .experiment import Runner
+    from .outputs import output_folder, safe_folder_name
 
-    with Runner(cli._options(args, out)) as runner:
+    out = output_folder(args.out if args.out is not None else Path("results") / safe_folder_name(f"{name}-size"),
+                        "size", SIZE_FILES)
+    options = cli._options(args, out)
+    out.prepare()
+    with Runner(options) as runner:
         result = size_scenario(data, args.vary, target, runner, lo=args.lo, hi=args.hi, guess=args.start,
                                per=args.per, scale_lines=not args.simulate_each, file=file)
     result["scenario"] = name
@@ -350,17 +356,23 @@ def cmd_size(args) -> int:
         print(to_json(result))
     elif not args.quiet:
         print(sizing_text(result, name))
-        print(f"\nResults written to {out}/")
+        print(f"\nResults written to {out.path}/")
     return 0
 
 
-def write_size(out: Path, result: dict, *, plots: bool = True) -> Path:
-    """size.csv, size.json, size.png and report.html, written all or nothing."""
-    from .outputs import atomic_folder, to_json
+#: The files `size` writes.
+SIZE_FILES = ("size.csv", "size.json", "size.png", "report.html")
+
+
+def write_size(out, result: dict, *, plots: bool = True) -> Path:
+    """size.csv, size.json, size.png and report.html into an OutputFolder (or a path)."""
+    from .outputs import OutputFolder, output_folder, to_json
     from .report import render_report, write_report
 
+    if not isinstance(out, OutputFolder):
+        out = output_folder(out, "size", SIZE_FILES).prepare()
     df = sizing_table(result)
-    with atomic_folder(Path(out)) as tmp:
+    with out.writing() as tmp:
         df.to_csv(tmp / "size.csv", index=False, float_format="%.10g")
         (tmp / "size.json").write_text(to_json(result) + "\n", encoding="utf-8")
         images = {}
@@ -382,4 +394,4 @@ def write_size(out: Path, result: dict, *, plots: bool = True) -> Path:
                    "kpis": {}}
         write_report(tmp / "report.html", render_report(summary, {"Evaluated points": df}, images,
                                                         result["notes"]))
-    return Path(out)
+    return Path(out.path)

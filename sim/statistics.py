@@ -215,6 +215,8 @@ class RunResult:
     timeseries: pd.DataFrame
     lead_times: list[np.ndarray] = field(repr=False)
     records: list[ReplicationRecord] = field(repr=False, default_factory=list)
+    from_cache: int = 0  # replications (pilots included) loaded from the cache, not simulated
+    simulated: int = 0  # replications (pilots included) this run asked for
 
 
 def summarize(scenario_dict: dict, records: list[ReplicationRecord], *, seed: int,
@@ -247,6 +249,9 @@ def summarize(scenario_dict: dict, records: list[ReplicationRecord], *, seed: in
             "completed": int(sum(r.completed_total for r in records)),
             "scrapped": int(sum(r.scrapped_total for r in records)),
             "wip_end": int(sum(r.wip_end for r in records)),
+            # units in the plant when the measured window opened (released before it, not out)
+            "wip_start": int(sum((r.released_total - r.released) - (r.completed_total - r.completed)
+                                 - (r.scrapped_total - r.scrapped) for r in records)),
         },
         "events": int(sum(r.events for r in records)),
     }

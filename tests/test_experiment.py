@@ -16,7 +16,7 @@ import yaml
 
 import sim.executors
 from sim.cli import main
-from sim.experiment import RunOptions, Runner, replicate, run_scenario
+from sim.experiment import precision_batch, RunOptions, Runner, replicate, run_scenario
 from sim.outputs import CACHE_DIR, to_json
 from sim.statistics import t_halfwidth
 
@@ -107,10 +107,13 @@ def test_precision_target_adds_replications_until_met():
     assert p["achieved_relative_ci95"] <= 0.01
     assert p["achieved_relative_ci95"] == pytest.approx(relative_hw(values), rel=1e-9)
     assert res.summary["kpis"]["throughput_per_hour"]["ci95"] <= 0.01 * res.summary["kpis"]["throughput_per_hour"]["mean"]
-    # it stopped as soon as it could: one batch (2 replications with one job) fewer was not enough
-    batch = 2
-    assert (n - sc.replications) % batch == 0
-    assert relative_hw(values[:-batch]) > 0.01
+    # the batches follow from the replications' numbers alone (not from --jobs), and it stopped
+    # as soon as it could: the replications before the last batch were not enough
+    sizes = [sc.replications]
+    while relative_hw(values[:sizes[-1]]) > 0.01:
+        sizes.append(sizes[-1] + precision_batch(sizes[-1], relative_hw(values[:sizes[-1]]), 0.01))
+    assert sizes[-1] == n and len(sizes) > 1
+    assert relative_hw(values[:sizes[-2]]) > 0.01
     assert not any("not met" in note for note in res.summary["notes"])
     # the replications are 0..n-1, as a run asking for n would have made
     assert list(res.replications["replication"]) == list(range(n))
@@ -245,9 +248,9 @@ def counting(monkeypatch):
 
 
 def cached_files(cache: Path) -> dict[str, tuple[int, int]]:
-    """rep-<r>.pkl (under its scenario key) -> (inode, mtime ns)."""
+    """rep-<r>.json (under its scenario key) -> (inode, mtime ns)."""
     out = {}
-    for p in cache.rglob("rep-*.pkl"):
+    for p in cache.rglob("rep-*.json"):
         st = p.stat()
         out[str(p.relative_to(cache))] = (st.st_ino, st.st_mtime_ns)
     return out
@@ -259,9 +262,9 @@ def test_runner_resumes_from_the_cache(tmp_path, mixed, counting):
     with Runner(RunOptions(jobs=1, cache_dir=cache)) as runner:
         first = replicate(mixed, runner)
     assert runner.computed == 4 and sorted(c.ran) == [0, 1, 2, 3]
-    files = sorted(cache.rglob("rep-*.pkl"))
-    assert [f.name for f in files] == [f"rep-{r}.pkl" for r in range(4)]
-    next(f for f in files if f.name == "rep-2.pkl").unlink()
+    files = sorted(cache.rglob("rep-*.json"))
+    assert [f.name for f in files] == [f"rep-{r}.json" for r in range(4)]
+    next(f for f in files if f.name == "rep-2.json").unlink()
 
     c = counting()
     with Runner(RunOptions(jobs=1, cache_dir=cache)) as runner:
@@ -304,7 +307,7 @@ def test_cli_resume_recomputes_only_the_missing_replication(tmp_path, mixed_file
     cache = out / CACHE_DIR
     before = cached_files(cache)
     assert len(before) == 4
-    gone = next(k for k in before if k.endswith("rep-1.pkl"))
+    gone = next(k for k in before if k.endswith("rep-1.json"))
     (cache / gone).unlink()
 
     c = counting()
@@ -324,8 +327,9 @@ def test_cli_resume_recomputes_only_the_missing_replication(tmp_path, mixed_file
 
 
 def _leftovers(folder: Path) -> list[str]:
-    """Temporary folders or files the atomic writers may have left beside the output."""
-    return [p.name for p in folder.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+    """Temporary folders or files the writers may have left in or beside the output."""
+    return [p.name for p in folder.rglob("*") if ".tmp-" in p.name or ".old-" in p.name
+            or p.name.startswith(".linesim-staging-")]
 
 
 def test_failure_mid_run_leaves_no_half_written_output(tmp_path, mixed_file, counting):
@@ -339,9 +343,9 @@ def test_failure_mid_run_leaves_no_half_written_output(tmp_path, mixed_file, cou
     present = sorted(p.name for p in out.iterdir()) if out.exists() else []
     assert present in ([], [CACHE_DIR])
     assert _leftovers(tmp_path) == []
-    cached = sorted(p.name for p in (out / CACHE_DIR).rglob("rep-*.pkl"))
-    assert cached == ["rep-0.pkl", "rep-1.pkl", "rep-2.pkl"]  # what finished is kept
-    assert not list((out / CACHE_DIR).rglob(".rep-*"))  # no half-written cache file
+    cached = sorted(p.name for p in (out / CACHE_DIR).rglob("rep-*.json"))
+    assert cached == ["rep-0.json", "rep-1.json", "rep-2.json"]  # what finished is kept
+    assert not list((out / CACHE_DIR).rglob(".entry-*"))  # no half-written cache file
 
     # resumed: only the rest is computed
     c = counting()
@@ -386,14 +390,17 @@ def test_cache_entries_are_the_records(tmp_path, mixed):
     from sim.cache import ReplicationCache
     from sim.statistics import replication_kpis
 
+    from sim.cache import scenario_key
+
     rec = sim.executors.simulate_task((mixed, 1, None))
     cache = ReplicationCache(tmp_path / "c")
-    assert cache.get(mixed, 1, None) is None
-    cache.put(mixed, 1, None, rec)
-    back = cache.get(mixed, 1, None)
+    key = scenario_key(mixed, None, "des")
+    assert cache.get(key, 1) is None
+    cache.put(key, 1, rec)
+    back = cache.get(key, 1)
     assert cache.hits == 1
     a, b = replication_kpis(back), replication_kpis(rec)
     assert a.keys() == b.keys()
     assert all((math.isnan(a[k]) and math.isnan(b[k])) or a[k] == b[k] for k in a)
-    assert cache.get(mixed, 1, 60.0) is None  # another warm-up is another entry
-    assert cache.get(mixed, 2, None) is None
+    assert cache.get(scenario_key(mixed, 60.0, "des"), 1) is None  # another warm-up: another entry
+    assert cache.get(key, 2) is None
