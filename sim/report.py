@@ -57,6 +57,8 @@ tbody tr:nth-child(even) { background: #f8fafb; }
 table.kpis td.value { font-weight: 600; }
 .caption { color: #555; font-size: 0.9rem; margin: 0.2rem 0; }
 figure { margin: 1rem 0 2rem; }
+.unstable { background: #fde8e8; border: 2px solid #b00020; border-radius: 6px; padding: 0.6rem 1rem;
+            font-size: 1.1rem; color: #6b0010; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e1e4e8; }
 figcaption { font-weight: 600; margin-bottom: 0.4rem; }
 .missing { color: #a00; }
@@ -285,6 +287,9 @@ def render_report(
 
     parts: list[str] = []
     parts.append(f"<header><p class=\"caption\">linesim simulation report</p><h1>{_esc(name)}</h1>")
+    if summary.get("stable") is False:  # before anything else: the averages below mean nothing
+        reason = (summary.get("stability") or {}).get("reason") or "the line is unstable"
+        parts.append(f'<p class="unstable" id="unstable"><strong>Unstable:</strong> {_esc(reason)}</p>')
     if description:
         parts.append(f'<p class="description">{_esc(description)}</p>')
     if sources:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import theory
+from .executors import LocalExecutor
 from .distributions import Exp
 from .model import simulate
 from .records import ReplicationRecord
@@ -482,6 +482,10 @@ def _replicate(case_name: str, scenario: Scenario, r: int) -> list[float]:
     return [float(q.extract(rec)) for q in case.quantities]
 
 
+def _replicate_task(task: tuple) -> list[float]:
+    return _replicate(*task)
+
+
 def run_validation(quick: bool = False, jobs: int = 1, progress=None, *,
                    cases: Sequence[str] | None = None, seed: int | None = None,
                    directory: str | Path | None = None) -> pd.DataFrame:
@@ -511,18 +515,13 @@ def run_validation(quick: bool = False, jobs: int = 1, progress=None, *,
             if progress is not None:
                 progress(name, done, len(chosen))
 
-    if jobs <= 1 or len(tasks) <= 1:
-        for name, r in tasks:
-            finished(name, r, _replicate(name, scenarios[name], r))
-    else:
-        from concurrent.futures import as_completed
-
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            futures = {pool.submit(_replicate, name, scenarios[name], r): (name, r)
-                       for name, r in tasks}
-            for fut in as_completed(futures):
-                name, r = futures[fut]
-                finished(name, r, fut.result())
+    executor = LocalExecutor(min(jobs, max(1, len(tasks))))  # workers die with this process
+    try:
+        work = [(name, scenarios[name], r) for name, r in tasks]
+        for i, vals in executor.map_unordered(_replicate_task, work):
+            finished(tasks[i][0], tasks[i][1], vals)
+    finally:
+        executor.close()
 
     rows = []
     for c in chosen:

@@ -92,3 +92,55 @@ def test_poisson_release_below_capacity_does_not_warn():
     assert out["little_rel_diff"] == pytest.approx(0.0, abs=1e-12)
     bad = cross_checks(sc, _summary(180.0, 2.0, 20.0))
     assert any(n.startswith("warning: Little's law") for n in bad["notes"])
+
+
+# ------------------------------------------------------------- counting at the window's edges
+
+
+def test_a_deterministic_line_is_not_said_to_beat_its_capacity():
+    # 80 s bottleneck, a 37-minute window: 28 units finish in it (27.75 by the bound) because
+    # units already in the line when the window opens count; that is not a fault
+    sc = line(("a", "60s", None), ("b", "80s", 2), ("c", "70s", 2), horizon="37min", warmup="7min")
+    res = run_scenario(sc)
+    notes = res.summary["notes"]
+    assert res.summary["checks"]["throughput_to_capacity"] > 1
+    assert not any(n.startswith("warning") for n in notes), notes
+    assert any("already in the line when the window opened" in n for n in notes)
+    assert res.summary["conservation"]["wip_start"] > 0
+
+
+def test_a_count_beyond_what_the_start_wip_explains_is_still_a_warning():
+    sc = line(("a", "60s", None), ("b", "80s", 2), horizon="1h")
+    summary = {"kpis": {"throughput_per_hour": {"mean": 60.0, "ci95": 0.0}}, "replications": 1,
+               "horizon_s": 3600.0, "conservation": {"wip_start": 2}, "stations": []}
+    notes = cross_checks(sc, summary)["notes"]
+    warning = next(n for n in notes if n.startswith("warning"))
+    assert "2 units in the line at the start of the window" in warning and "failures" not in warning
+
+
+# --------------------------------------------------------------------------------- stability
+
+
+def test_wip_growing_behind_an_unlimited_buffer_is_unstable():
+    sc = line(("a", "exp(10s)", None), ("b", "exp(13s)", "inf"), horizon="8h", replications=3)
+    res = run_scenario(sc)
+    assert res.summary["stable"] is False
+    assert "WIP grows" in res.summary["stability"]["reason"]
+    growth = res.summary["stability"]["wip_growth"]
+    assert growth["rise_over_window"] > 0.25 * growth["mean_wip"]
+
+
+def test_a_stable_open_line_with_an_unlimited_buffer_is_stable():
+    sc = line(("a", "exp(10s)", None), ("b", "exp(13s)", "inf"), horizon="8h", warmup="1h",
+              replications=3, release={"mode": "poisson", "rate": "180/h"})
+    res = run_scenario(sc)
+    assert res.summary["stable"] is True and res.summary["stability"]["reason"] is None
+    assert res.summary["stability"]["offered_utilization_max"] == pytest.approx(0.65)
+
+
+def test_offered_utilization_of_one_or_more_is_unstable_without_looking_at_wip():
+    sc = line(("a", "exp(10s)", None), release={"mode": "interval", "every": "10s"},
+              horizon="1h", replications=2)
+    res = run_scenario(sc)
+    assert res.summary["stable"] is False
+    assert "offered utilization 1.000" in res.summary["stability"]["reason"]
