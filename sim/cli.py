@@ -152,6 +152,10 @@ def _options(args, out):
     from .experiment import RunOptions
 
     jobs = parse_jobs(args.jobs)
+    if args.executor == "dask" and not args.scheduler:
+        raise InputError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    if args.scheduler and args.executor != "dask":
+        raise InputError("--scheduler is the address of a Dask scheduler: give it with --executor dask")
     if not 2 <= args.max_replications <= MAX_REPLICATIONS:
         raise InputError(f"--max-replications must be between 2 and {MAX_REPLICATIONS}, "
                          f"got {args.max_replications}")

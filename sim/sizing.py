@@ -114,6 +114,18 @@ def _check_path(data: dict, path: str, file: str) -> str:
     return leaf
 
 
+def search_bounds(leaf: str, lo: int | None, hi: int | None) -> tuple[int, int]:
+    """The searched range of a `lines`, `servers` or `buffer` value (--lo, --hi, checked)."""
+    least = 0 if leaf == "buffer" else 1
+    lo = least if lo is None else int(lo)
+    hi = 1024 if hi is None else int(hi)
+    if lo < least:
+        raise InputError(f"--lo must be >= {least} for {leaf}, got {lo}")
+    if hi < lo:
+        raise InputError(f"--hi ({hi}) must be >= --lo ({lo})")
+    return lo, hi
+
+
 def _with_value(data: dict, path: str, value: int, file: str):
     from .scenario import set_path, validate_scenario
 
@@ -179,12 +191,7 @@ def size_scenario(data: dict, path: str, target_per_s: float, runner, *, lo: int
     if not (target_per_s > 0 and math.isfinite(target_per_s)):
         raise InputError(f"--target must be a rate > 0, got {target_per_s!r}")
     leaf = _check_path(data, path, file)
-    lo = (0 if leaf == "buffer" else 1) if lo is None else int(lo)
-    hi = 1024 if hi is None else int(hi)
-    if lo < (0 if leaf == "buffer" else 1):
-        raise InputError(f"--lo must be >= {0 if leaf == 'buffer' else 1} for {leaf}, got {lo}")
-    if hi < lo:
-        raise InputError(f"--hi ({hi}) must be >= --lo ({lo})")
+    lo, hi = search_bounds(leaf, lo, hi)
     target_h = target_per_s * 3600.0
     base = _with_value(data, path, lo, file)  # validates the scenario once, up front
     if base.replications < 2 and runner.options.precision is None and not known:
@@ -332,7 +339,7 @@ def cmd_size(args) -> int:
 
     data = apply_overrides(data, cli._overrides(args), file=str(args.scenario))
     file = str(args.scenario)
-    _check_path(data, args.vary, file)
+    search_bounds(_check_path(data, args.vary, file), args.lo, args.hi)
     from .scenario import validate_scenario
 
     scenario = validate_scenario(data, file=file)
