@@ -25,6 +25,7 @@ __all__ = [
     "md1",
     "littles_law",
     "two_station_bas_throughput",
+    "two_station_bbs_yield",
     "exp_line_ctmc",
     "zero_buffer_two_station_throughput",
     "expected_max",
@@ -162,6 +163,95 @@ def two_station_bas_throughput(mu1: float, mu2: float, b: int) -> float:
         return mu1 * _geom_sum(r, b + 1) / _geom_sum(r, b + 2)
     r = mu2 / mu1
     return mu2 * _geom_sum(r, b + 1) / _geom_sum(r, b + 2)
+
+
+def two_station_bbs_yield(mu1: float, mu2: float, b: int, p: float = 1.0) -> dict[str, float]:
+    """Exact CTMC of a saturated 2-station exponential line with blocking before service at
+    station 1 and a yield test there (failed units scrapped).
+
+    Station 1 processes at rate mu1 and its test passes a unit with probability p (0 <= p <= 1),
+    drawn at the end of the work; station 2 processes at rate mu2 and has b waiting places, so
+    L = b + 1 places counting its server. Station 1 starts a unit only while it holds a
+    reservation of one of these places, and every unit reserves (the test outcome is unknown
+    when it starts).
+
+    State (m, r): m units physically at station 2 (0..L), r = 1 while station 1 holds a
+    reservation (it is working), r = 0 while it waits for one (blocked); m + r <= L. Station 1
+    reserves as soon as a place is free, so r = 0 only when m = L: the states are (m, 1) for
+    m = 0..L-1 and (L, 0). Transitions:
+
+    * (m, 1) -> pass, rate p mu1: the reservation becomes a unit at station 2 and station 1 at
+      once reserves for its next unit: (m+1, 1) if m + 1 < L, else (L, 0);
+    * (m, 1) -> scrap, rate (1 - p) mu1: the place is given back and reserved again at once:
+      back to (m, 1) (no change of state);
+    * m >= 1 -> station 2 finishes, rate mu2: (m-1, r); from (L, 0) the freed place goes to
+      station 1 at once: (L-1, 1).
+
+    The chain is a birth-death chain in m: an M/M/1/L queue with arrival rate p mu1, so
+    pi(m) = rho^m / sum_{k=0}^{L} rho^k with rho = p mu1 / mu2 (checked in the tests; the
+    chain is solved here from its transitions). With p = 1, BBS with b waiting places has the
+    throughput of BAS with b - 1 (`two_station_bas_throughput(mu1, mu2, b - 1)` for b >= 1).
+
+    Returns throughput (good units/s = mu2 P(m >= 1) = p mu1 P(r = 1)), scrap_rate
+    ((1 - p) mu1 P(r = 1)), blocked1 (station 1's blocked fraction, P(r = 0)), busy1
+    (P(r = 1)), busy2 (station 2's busy fraction, P(m >= 1)), n2 (mean number at station 2,
+    E[m]), queue2 (mean number waiting in front of station 2, E[max(m - 1, 0)]) and n_states.
+    """
+    mu1 = _positive("mu1", mu1)
+    mu2 = _positive("mu2", mu2)
+    if int(b) != b or b < 0:
+        raise ValueError(f"b must be a non-negative integer, got {b!r}")
+    p = float(p)
+    if not (0.0 <= p <= 1.0):
+        raise ValueError(f"p must be in [0, 1], got {p!r}")
+    places = int(b) + 1
+
+    def settle(m: int, r: int) -> tuple[int, int]:
+        """Station 1 reserves at once when it holds no reservation and a place is free."""
+        if r == 0 and m + 1 <= places:
+            return m, 1
+        return m, r
+
+    start = settle(0, 0)
+    index: dict[tuple[int, int], int] = {start: 0}
+    states = [start]
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    k = 0
+    while k < len(states):
+        m, r = states[k]
+        moves = []
+        if r == 1 and p > 0.0:  # a pass: the reservation becomes a unit at station 2
+            moves.append((settle(m + 1, 0), p * mu1))
+        # a scrap gives the place back and reserves it again at once: no change of state
+        if m >= 1:
+            moves.append((settle(m - 1, r), mu2))
+        for t, rate in moves:
+            j = index.get(t)
+            if j is None:
+                j = index[t] = len(states)
+                states.append(t)
+            rows.append(k)
+            cols.append(j)
+            vals.append(rate)
+        k += 1
+    pi = _ctmc_stationary(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                          np.array(vals, dtype=float), len(states), "direct")
+    S = np.array(states, dtype=np.int64).reshape(len(states), 2)
+    m, r = S[:, 0], S[:, 1]
+    busy1 = float(pi[r == 1].sum())
+    busy2 = float(pi[m >= 1].sum())
+    return {
+        "throughput": mu2 * busy2,
+        "scrap_rate": (1.0 - p) * mu1 * busy1,
+        "blocked1": float(pi[r == 0].sum()),
+        "busy1": busy1,
+        "busy2": busy2,
+        "n2": float(pi @ m),
+        "queue2": float(pi @ np.maximum(m - 1, 0)),
+        "n_states": len(states),
+    }
 
 
 # --------------------------------------------------------------------------- 3. exact CTMC of a short line
