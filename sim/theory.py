@@ -26,6 +26,7 @@ __all__ = [
     "littles_law",
     "two_station_bas_throughput",
     "two_station_bbs_yield",
+    "two_station_bbs_rework",
     "exp_line_ctmc",
     "zero_buffer_two_station_throughput",
     "expected_max",
@@ -250,6 +251,109 @@ def two_station_bbs_yield(mu1: float, mu2: float, b: int, p: float = 1.0) -> dic
         "busy2": busy2,
         "n2": float(pi @ m),
         "queue2": float(pi @ np.maximum(m - 1, 0)),
+        "n_states": len(states),
+    }
+
+
+def two_station_bbs_rework(mu1: float, mu2: float, b: int, p: float, mu_r: float, b_r: int,
+                           q: float = 1.0) -> dict[str, float]:
+    """Exact CTMC of the two-station line of `two_station_bbs_yield` where station 1's failed
+    units go to a rework station instead of scrap.
+
+    Blocking before service at station 1 (every unit reserves one of station 2's L = b + 1
+    places before it starts); its yield test (pass probability p) is drawn at the end of the
+    work. A failed unit gives its reservation back and goes to the rework station as after
+    service: it keeps station 1 blocked while the rework station's b_r + 1 places (waiting
+    places plus its server, exponential rate mu_r) are full. The rework station scraps a unit
+    with probability 1 - q (its own test) and returns the others to station 1's unlimited
+    buffer, which station 1 takes before new units (it is saturated with new units otherwise).
+
+    State (m, s, n, k): m units at station 2; s station 1's status: 0 working (holding a
+    reservation), 1 waiting for a reservation (holding a unit), 2 holding a failed unit for the
+    full rework station; n units at the rework station (0..b_r + 1); k repaired units waiting
+    for station 1 (at most b_r + 2: new units enter only when none waits, so the rework loop
+    never holds more than the rework station's places plus station 1's unit).
+
+    Returns throughput (mu2 P(m >= 1)), scrap_rate, blocked1 (P(s != 0)), busy1, busy2,
+    busy_r (the rework station's busy fraction), n2, queue2, queue1 (mean repaired units
+    waiting for station 1), n_r (mean units at the rework station) and n_states.
+    """
+    mu1 = _positive("mu1", mu1)
+    mu2 = _positive("mu2", mu2)
+    mu_r = _positive("mu_r", mu_r)
+    for name, v in (("b", b), ("b_r", b_r)):
+        if int(v) != v or v < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+    for name, v in (("p", p), ("q", q)):
+        if not (0.0 <= float(v) <= 1.0):
+            raise ValueError(f"{name} must be in [0, 1], got {v!r}")
+    p, q = float(p), float(q)
+    places, r_places = int(b) + 1, int(b_r) + 1
+    WORK, WAIT, HOLD = 0, 1, 2
+
+    def next_unit(m: int, n: int, k: int) -> tuple[int, int, int, int]:
+        """Station 1 is free: it takes a repaired unit if one waits (else a new one) and
+        reserves at station 2 if a place is free there."""
+        if k > 0:
+            k -= 1
+        return (m, WORK if m + 1 <= places else WAIT, n, k)
+
+    start = next_unit(0, 0, 0)
+    index = {start: 0}
+    states = [start]
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    i = 0
+    while i < len(states):
+        m, s, n, k = states[i]
+        moves = []
+        if s == WORK:
+            if p > 0.0:  # pass: the reservation becomes a unit at station 2
+                moves.append((next_unit(m + 1, n, k), p * mu1))
+            if p < 1.0:  # fail: the reservation is given back, the unit goes to rework
+                if n < r_places:
+                    moves.append((next_unit(m, n + 1, k), (1.0 - p) * mu1))
+                else:
+                    moves.append(((m, HOLD, n, k), (1.0 - p) * mu1))
+        if m >= 1:  # station 2 finishes; a waiting station 1 gets the freed place at once
+            moves.append(((m - 1, WORK if s == WAIT else s, n, k), mu2))
+        if n >= 1:  # the rework station finishes: back to station 1 (q) or scrapped
+            for k2, rate in ((k + 1, q * mu_r), (k, (1.0 - q) * mu_r)):
+                if rate <= 0.0:
+                    continue
+                if s == HOLD:  # the freed place takes station 1's failed unit at once
+                    moves.append((next_unit(m, n, k2), rate))
+                else:
+                    moves.append(((m, s, n - 1, k2), rate))
+        for t, rate in moves:
+            j = index.get(t)
+            if j is None:
+                if len(states) > 1_000_000:
+                    raise RuntimeError("rework chain: state space unexpectedly large")
+                j = index[t] = len(states)
+                states.append(t)
+            rows.append(i)
+            cols.append(j)
+            vals.append(rate)
+        i += 1
+    pi = _ctmc_stationary(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                          np.array(vals, dtype=float), len(states), "direct")
+    S = np.array(states, dtype=np.int64).reshape(len(states), 4)
+    m, st, n, k = S[:, 0], S[:, 1], S[:, 2], S[:, 3]
+    busy_r = float(pi[n >= 1].sum())
+    busy2 = float(pi[m >= 1].sum())
+    return {
+        "throughput": mu2 * busy2,
+        "scrap_rate": (1.0 - q) * mu_r * busy_r,
+        "blocked1": float(pi[st != WORK].sum()),
+        "busy1": float(pi[st == WORK].sum()),
+        "busy2": busy2,
+        "busy_r": busy_r,
+        "n2": float(pi @ m),
+        "queue2": float(pi @ np.maximum(m - 1, 0)),
+        "queue1": float(pi @ k),
+        "n_r": float(pi @ n),
         "n_states": len(states),
     }
 

@@ -137,6 +137,21 @@ def _rework_line(**kw):
                 blocking="before_service", **kw)
 
 
+def test_rework_under_bbs_against_the_exact_chain():
+    # a: exp(1 s), yield 0.7, failures to fix (exp(1.5 s), one waiting place, yield 0.8) and back
+    # to a; b: exp(1.1 s), one waiting place. Old model: throughput 1.8% high, fix busy 1.9% high.
+    sc = line(("a", "exp(1s)", None, {"yield": 0.7, "on_fail": {"rework": "fix"}}),
+              ("b", "exp(1.1s)", 1), ("fix", "exp(1.5s)", 1, {"yield": 0.8}),
+              blocking="before_service", horizon="20000s", warmup="500s", seed=9)
+    recs = replicate(sc, 10)
+    exact = theory.two_station_bbs_rework(1.0, 1 / 1.1, 1, 0.7, 1 / 1.5, 1, 0.8)
+    assert_close(kpi(recs, "throughput_per_hour"), exact["throughput"] * 3600, what="TH")
+    assert_close(station_fraction(recs, "a", "blocked"), exact["blocked1"], what="a blocked")
+    assert_close(station_fraction(recs, "b", "busy"), exact["busy2"], what="b busy")
+    assert_close(station_fraction(recs, "fix", "busy"), exact["busy_r"], what="fix busy")
+    assert_close(mean_ci([r.scrapped / r.horizon_s for r in recs]), exact["scrap_rate"], what="scrap")
+
+
 def _occupancy_is_exact(plant: Plant) -> None:
     """Every place counts at least what is physically in it, and at most that plus one
     reservation per upstream server that may hold one for it."""

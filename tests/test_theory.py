@@ -204,6 +204,45 @@ def test_bbs_yield_zero_places_and_zero_yield():
     assert r["throughput"] == 0.0 and r["scrap_rate"] == 2.0 and r["blocked1"] == 0.0
 
 
+def test_bbs_rework_hand_computed_case():
+    # mu1 = mu2 = mu_r = 1, p = 0.5, no waiting places anywhere, the rework station scraps all
+    # (q = 0). States (m, s, n): A (0,work,0), B (1,wait,0), C (0,work,1), D (1,wait,1),
+    # E (0,hold,1). Balance gives pi = (10, 6, 4, 1, 2) / 23.
+    r = th.two_station_bbs_rework(1.0, 1.0, 0, 0.5, 1.0, 0, q=0.0)
+    assert r["n_states"] == 5
+    assert r["throughput"] == pytest.approx(7 / 23, abs=1e-12)  # B + D
+    assert r["scrap_rate"] == pytest.approx(7 / 23, abs=1e-12)  # C + D + E
+    assert r["blocked1"] == pytest.approx(9 / 23, abs=1e-12)  # B + D + E
+    assert r["busy_r"] == pytest.approx(7 / 23, abs=1e-12)
+    assert r["queue1"] == 0.0
+
+
+def test_bbs_rework_flows_and_limits():
+    mu1, mu2, b, p, mu_r, b_r, q = 1.0, 1 / 1.1, 2, 0.7, 1 / 1.5, 1, 0.8
+    r = th.two_station_bbs_rework(mu1, mu2, b, p, mu_r, b_r, q)
+    assert r["throughput"] == pytest.approx(p * mu1 * r["busy1"], abs=1e-12)
+    assert (1 - p) * mu1 * r["busy1"] == pytest.approx(mu_r * r["busy_r"], abs=1e-10)  # into rework
+    assert r["busy1"] + r["blocked1"] == pytest.approx(1.0, abs=1e-12)
+    # all units pass: the yield chain with p = 1
+    one = th.two_station_bbs_rework(mu1, mu2, b, 1.0, mu_r, b_r, q)
+    assert one["throughput"] == pytest.approx(th.two_station_bbs_yield(mu1, mu2, b)["throughput"], rel=1e-12)
+    # instant rework that scraps everything: the scrap chain
+    fast = th.two_station_bbs_rework(mu1, mu2, b, p, 1e9, b_r, 0.0)
+    assert fast["throughput"] == pytest.approx(th.two_station_bbs_yield(mu1, mu2, b, p)["throughput"], rel=1e-6)
+    # instant rework that repairs everything: station 1 keeps its reservation until a pass,
+    # a geometric sum of exponential attempts, i.e. exponential with rate p mu1
+    loop = th.two_station_bbs_rework(mu1, mu2, b, p, 1e9, b_r, 1.0)
+    assert loop["throughput"] == pytest.approx(th.two_station_bbs_yield(p * mu1, mu2, b)["throughput"], rel=1e-6)
+
+
+def test_bbs_rework_bad_input():
+    for args in [(1.0, 1.0, 1, 0.5, 0.0, 1), (1.0, 1.0, 1, 0.5, 1.0, -1), (1.0, 1.0, 1, 1.5, 1.0, 1)]:
+        with pytest.raises(ValueError):
+            th.two_station_bbs_rework(*args)
+    with pytest.raises(ValueError):
+        th.two_station_bbs_rework(1.0, 1.0, 1, 0.5, 1.0, 1, q=2.0)
+
+
 @pytest.mark.parametrize("args", [(0.0, 1.0, 1, 0.5), (1.0, -1.0, 1, 0.5), (1.0, 1.0, -1, 0.5),
                                   (1.0, 1.0, 1.5, 0.5), (1.0, 1.0, 1, 1.2), (1.0, 1.0, 1, -0.1)])
 def test_bbs_yield_bad_input(args):
