@@ -25,6 +25,8 @@ __all__ = [
     "md1",
     "littles_law",
     "two_station_bas_throughput",
+    "two_station_bbs_yield",
+    "two_station_bbs_rework",
     "exp_line_ctmc",
     "zero_buffer_two_station_throughput",
     "expected_max",
@@ -162,6 +164,198 @@ def two_station_bas_throughput(mu1: float, mu2: float, b: int) -> float:
         return mu1 * _geom_sum(r, b + 1) / _geom_sum(r, b + 2)
     r = mu2 / mu1
     return mu2 * _geom_sum(r, b + 1) / _geom_sum(r, b + 2)
+
+
+def two_station_bbs_yield(mu1: float, mu2: float, b: int, p: float = 1.0) -> dict[str, float]:
+    """Exact CTMC of a saturated 2-station exponential line with blocking before service at
+    station 1 and a yield test there (failed units scrapped).
+
+    Station 1 processes at rate mu1 and its test passes a unit with probability p (0 <= p <= 1),
+    drawn at the end of the work; station 2 processes at rate mu2 and has b waiting places, so
+    L = b + 1 places counting its server. Station 1 starts a unit only while it holds a
+    reservation of one of these places, and every unit reserves (the test outcome is unknown
+    when it starts).
+
+    State (m, r): m units physically at station 2 (0..L), r = 1 while station 1 holds a
+    reservation (it is working), r = 0 while it waits for one (blocked); m + r <= L. Station 1
+    reserves as soon as a place is free, so r = 0 only when m = L: the states are (m, 1) for
+    m = 0..L-1 and (L, 0). Transitions:
+
+    * (m, 1) -> pass, rate p mu1: the reservation becomes a unit at station 2 and station 1 at
+      once reserves for its next unit: (m+1, 1) if m + 1 < L, else (L, 0);
+    * (m, 1) -> scrap, rate (1 - p) mu1: the place is given back and reserved again at once:
+      back to (m, 1) (no change of state);
+    * m >= 1 -> station 2 finishes, rate mu2: (m-1, r); from (L, 0) the freed place goes to
+      station 1 at once: (L-1, 1).
+
+    The chain is a birth-death chain in m: an M/M/1/L queue with arrival rate p mu1, so
+    pi(m) = rho^m / sum_{k=0}^{L} rho^k with rho = p mu1 / mu2 (checked in the tests; the
+    chain is solved here from its transitions). With p = 1, BBS with b waiting places has the
+    throughput of BAS with b - 1 (`two_station_bas_throughput(mu1, mu2, b - 1)` for b >= 1).
+
+    Returns throughput (good units/s = mu2 P(m >= 1) = p mu1 P(r = 1)), scrap_rate
+    ((1 - p) mu1 P(r = 1)), blocked1 (station 1's blocked fraction, P(r = 0)), busy1
+    (P(r = 1)), busy2 (station 2's busy fraction, P(m >= 1)), n2 (mean number at station 2,
+    E[m]), queue2 (mean number waiting in front of station 2, E[max(m - 1, 0)]) and n_states.
+    """
+    mu1 = _positive("mu1", mu1)
+    mu2 = _positive("mu2", mu2)
+    if int(b) != b or b < 0:
+        raise ValueError(f"b must be a non-negative integer, got {b!r}")
+    p = float(p)
+    if not (0.0 <= p <= 1.0):
+        raise ValueError(f"p must be in [0, 1], got {p!r}")
+    places = int(b) + 1
+
+    def settle(m: int, r: int) -> tuple[int, int]:
+        """Station 1 reserves at once when it holds no reservation and a place is free."""
+        if r == 0 and m + 1 <= places:
+            return m, 1
+        return m, r
+
+    start = settle(0, 0)
+    index: dict[tuple[int, int], int] = {start: 0}
+    states = [start]
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    k = 0
+    while k < len(states):
+        m, r = states[k]
+        moves = []
+        if r == 1 and p > 0.0:  # a pass: the reservation becomes a unit at station 2
+            moves.append((settle(m + 1, 0), p * mu1))
+        # a scrap gives the place back and reserves it again at once: no change of state
+        if m >= 1:
+            moves.append((settle(m - 1, r), mu2))
+        for t, rate in moves:
+            j = index.get(t)
+            if j is None:
+                j = index[t] = len(states)
+                states.append(t)
+            rows.append(k)
+            cols.append(j)
+            vals.append(rate)
+        k += 1
+    pi = _ctmc_stationary(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                          np.array(vals, dtype=float), len(states), "direct")
+    S = np.array(states, dtype=np.int64).reshape(len(states), 2)
+    m, r = S[:, 0], S[:, 1]
+    busy1 = float(pi[r == 1].sum())
+    busy2 = float(pi[m >= 1].sum())
+    return {
+        "throughput": mu2 * busy2,
+        "scrap_rate": (1.0 - p) * mu1 * busy1,
+        "blocked1": float(pi[r == 0].sum()),
+        "busy1": busy1,
+        "busy2": busy2,
+        "n2": float(pi @ m),
+        "queue2": float(pi @ np.maximum(m - 1, 0)),
+        "n_states": len(states),
+    }
+
+
+def two_station_bbs_rework(mu1: float, mu2: float, b: int, p: float, mu_r: float, b_r: int,
+                           q: float = 1.0) -> dict[str, float]:
+    """Exact CTMC of the two-station line of `two_station_bbs_yield` where station 1's failed
+    units go to a rework station instead of scrap.
+
+    Blocking before service at station 1 (every unit reserves one of station 2's L = b + 1
+    places before it starts); its yield test (pass probability p) is drawn at the end of the
+    work. A failed unit gives its reservation back and goes to the rework station as after
+    service: it keeps station 1 blocked while the rework station's b_r + 1 places (waiting
+    places plus its server, exponential rate mu_r) are full. The rework station scraps a unit
+    with probability 1 - q (its own test) and returns the others to station 1's unlimited
+    buffer, which station 1 takes before new units (it is saturated with new units otherwise).
+
+    State (m, s, n, k): m units at station 2; s station 1's status: 0 working (holding a
+    reservation), 1 waiting for a reservation (holding a unit), 2 holding a failed unit for the
+    full rework station; n units at the rework station (0..b_r + 1); k repaired units waiting
+    for station 1 (at most b_r + 2: new units enter only when none waits, so the rework loop
+    never holds more than the rework station's places plus station 1's unit).
+
+    Returns throughput (mu2 P(m >= 1)), scrap_rate, blocked1 (P(s != 0)), busy1, busy2,
+    busy_r (the rework station's busy fraction), n2, queue2, queue1 (mean repaired units
+    waiting for station 1), n_r (mean units at the rework station) and n_states.
+    """
+    mu1 = _positive("mu1", mu1)
+    mu2 = _positive("mu2", mu2)
+    mu_r = _positive("mu_r", mu_r)
+    for name, v in (("b", b), ("b_r", b_r)):
+        if int(v) != v or v < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+    for name, v in (("p", p), ("q", q)):
+        if not (0.0 <= float(v) <= 1.0):
+            raise ValueError(f"{name} must be in [0, 1], got {v!r}")
+    p, q = float(p), float(q)
+    places, r_places = int(b) + 1, int(b_r) + 1
+    WORK, WAIT, HOLD = 0, 1, 2
+
+    def next_unit(m: int, n: int, k: int) -> tuple[int, int, int, int]:
+        """Station 1 is free: it takes a repaired unit if one waits (else a new one) and
+        reserves at station 2 if a place is free there."""
+        if k > 0:
+            k -= 1
+        return (m, WORK if m + 1 <= places else WAIT, n, k)
+
+    start = next_unit(0, 0, 0)
+    index = {start: 0}
+    states = [start]
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    i = 0
+    while i < len(states):
+        m, s, n, k = states[i]
+        moves = []
+        if s == WORK:
+            if p > 0.0:  # pass: the reservation becomes a unit at station 2
+                moves.append((next_unit(m + 1, n, k), p * mu1))
+            if p < 1.0:  # fail: the reservation is given back, the unit goes to rework
+                if n < r_places:
+                    moves.append((next_unit(m, n + 1, k), (1.0 - p) * mu1))
+                else:
+                    moves.append(((m, HOLD, n, k), (1.0 - p) * mu1))
+        if m >= 1:  # station 2 finishes; a waiting station 1 gets the freed place at once
+            moves.append(((m - 1, WORK if s == WAIT else s, n, k), mu2))
+        if n >= 1:  # the rework station finishes: back to station 1 (q) or scrapped
+            for k2, rate in ((k + 1, q * mu_r), (k, (1.0 - q) * mu_r)):
+                if rate <= 0.0:
+                    continue
+                if s == HOLD:  # the freed place takes station 1's failed unit at once
+                    moves.append((next_unit(m, n, k2), rate))
+                else:
+                    moves.append(((m, s, n - 1, k2), rate))
+        for t, rate in moves:
+            j = index.get(t)
+            if j is None:
+                if len(states) > 1_000_000:
+                    raise RuntimeError("rework chain: state space unexpectedly large")
+                j = index[t] = len(states)
+                states.append(t)
+            rows.append(i)
+            cols.append(j)
+            vals.append(rate)
+        i += 1
+    pi = _ctmc_stationary(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                          np.array(vals, dtype=float), len(states), "direct")
+    S = np.array(states, dtype=np.int64).reshape(len(states), 4)
+    m, st, n, k = S[:, 0], S[:, 1], S[:, 2], S[:, 3]
+    busy_r = float(pi[n >= 1].sum())
+    busy2 = float(pi[m >= 1].sum())
+    return {
+        "throughput": mu2 * busy2,
+        "scrap_rate": (1.0 - q) * mu_r * busy_r,
+        "blocked1": float(pi[st != WORK].sum()),
+        "busy1": float(pi[st == WORK].sum()),
+        "busy2": busy2,
+        "busy_r": busy_r,
+        "n2": float(pi @ m),
+        "queue2": float(pi @ np.maximum(m - 1, 0)),
+        "queue1": float(pi @ k),
+        "n_r": float(pi @ n),
+        "n_states": len(states),
+    }
 
 
 # --------------------------------------------------------------------------- 3. exact CTMC of a short line

@@ -244,6 +244,20 @@ def _ctmc(sc: Scenario) -> dict:
                                 [_operating_failure(s) for s in sts])
 
 
+def _bbs_yield(sc: Scenario) -> dict:
+    """The exact chain of a saturated two-station line, blocking before service at station 1,
+    a yield test there with failed units scrapped."""
+    a, b = _stations(sc)
+    if sc.release.mode != "saturated" or a.servers != 1 or b.servers != 1:
+        raise ValueError("this benchmark needs a saturated line of two single servers")
+    if (a.blocking or sc.blocking) != "before_service":
+        raise ValueError(f"station {a.name}: this benchmark needs blocking before service")
+    if not isinstance(a.on_fail, str) or b.yield_ < 1:
+        raise ValueError("this benchmark needs scrap at station 1 and no test at station 2")
+    (buf,) = _buffers([a, b])
+    return theory.two_station_bbs_yield(1.0 / _exp_mean(a), 1.0 / _exp_mean(b), buf, a.yield_)
+
+
 def _zero_buffer_th(sc: Scenario) -> float:
     sts = _stations(sc)
     if any(s.buffer != 0 for s in sts[1:]) or any(s.servers != 1 for s in sts):
@@ -361,6 +375,15 @@ CASES: list[Case] = [
         Quantity(_L, _kpi("wip_mean"), lambda sc: _ctmc(sc)["wip"]),
     ), quick={"replications": 6, "horizon": "20000s", "warmup": "500s"},
         title="two stations, exponential, unequal rates, b = 1"),
+    Case("bbs-yield", "bbs_yield.yaml", (
+        _th(lambda sc: _bbs_yield(sc)["throughput"]),
+        Quantity("first blocked fraction", _fraction("first", "blocked"),
+                 lambda sc: _bbs_yield(sc)["blocked1"]),
+        Quantity("second busy fraction", _fraction("second", "busy"),
+                 lambda sc: _bbs_yield(sc)["busy2"]),
+        Quantity(_LQ, _queue("second"), lambda sc: _bbs_yield(sc)["queue2"]),
+    ), quick={"replications": 6, "horizon": "20000s", "warmup": "500s"},
+        title="two stations, blocking before service, yield 0.7 scrapped, b = 2 (CTMC)"),
     Case("zero-buffer-three-const", "zero_buffer_three_const.yaml", (
         _th(_zero_buffer_th, deterministic=True),
         Quantity("first blocked fraction", _fraction("first", "blocked"),

@@ -133,6 +133,123 @@ def test_two_station_large_buffer_tends_to_bottleneck():
     assert th.two_station_bas_throughput(3.0, 1.0, 10_000) == pytest.approx(1.0, rel=1e-12)
 
 
+# ---------------------------------------------- 2b. two stations, BBS, yield test at station 1
+
+
+def test_bbs_yield_hand_computed_case():
+    # mu1 = 3, p = 0.5, mu2 = 2, b = 1 (L = 2): states (0,1), (1,1), (2,0); passes at rate
+    # p mu1 = 1.5 raise m, station 2 lowers it at rate 2; balance: pi(1,1) = 0.75 pi(0,1),
+    # pi(2,0) = 0.75 pi(1,1), so pi = (16, 12, 9) / 37.
+    r = th.two_station_bbs_yield(3.0, 2.0, 1, 0.5)
+    assert r["n_states"] == 3
+    assert r["throughput"] == pytest.approx(2.0 * 21 / 37, abs=1e-12)
+    assert r["scrap_rate"] == pytest.approx(0.5 * 3.0 * 28 / 37, abs=1e-12)
+    assert r["blocked1"] == pytest.approx(9 / 37, abs=1e-12)
+    assert r["busy1"] == pytest.approx(28 / 37, abs=1e-12)
+    assert r["busy2"] == pytest.approx(21 / 37, abs=1e-12)
+    assert r["n2"] == pytest.approx(30 / 37, abs=1e-12)
+    assert r["queue2"] == pytest.approx(9 / 37, abs=1e-12)
+
+
+def test_bbs_yield_no_waiting_place_by_hand():
+    # b = 0: station 1 works (state (0,1)) until a pass, then waits while station 2 works
+    mu1, mu2, p = 1.0, 1 / 1.1, 0.7
+    r = th.two_station_bbs_yield(mu1, mu2, 0, p)
+    work = mu2 / (p * mu1 + mu2)
+    assert r["busy1"] == pytest.approx(work, abs=1e-12)
+    assert r["throughput"] == pytest.approx(p * mu1 * work, abs=1e-12)
+    assert r["queue2"] == 0.0
+
+
+def test_bbs_yield_against_an_independent_generator():
+    # the (m, r) chain written out as a dense generator, scraps included as self-loops
+    mu1, mu2, b, p = 1.2, 0.8, 3, 0.85
+    L = b + 1
+    states = [(m, 1) for m in range(L)] + [(L, 0)]
+    idx = {s: i for i, s in enumerate(states)}
+    Q = np.zeros((len(states), len(states)))
+    for (m, r), i in idx.items():
+        if r == 1:
+            Q[i, idx[(m + 1, 1) if m + 1 < L else (L, 0)]] += p * mu1
+        if m >= 1:
+            Q[i, idx[(m - 1, 1)]] += mu2
+    np.fill_diagonal(Q, -Q.sum(axis=1))
+    pi = _stationary(Q)
+    m = np.array([s[0] for s in states])
+    r = th.two_station_bbs_yield(mu1, mu2, b, p)
+    assert r["throughput"] == pytest.approx(mu2 * pi[m >= 1].sum(), abs=1e-10)
+    assert r["blocked1"] == pytest.approx(pi[-1], abs=1e-10)
+    assert r["n2"] == pytest.approx(pi @ m, abs=1e-10)
+    # and the closed form: M/M/1/L with arrival rate p mu1
+    rho = p * mu1 / mu2
+    q = np.array([rho**k for k in range(L + 1)])
+    q /= q.sum()
+    assert r["busy2"] == pytest.approx(1 - q[0], abs=1e-10)
+    assert r["queue2"] == pytest.approx(q @ np.maximum(np.arange(L + 1) - 1, 0), abs=1e-10)
+    # flow: good units = passes at station 1; station 1 is working or blocked
+    assert r["throughput"] == pytest.approx(p * mu1 * r["busy1"], abs=1e-12)
+    assert r["busy1"] + r["blocked1"] == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("mu1,mu2,b", [(1.0, 1.0, 3), (1.0, 2.0, 1), (2.0, 1.0, 4), (0.7, 1.3, 2)])
+def test_bbs_yield_one_is_bas_with_one_place_less(mu1, mu2, b):
+    r = th.two_station_bbs_yield(mu1, mu2, b, 1.0)
+    assert r["throughput"] == pytest.approx(th.two_station_bas_throughput(mu1, mu2, b - 1), rel=1e-12)
+    assert r["scrap_rate"] == 0.0
+
+
+def test_bbs_yield_zero_places_and_zero_yield():
+    assert th.two_station_bbs_yield(2.0, 3.0, 0)["throughput"] == pytest.approx(6 / 5)
+    r = th.two_station_bbs_yield(2.0, 3.0, 2, 0.0)
+    assert r["throughput"] == 0.0 and r["scrap_rate"] == 2.0 and r["blocked1"] == 0.0
+
+
+def test_bbs_rework_hand_computed_case():
+    # mu1 = mu2 = mu_r = 1, p = 0.5, no waiting places anywhere, the rework station scraps all
+    # (q = 0). States (m, s, n): A (0,work,0), B (1,wait,0), C (0,work,1), D (1,wait,1),
+    # E (0,hold,1). Balance gives pi = (10, 6, 4, 1, 2) / 23.
+    r = th.two_station_bbs_rework(1.0, 1.0, 0, 0.5, 1.0, 0, q=0.0)
+    assert r["n_states"] == 5
+    assert r["throughput"] == pytest.approx(7 / 23, abs=1e-12)  # B + D
+    assert r["scrap_rate"] == pytest.approx(7 / 23, abs=1e-12)  # C + D + E
+    assert r["blocked1"] == pytest.approx(9 / 23, abs=1e-12)  # B + D + E
+    assert r["busy_r"] == pytest.approx(7 / 23, abs=1e-12)
+    assert r["queue1"] == 0.0
+
+
+def test_bbs_rework_flows_and_limits():
+    mu1, mu2, b, p, mu_r, b_r, q = 1.0, 1 / 1.1, 2, 0.7, 1 / 1.5, 1, 0.8
+    r = th.two_station_bbs_rework(mu1, mu2, b, p, mu_r, b_r, q)
+    assert r["throughput"] == pytest.approx(p * mu1 * r["busy1"], abs=1e-12)
+    assert (1 - p) * mu1 * r["busy1"] == pytest.approx(mu_r * r["busy_r"], abs=1e-10)  # into rework
+    assert r["busy1"] + r["blocked1"] == pytest.approx(1.0, abs=1e-12)
+    # all units pass: the yield chain with p = 1
+    one = th.two_station_bbs_rework(mu1, mu2, b, 1.0, mu_r, b_r, q)
+    assert one["throughput"] == pytest.approx(th.two_station_bbs_yield(mu1, mu2, b)["throughput"], rel=1e-12)
+    # instant rework that scraps everything: the scrap chain
+    fast = th.two_station_bbs_rework(mu1, mu2, b, p, 1e9, b_r, 0.0)
+    assert fast["throughput"] == pytest.approx(th.two_station_bbs_yield(mu1, mu2, b, p)["throughput"], rel=1e-6)
+    # instant rework that repairs everything: station 1 keeps its reservation until a pass,
+    # a geometric sum of exponential attempts, i.e. exponential with rate p mu1
+    loop = th.two_station_bbs_rework(mu1, mu2, b, p, 1e9, b_r, 1.0)
+    assert loop["throughput"] == pytest.approx(th.two_station_bbs_yield(p * mu1, mu2, b)["throughput"], rel=1e-6)
+
+
+def test_bbs_rework_bad_input():
+    for args in [(1.0, 1.0, 1, 0.5, 0.0, 1), (1.0, 1.0, 1, 0.5, 1.0, -1), (1.0, 1.0, 1, 1.5, 1.0, 1)]:
+        with pytest.raises(ValueError):
+            th.two_station_bbs_rework(*args)
+    with pytest.raises(ValueError):
+        th.two_station_bbs_rework(1.0, 1.0, 1, 0.5, 1.0, 1, q=2.0)
+
+
+@pytest.mark.parametrize("args", [(0.0, 1.0, 1, 0.5), (1.0, -1.0, 1, 0.5), (1.0, 1.0, -1, 0.5),
+                                  (1.0, 1.0, 1.5, 0.5), (1.0, 1.0, 1, 1.2), (1.0, 1.0, 1, -0.1)])
+def test_bbs_yield_bad_input(args):
+    with pytest.raises(ValueError):
+        th.two_station_bbs_yield(*args)
+
+
 # --------------------------------------------------------------------------- 3. CTMC
 
 

@@ -16,7 +16,7 @@ from sim.validation import (CASES, COLUMNS, VALIDATION_DIR, case_names, format_v
 REQUIRED = {
     "mm1", "mm3", "md1", "two-station-equal", "two-station-unequal", "zero-buffer-three-const",
     "two-machine-failures", "conwip-best-low", "conwip-best-high", "conwip-pwc",
-    "failing-station", "setup-every-k",
+    "failing-station", "setup-every-k", "bbs-yield",
 }
 
 

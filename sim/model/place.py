@@ -19,6 +19,9 @@ class Place:
         the station's servers (in service, set-up, down or blocked) plus places reserved under
         blocking before service; room means `occ < buffer + servers` (a free place or a free
         server);
+      * under blocking before service every unit an upstream server starts holds a reservation
+        (`reserve`) until it is delivered (`deliver_reserved`: the reservation becomes the unit)
+        or fails its yield test at the end of the work (`cancel_reservation`);
       * a supermarket: `occ` counts units waiting in it (and reservations); a taking server removes
         the unit from it; room means `occ < capacity` or an idle server waiting to take.
     """
@@ -72,6 +75,15 @@ class Place:
             self.occ += 1
             return True
         return False
+
+    def cancel_reservation(self) -> None:
+        """Give back a place reserved for a unit that will not come (it failed its yield test
+        upstream and is scrapped or sent to rework): free it and let waiting givers in. A
+        reservation counts one in `occ` for both kinds of place, so this is the same whether
+        or not the place counts servers."""
+        self.occ -= 1
+        if self.givers:
+            self.admit()
 
     def deliver_reserved(self, unit) -> None:
         """Put in a unit whose place was reserved before it started upstream."""

@@ -174,7 +174,8 @@ class StationModel:
                     env.process(self._calendar_failures(srv, mode))
 
     def _serve(self, srv: Server):
-        """Take a unit, set up if needed, process it, wait for room downstream, hand it on.
+        """Take a unit, set up if needed, (blocking before service: reserve a place downstream,)
+        process it, test it, wait for room downstream (blocking after service), hand it on.
 
         This is the hottest loop of the project: the common case of `Place.take`, `offer` and
         `leave` is written inline, and attributes are bound to locals.
@@ -198,7 +199,14 @@ class StationModel:
         rolling = self.setup_time is not None and not self.drain
         special = rolling or self.drain
         nxt = self.next_place
-        plain_route = not self.is_rework and yield_draw is None and not before
+        rework = self.is_rework
+        tested = yield_draw is not None
+        yield_ = self.yield_
+        scrap = self.scrap or rework  # a rework station scraps what it cannot repair
+        rework_place = self.rework_place
+        plain_route = not rework and not tested and not before
+        after_work = tested or trace is not None  # anything to do between the work and hand-on
+        held = None  # the place reserved downstream for the unit in hand (blocking before service)
         op_only = bool(self.failures) and not self.cal_modes  # operating-basis failures only
         while True:
             # -- take a unit
@@ -232,12 +240,26 @@ class StationModel:
                 elif self.ready_at > env._now:
                     srv.set(SETUP, env._now)
                     yield timeout(self.ready_at - env._now)
-            # -- where the unit goes next (decided before the work: blocking before service
-            #    reserves its place downstream before it starts)
+            # -- where the unit goes if it passes its test: the next place (a rework station
+            #    returns it to the station that failed it). Blocking before service reserves a
+            #    place there before the unit starts, for every unit: the test outcome is not
+            #    known until the work is done.
             if plain_route:
                 dest = nxt
             else:
-                dest = yield from self._route(srv, unit)
+                if rework:
+                    dest = unit.origin.place
+                    unit.origin = None
+                else:
+                    dest = nxt
+                held = None
+                if before and dest.__class__ is not str:
+                    if not dest.reserve():
+                        ev = Event(env)
+                        dest.givers.append((None, ev))
+                        srv.set(BLOCKED, env._now)
+                        yield ev
+                    held = dest
             # -- process
             pt = next(single) if single is not None else next(draws[unit.product])
             if simple or (op_only and not srv.down and min(srv.ttf) >= pt):
@@ -257,15 +279,30 @@ class StationModel:
             else:
                 yield from self._work(srv, pt, BUSY)
             self.units += 1
-            if trace is not None:
-                trace.append((unit.id, self.index, env._now))
+            if after_work:
+                if trace is not None:
+                    trace.append((unit.id, self.index, env._now))
+                # -- the yield test, at the end of the work (one uniform per tested unit)
+                if tested:
+                    self.attempts += 1
+                    if next(yield_draw) >= yield_:
+                        self.fails += 1
+                        if held is not None:  # give the reserved place back
+                            held.cancel_reservation()
+                            held = None
+                        if scrap:
+                            dest = SCRAP
+                        else:  # to the rework station, handed on as after service
+                            unit.origin = self
+                            unit.reworked = True
+                            dest = rework_place
             # -- hand it on
             if dest.__class__ is str:
                 if dest is EXIT:
                     plant.complete(unit)
                 else:
                     plant.scrap(unit)
-            elif before:
+            elif before and dest is held:
                 dest.deliver_reserved(unit)
             elif dest.counts_servers and dest.occ < dest.limit:  # Place.offer, inlined
                 dest.occ += 1
@@ -284,38 +321,6 @@ class StationModel:
                 place.occ -= 1
                 if place.givers:
                     place.admit()
-
-    def _route(self, srv: Server, unit: Unit):
-        """The unit's next place (or EXIT / SCRAP): rework returns, yield tests, and the
-        reservation that blocking before service makes before the unit starts."""
-        if self.is_rework:  # back to the station that failed it, unless it cannot be repaired
-            self.attempts += self.yield_draw is not None
-            if self.yield_draw is not None and next(self.yield_draw) >= self.yield_:
-                self.fails += 1
-                dest = SCRAP
-            else:
-                dest = unit.origin.place
-            unit.origin = None
-        elif self.yield_draw is not None:
-            self.attempts += 1
-            if next(self.yield_draw) < self.yield_:
-                dest = self.next_place
-            else:
-                self.fails += 1
-                if self.scrap:
-                    dest = SCRAP
-                else:
-                    unit.origin = self
-                    unit.reworked = True
-                    dest = self.rework_place
-        else:
-            dest = self.next_place
-        if self.blocking_before and dest.__class__ is not str and not dest.reserve():
-            ev = Event(self.env)
-            dest.givers.append((None, ev))
-            srv.set(BLOCKED, self.env._now)
-            yield ev
-        return dest
 
     def _work(self, srv: Server, amount: float, state: int):
         """Spend `amount` seconds of working time on processing (BUSY) or set-up (SETUP):
