@@ -460,6 +460,15 @@ def test_error_bad_time_argument():
     )
 
 
-@pytest.mark.parametrize("value", ["EXP(1)", "exp", "13 parsecs", "-3s", True, None, [1], {"mean": 1}])
+@pytest.mark.parametrize("value", ["EXP(1)", "exp", "13 parsecs", True, None, [1], {"mean": 1}])
 def test_error_not_a_distribution(value):
     assert _err(value) == f"must be a duration or a distribution ({GRAMMAR_HELP}), got {value!r}"
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("-3s", "must be a finite duration >= 0, got '-3s'"),
+    ("2e9s", "must be a duration of at most 1e+09s (31.7 years), got '2e9s'"),
+    (1e-12, "must be 0 or at least 1e-09s (1 ns), got 1e-12"),
+])
+def test_error_a_duration_out_of_range_says_which_range(value, problem):
+    assert _err(value) == problem

@@ -380,7 +380,7 @@ def test_error_crew_not_in_repair_crews(tiny_data):
 
 def test_error_repair_crew_size(tiny_data):
     tiny_data["repair_crews"] = {"r": 0}
-    assert err(tiny_data) == f"{F}: repair_crews.r: must be an integer >= 1, got 0"
+    assert err(tiny_data) == f"{F}: repair_crews.r: Input should be greater than or equal to 1, got 0"
 
 
 @pytest.mark.parametrize("failure, problem", [
