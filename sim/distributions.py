@@ -157,7 +157,7 @@ class Tri(Dist):
     @property
     def var(self):
         a, c, b = self.low, self.mode, self.high
-        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
+        return max(0.0, (a * a + b * b + c * c - a * b - a * c - b * c) / 18)  # no roundoff below 0
 
     def sample(self, rng, n):
         if self.low == self.high:
@@ -200,7 +200,7 @@ class Normal(Dist):
             return 0.0
         a = self._alpha()
         lam = _phi(a) / (1 - _Phi(a))
-        return self.sd**2 * (1 + a * lam - lam * lam)
+        return max(0.0, self.sd**2 * (1 + a * lam - lam * lam))
 
     def sample(self, rng, n):
         out = rng.normal(self.mu, self.sd, n)
@@ -273,7 +273,7 @@ class Weibull(Dist):
     def var(self):
         g1 = math.gamma(1 + 1 / self.shape)
         g2 = math.gamma(1 + 2 / self.shape)
-        return self.scale**2 * (g2 - g1 * g1)
+        return max(0.0, self.scale**2 * (g2 - g1 * g1))
 
     def sample(self, rng, n):
         return self.scale * rng.weibull(self.shape, n)

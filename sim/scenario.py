@@ -56,7 +56,7 @@ from .limits import (
     MAX_YAML_NODES,
     MIN_YIELD,
 )
-from .units import TIME_UNITS, format_duration, parse_duration, parse_rate
+from .units import TIME_UNITS, format_duration, format_number, is_duration_text, parse_duration, parse_rate
 
 # ------------------------------------------------------------------------------- field types
 
@@ -92,8 +92,8 @@ def _warmup(v: Any):
     try:
         return parse_duration(v, max_seconds=MAX_WARMUP_S)
     except ValueError as e:
-        if isinstance(v, (int, float, str)) and not isinstance(v, bool) and "at most" in str(e):
-            raise
+        if isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, str) and is_duration_text(v):
+            raise  # a number out of range: say which range
         raise ValueError(f"must be a duration such as 8h, or 'auto' (MSER-5 detection), got {short(v)}") from None
 
 
@@ -109,6 +109,7 @@ BreakDuration = Annotated[float, BeforeValidator(_break_duration), WithJsonSchem
 Rate = Annotated[
     float,
     BeforeValidator(parse_rate),
+    PlainSerializer(lambda r: f"{format_number(r)}/s", return_type=str),  # lossless, loads back
     WithJsonSchema({"type": "string", "pattern": r"^\s*[0-9.eE+-]+\s*/\s*(ms|s|min|h|d|w)\s*$",
                     "description": "units per time: 250/h, 100/min"}),
 ]
@@ -738,13 +739,19 @@ class _ScenarioLoader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):
-        """Compose one node, refusing nesting deeper than MAX_YAML_DEPTH as it is read."""
+        """Compose one node, refusing nesting deeper than MAX_YAML_DEPTH and more than
+        MAX_YAML_NODES nodes as they are read (before the document takes time or memory)."""
         self._depth += 1
+        self._nodes += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
                 raise _Refused(None, None, f"nesting deeper than {MAX_YAML_DEPTH} levels",
+                               self.peek_event().start_mark)
+            if self._nodes > MAX_YAML_NODES:
+                raise _Refused(None, None, f"the document has more than {MAX_YAML_NODES:,} values",
                                self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
@@ -835,6 +842,9 @@ def load_yaml_text(text: str, *, file: str, what: str = "YAML") -> Any:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        if isinstance(e, yaml.reader.ReaderError) and isinstance(e.position, int):  # a bad character
+            line_start = text.rfind("\n", 0, e.position) + 1
+            where = f"line {text.count(chr(10), 0, e.position) + 1}, column {e.position - line_start + 1}"
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         kind = "YAML syntax error" if not isinstance(e, _Refused) else "YAML refused"
         raise InputError(f"{kind}: {problem}", file=file, path=where) from None
@@ -881,7 +891,7 @@ def apply_overrides(data: dict, overrides: list[str], *, file: str = "<scenario>
     data = copy.deepcopy(data)
     for item in overrides:
         if "=" not in item:
-            raise InputError(f"--set needs PATH=VALUE, got {item!r}", file=file)
+            raise InputError(f"--set needs PATH=VALUE, got {short(item)}", file=file)
         path, _, raw = item.partition("=")
         try:
             value = load_yaml_text(raw, file=file, what="--set") if raw.strip() else raw
@@ -915,21 +925,23 @@ def set_path(data: dict, path: str, value: Any, *, what: str = "<scenario>") -> 
                 node[part] = {}
             node = node[part]
         else:
-            raise InputError(f"cannot go into {parts[i - 1]!r} (a {type(node).__name__})", path=here, file=what)
+            raise InputError(f"cannot go into {short(parts[i - 1])} (a {type(node).__name__})", path=here, file=what)
 
 
 def _list_index(node: list, part: str, here: str, what: str) -> int:
+    """The index of a list item addressed by number or by name, or a one-line InputError."""
     if part.lstrip("-").isdigit():
-        idx = int(part)
-        if not -len(node) <= idx < len(node):
-            raise InputError(f"index {idx} is out of range (0..{len(node) - 1})", path=here, file=what)
+        idx = int(part) if len(part) < 20 else None  # a huge index is out of range too
+        if idx is None or not -len(node) <= idx < len(node):
+            raise InputError(f"index {idx if idx is not None else short(part, 30)} is out of range (0..{len(node) - 1})", path=here,
+                             file=what)
         return idx
     names = [x.get("name") for x in node if isinstance(x, dict)]
     if part in names:
         return names.index(part)
-    close = difflib.get_close_matches(part, [n for n in names if n], n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else f"; names: {', '.join(map(str, names))}"
-    raise InputError(f"no item named {part!r}{hint}", path=here, file=what)
+    close = difflib.get_close_matches(part, [n for n in names if isinstance(n, str) and n], n=1)
+    hint = f" (did you mean {short(close[0])}?)" if close else f"; names: {short(', '.join(map(str, names)), 120)[1:-1]}"
+    raise InputError(f"no item named {short(part)}{hint}", path=here, file=what)
 
 
 def load_scenario(path: str | Path, overrides: list[str] = ()) -> Scenario:
