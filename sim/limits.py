@@ -119,14 +119,18 @@ if TYPE_CHECKING:
 #: the slow end.
 DES_VISITS_PER_SECOND = 300_000.0
 RECURSION_VISITS_PER_SECOND = 3_000_000.0
-#: Building the model: about 42 us per server and 0.7 ms per station (20,000 servers: 0.85 s).
-BUILD_SECONDS_PER_SERVER = 4.2e-5
-BUILD_SECONDS_PER_STATION = 7e-4
+#: Building the model: 8.4 us per server, 50 us per station, 115 us per random stream (its
+#: generator and first chunk of numbers; 25,000 failure clocks took 5.7 s).
+BUILD_SECONDS_PER_SERVER = 8.4e-6
+BUILD_SECONDS_PER_STATION = 5e-5
+BUILD_SECONDS_PER_STREAM = 1.15e-4
 #: Memory of the DES model: a server, a station, a unit in the plant (measured with tracemalloc:
-#: 1,470 B, 8,350 B and 198 B).
+#: 1,470 B, 8,350 B and 198 B), and a random stream in use (its chunk of 2,048 numbers as Python
+#: floats: 66 KB; a server with one failure mode: 72 KB).
 DES_BYTES_PER_SERVER = 1_500.0
 DES_BYTES_PER_STATION = 8_500.0
 BYTES_PER_UNIT_IN_PLANT = 200.0
+BYTES_PER_STREAM = 66_000.0
 #: The recursion engine keeps every unit's times at every station while it runs: 377 B a unit on
 #: the 10-station reference line, 77 B on one station.
 RECURSION_BYTES_PER_UNIT = 40.0
@@ -192,17 +196,21 @@ def estimate_run(scenario: Scenario, replications: int | None = None, jobs: int 
     stages = sc.stage_list()
     servers = sum(st.lines * sum(s.servers for s in st.stations) for st in stages)
     stations = sum(st.lines * len(st.stations) for st in stages)
+    streams = _streams(sc)
     speed = RECURSION_VISITS_PER_SECOND if engine == "recursion" else DES_VISITS_PER_SECOND
-    per_rep_s = visits / speed + servers * BUILD_SECONDS_PER_SERVER + stations * BUILD_SECONDS_PER_STATION
+    per_rep_s = (visits / speed + servers * BUILD_SECONDS_PER_SERVER + stations * BUILD_SECONDS_PER_STATION
+                 + streams * BUILD_SECONDS_PER_STREAM)
     seconds = math.ceil(reps / workers) * per_rep_s
     completed = flow.completed * sc.horizon * on
     hours = math.ceil(sc.horizon / 3600.0)
     kept = completed * BYTES_PER_LEAD_TIME + hours * (stations + 4) * BYTES_PER_HOURLY_VALUE
     if engine == "recursion":
         per_line = max(1, len(stages[0].stations))
-        worker = units * (RECURSION_BYTES_PER_UNIT + RECURSION_BYTES_PER_UNIT_STATION * per_line)
+        worker = (units * (RECURSION_BYTES_PER_UNIT + RECURSION_BYTES_PER_UNIT_STATION * per_line)
+                  + _recursion_history(sc) * (per_line + 1) * 16.0 + streams * BYTES_PER_STREAM)
     else:
         worker = (servers * DES_BYTES_PER_SERVER + stations * DES_BYTES_PER_STATION
+                  + streams * BYTES_PER_STREAM
                   + (flow.piling * on_s + flow.resident) * BYTES_PER_UNIT_IN_PLANT)
     total = BYTES_PER_PROCESS * (workers + 1) + reps * kept + workers * (worker + kept)
     return RunEstimate(units=_finite(units), visits=_finite(visits), replications=reps,
@@ -348,6 +356,29 @@ def _shift_events(sc: Scenario, sim_s: float) -> float:
     boundaries = 2 * len(weekly_pattern(sc.calendar))
     servers = sum(st.lines * sum(s.servers for s in st.stations) for st in sc.stage_list())
     return boundaries * sim_s / WEEK * servers
+
+
+def _streams(sc: Scenario) -> int:
+    """Random streams a replication draws from: process times (one per product where times are
+    per product), yield tests, and two per failure mode of every server (failures, repairs)."""
+    n = 0
+    for stage in sc.stage_list():
+        per_line = 2  # the release and the product sequence
+        for st in stage.stations:
+            per_line += len(st.process_time) if isinstance(st.process_time, dict) else 1
+            per_line += 1 if st.yield_ < 1 else 0
+            per_line += 2 * st.servers * len(st.failures)
+        n += stage.lines * per_line
+    return n
+
+
+def _recursion_history(sc: Scenario) -> int:
+    """How many past departures the recursion keeps per station (its look-back H): the most
+    units a station holds, the servers, or the CONWIP cards."""
+    stations = sc.stage_list()[0].stations
+    limits = [s.buffer + s.servers for s in stations if s.buffer != math.inf]
+    wip = sc.release.wip if sc.release.mode == "conwip" else 1
+    return int(max([1, wip] + [s.servers for s in stations] + limits))
 
 
 def _on_fraction(sc: Scenario) -> float:

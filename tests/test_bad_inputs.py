@@ -669,3 +669,15 @@ def test_estimate_lifts_with_larger_limits():
 
     sc = load_scenario(REPO_ROOT / "scenarios" / "wistron.yaml", ["replications=10000"])
     check_estimate(estimate_run(sc), max_seconds=float("inf"), max_bytes=float("inf"))
+
+
+def test_estimate_counts_failure_clocks_and_product_streams():
+    """Each failure mode of each server keeps its own random streams (about 66 KB each in use):
+    20 modes on 50,000 servers would need tens of GB before the first unit moves."""
+    modes = [{"mtbf": "8h", "mttr": "5min"}] * 20
+    data = {"name": "x", "horizon": "1h", "replications": 1,
+            "stations": [{"name": f"s{i}", "servers": 10_000, "process_time": "10s", "failures": modes}
+                         for i in range(5)]}
+    assert "of memory (limit 4 GB)" in _estimate_error(data, engine="des")
+    data["stations"] = [{"name": "s", "servers": 10, "process_time": "10s", "failures": modes[:1]}]
+    assert estimate_run(validate_scenario(data)).bytes < 1e9
