@@ -50,6 +50,13 @@ stops with exit 2 before simulating, unless `--no-limit` lifts the limit (`check
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the estimate reads a validated scenario; the scenario layer reads the limits
+    from .scenario import Scenario, Stage
+
 #: Largest scenario file read, in bytes.
 MAX_FILE_BYTES = 1 << 20
 #: Deepest nesting of YAML collections (counted with aliases expanded).
@@ -105,13 +112,6 @@ MAX_RUN_BYTES = 4 * 10**9
 
 # ------------------------------------------------------------------------------ pre-run estimate
 
-import math  # noqa: E402  (the constants above are import-free on purpose)
-from dataclasses import dataclass  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
-
-if TYPE_CHECKING:
-    from .scenario import Scenario, Stage
-
 #: Station visits (a unit processed at a station) simulated per second by one core. Measured on
 #: this project's 2-core machine, one replication each: wistron 347,000/s, inventec 290,000/s,
 #: legacy 313,000/s, M/M/1 370,000/s, the reference line 679,000/s (DES); the recursion engine
@@ -156,6 +156,7 @@ class RunEstimate:
     engine: str
     seconds: float  # wall time of the whole run
     bytes: float  # peak memory of the whole run (main process and workers)
+    kept_bytes: float = 0.0  # of which the results the main process keeps after the run
 
     def basis(self) -> str:
         """What the estimate counts: replications, units and visits, workers, engine."""
@@ -214,7 +215,24 @@ def estimate_run(scenario: Scenario, replications: int | None = None, jobs: int 
                   + (flow.piling * on_s + flow.resident) * BYTES_PER_UNIT_IN_PLANT)
     total = BYTES_PER_PROCESS * (workers + 1) + reps * kept + workers * (worker + kept)
     return RunEstimate(units=_finite(units), visits=_finite(visits), replications=reps,
-                       workers=workers, engine=engine, seconds=_finite(seconds), bytes=_finite(total))
+                       workers=workers, engine=engine, seconds=_finite(seconds), bytes=_finite(total),
+                       kept_bytes=_finite(reps * kept))
+
+
+def combine_estimates(estimates: list[RunEstimate]) -> RunEstimate:
+    """The estimate of runs made one after another in one command (compare, sweep): their
+    times add up; memory peaks in the largest run, plus the results kept from the others."""
+    if not estimates:
+        raise ValueError("no estimates to combine")
+    if len(estimates) == 1:
+        return estimates[0]
+    kept = sum(e.kept_bytes for e in estimates)
+    engines = sorted({e.engine for e in estimates})
+    return RunEstimate(
+        units=max(e.units for e in estimates), visits=max(e.visits for e in estimates),
+        replications=sum(e.replications for e in estimates), workers=max(e.workers for e in estimates),
+        engine="/".join(engines), seconds=_finite(sum(e.seconds for e in estimates)),
+        bytes=_finite(max(e.bytes - e.kept_bytes for e in estimates) + kept), kept_bytes=_finite(kept))
 
 
 def check_estimate(est: RunEstimate, *, max_seconds: float = MAX_RUN_SECONDS,

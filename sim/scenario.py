@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from .calendar import weekly_pattern
 from .distributions import GRAMMAR_HELP, QUOTE_HINT, Dist, Exp, parse_distribution
 from .errors import InputError, one_line, short
 from .limits import (
@@ -242,8 +243,6 @@ class Calendar(_Model):
     @model_validator(mode="after")
     def _some_working_time(self):
         """A calendar without working time would stop the plant for ever: bad input."""
-        from .calendar import weekly_pattern
-
         if not weekly_pattern(self):
             raise ValueError("the calendar has no working time: every shift is empty or covered by breaks")
         return self

@@ -95,7 +95,7 @@ def format_duration_exact(seconds: float) -> str:
     """Lossless text of a duration: `parse_duration` reads it back as exactly `seconds`.
 
     The number with the fewest significant digits among the units whose conversion round-trips
-    exactly (720 -> '12min', 5400 -> '1.5h', 1000.1 -> '1000.1s', 0.39 -> '390ms'); a larger
+    exactly (720 -> '12min', 5400 -> '90min', 1000.1 -> '1000.1s', 0.39 -> '390ms'); a larger
     unit wins a tie, but only where its number is at least 1."""
     seconds = float(seconds)
     if seconds == 0:

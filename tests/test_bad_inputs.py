@@ -441,7 +441,7 @@ def test_missing_and_directory_files(tmp_path: Path, monkeypatch):
 
 #: The inputs that used to hang or exhaust memory: `check` must refuse each in a moment.
 HANG_CASES = ["station-zero-process-time", "failure-mtbf-const-zero", "station-servers-1e12",
-              "top-lines-1e6", "top-replications-1e9", "top-horizon-1e300s", "station-buffer-1e300",
+              "top-lines-1e6", "top-replications-1e9", "top-horizon-1e300s", "station-buffer-float-1e300",
               "release-wip-1e12", "yaml-billion-laughs", "yaml-5000-nested-brackets"]
 
 
@@ -681,3 +681,40 @@ def test_estimate_counts_failure_clocks_and_product_streams():
     assert "of memory (limit 4 GB)" in _estimate_error(data, engine="des")
     data["stations"] = [{"name": "s", "servers": 10, "process_time": "10s", "failures": modes[:1]}]
     assert estimate_run(validate_scenario(data)).bytes < 1e9
+
+
+def test_estimates_of_runs_one_after_another_add_up():
+    from sim.limits import combine_estimates
+
+    sc = load_scenario(REPO_ROOT / "scenarios" / "wistron.yaml")
+    one = estimate_run(sc, jobs=2)
+    three = combine_estimates([one, one, one])
+    assert three.seconds == pytest.approx(3 * one.seconds)
+    assert one.bytes < three.bytes < 3 * one.bytes
+    assert three.replications == 30 and combine_estimates([one]) is one
+
+
+# ------------------------------------------------------------------------------ message helpers
+
+
+def test_input_error_is_always_one_bounded_line():
+    from sim.errors import InputError
+
+    e = InputError("bad\nvalue\r\x00\u2028end" + "p" * 2000, file="dir\nname.yaml" + "f" * 500,
+                   path="stations[0].a\nb" + "k" * 500)
+    msg = str(e)
+    assert len(msg.splitlines()) == 1 and "\\n" in msg and "\\u2028" in msg
+    assert len(msg) < 700 and msg.startswith("dir\\nname.yaml")
+
+
+def test_short_echo_is_bounded_whatever_the_value():
+    from sim.errors import short
+
+    laughs = ["lol"] * 9
+    for _ in range(8):
+        laughs = [laughs] * 9  # 9**9 strings if expanded
+    loop: list = [1]
+    loop.append(loop)
+    for value in (laughs, loop, "x" * 10**6, 10**5000, {"a\nb": 1}, b"\x00" * 1000, float("nan")):
+        text = short(value)
+        assert len(text) <= 60 and "\n" not in text, text
