@@ -192,7 +192,7 @@ def estimate_run(scenario: Scenario, replications: int | None = None, jobs: int 
     on_s = sim_s * on
     flow = _flow(sc)
     units = flow.released * on_s
-    visits = (flow.visits * on_s + _failure_events(sc, sim_s, on_s)
+    visits = (flow.visits * on_s + flow.resident + _failure_events(sc, sim_s, on_s)
               + _setup_events(sc, flow.released * on_s) + _shift_events(sc, sim_s))
     stages = sc.stage_list()
     servers = sum(st.lines * sum(s.servers for s in st.stations) for st in stages)

@@ -663,13 +663,14 @@ def _one_line(err: dict) -> tuple[str, str]:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     if typ == "extra_forbidden":
-        key = loc[-1]
+        key = err["loc"][-1]  # the user's key as written, whatever it contains
+        where = loc[:-1] if loc and loc[-1] == key else loc
         if isinstance(key, str) and ("(" in key or ")" in key):
-            return _format_loc(loc[:-1]), f"unknown key {short(key)}: {QUOTE_HINT}"
-        allowed = _keys_at(loc[:-1])
+            return _format_loc(where), f"unknown key {short(key)}: {QUOTE_HINT}"
+        allowed = _keys_at(where)
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6) if len(str(key)) < 100 else []
         hint = f" (did you mean {close[0]!r}?)" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
-        return _format_loc(loc), f"unknown key {short(key)}{hint}"
+        return _format_loc(where + (key,)), f"unknown key {short(key)}{hint}"
     if typ == "missing":
         return _format_loc(loc), "missing required key"
     if "got" not in msg and "input" in err and typ not in ("value_error",):
