@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING
 
-from .scenario import Calendar
+if TYPE_CHECKING:  # the scenario layer validates calendars with `weekly_pattern` below
+    from .scenario import Calendar
 
 DAY = 86400.0
 WEEK = 7 * DAY
@@ -44,30 +46,39 @@ def _subtract(intervals, cut_s, cut_e):
     return out
 
 
+def weekly_pattern(cal: Calendar) -> list[tuple[float, float]]:
+    """The on-shift intervals of one week, [start, end) in seconds from Monday 00:00, sorted and
+    disjoint: shifts on each working day, less the breaks. Empty when the calendar has no
+    working time (the scenario layer refuses that; `WorkCalendar` needs some)."""
+    raw: list[tuple[float, float]] = []
+    for day in range(cal.days_per_week):
+        for sh in cal.shifts:
+            s, e = _clock(sh.start), _clock(sh.end)
+            if e <= s:
+                e += DAY  # overnight shift, or a 24-hour shift when start == end
+            raw.append((day * DAY + s, day * DAY + e))
+    # shifts running past the end of the week wrap round to its start
+    wrapped = []
+    for s, e in raw:
+        if e > WEEK:
+            wrapped += [(s, WEEK), (0.0, e - WEEK)]
+        else:
+            wrapped.append((s, e))
+    on = _merge(wrapped)
+    for day in range(7):
+        for br in cal.breaks:
+            b = day * DAY + _clock(br.start)
+            on = _subtract(on, b, b + br.duration)
+            on = _subtract(on, b - WEEK, b + br.duration - WEEK)  # the part past the week's end
+    on = _merge(on)
+    return on
+
+
 class WorkCalendar:
     """The weekly on-shift pattern of a `Calendar`, with O(log n) time arithmetic."""
 
     def __init__(self, cal: Calendar):
-        raw: list[tuple[float, float]] = []
-        for day in range(cal.days_per_week):
-            for sh in cal.shifts:
-                s, e = _clock(sh.start), _clock(sh.end)
-                if e <= s:
-                    e += DAY  # overnight shift, or a 24-hour shift when start == end
-                raw.append((day * DAY + s, day * DAY + e))
-        # shifts running past the end of the week wrap round to its start
-        wrapped = []
-        for s, e in raw:
-            if e > WEEK:
-                wrapped += [(s, WEEK), (0.0, e - WEEK)]
-            else:
-                wrapped.append((s, e))
-        on = _merge(wrapped)
-        for day in range(8):
-            for br in cal.breaks:
-                b = (day % 7) * DAY + _clock(br.start) if day < 7 else _clock(br.start)
-                on = _subtract(on, b, b + br.duration)
-        on = _merge(on)
+        on = weekly_pattern(cal)
         if not on:
             raise ValueError("calendar has no working time")
         self.starts = [s for s, _ in on]

@@ -13,7 +13,10 @@ from typing import Iterator
 
 import numpy as np
 
-from .units import format_duration, parse_duration
+from .errors import short
+from .limits import (MAX_CV, MAX_EMPIRICAL_VALUES, MAX_WEIBULL_SHAPE, MIN_GAMMA_CV,
+                     MIN_WEIBULL_SHAPE)
+from .units import format_duration_exact, format_number, is_duration_text, parse_duration
 
 #: Chunk size for drawing numbers: large enough to amortise numpy's call cost, small enough
 #: that a short run does not draw far more than it uses.
@@ -35,8 +38,9 @@ class Dist:
 
     @property
     def scv(self) -> float:
-        """Squared coefficient of variation, var / mean^2."""
-        return self.var / self.mean**2 if self.mean > 0 else 0.0
+        """Squared coefficient of variation, var / mean^2 (0 for a distribution of mean 0)."""
+        mean = self.mean
+        return self.var / (mean * mean) if mean * mean > 0 else 0.0
 
     @property
     def is_const(self) -> bool:
@@ -60,7 +64,13 @@ class Dist:
 
 
 def _t(x: float) -> str:
-    return format_duration(x, 10)  # canonical text: enough digits to load back the same value
+    """Canonical text of a time parameter: reads back as exactly the same float."""
+    return format_duration_exact(x)
+
+
+def _n(x: float) -> str:
+    """Canonical text of a plain number parameter (cv, shape): reads back exactly."""
+    return format_number(x)
 
 
 @dataclass(frozen=True)
@@ -147,7 +157,7 @@ class Tri(Dist):
     @property
     def var(self):
         a, c, b = self.low, self.mode, self.high
-        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
+        return max(0.0, (a * a + b * b + c * c - a * b - a * c - b * c) / 18)  # no roundoff below 0
 
     def sample(self, rng, n):
         if self.low == self.high:
@@ -190,7 +200,7 @@ class Normal(Dist):
             return 0.0
         a = self._alpha()
         lam = _phi(a) / (1 - _Phi(a))
-        return self.sd**2 * (1 + a * lam - lam * lam)
+        return max(0.0, self.sd**2 * (1 + a * lam - lam * lam))
 
     def sample(self, rng, n):
         out = rng.normal(self.mu, self.sd, n)
@@ -224,7 +234,7 @@ class LogNormal(Dist):
         return rng.lognormal(mu, math.sqrt(s2), n)
 
     def spec(self):
-        return f"lognormal(mean={_t(self.mean_)}, cv={self.cv:g})"
+        return f"lognormal(mean={_t(self.mean_)}, cv={_n(self.cv)})"
 
 
 @dataclass(frozen=True)
@@ -246,7 +256,7 @@ class Gamma(Dist):
         return rng.gamma(k, self.mean_ / k, n)
 
     def spec(self):
-        return f"gamma(mean={_t(self.mean_)}, cv={self.cv:g})"
+        return f"gamma(mean={_t(self.mean_)}, cv={_n(self.cv)})"
 
 
 @dataclass(frozen=True)
@@ -263,13 +273,13 @@ class Weibull(Dist):
     def var(self):
         g1 = math.gamma(1 + 1 / self.shape)
         g2 = math.gamma(1 + 2 / self.shape)
-        return self.scale**2 * (g2 - g1 * g1)
+        return max(0.0, self.scale**2 * (g2 - g1 * g1))
 
     def sample(self, rng, n):
         return self.scale * rng.weibull(self.shape, n)
 
     def spec(self):
-        return f"weibull(shape={self.shape:g}, scale={_t(self.scale)})"
+        return f"weibull(shape={_n(self.shape)}, scale={_t(self.scale)})"
 
 
 @dataclass(frozen=True)
@@ -343,25 +353,40 @@ def _number(text: str, what: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise ValueError(f"{what} must be a number, got {text!r}") from None
+        raise ValueError(f"{what} must be a number, got {short(text)}") from None
     if not math.isfinite(x):
-        raise ValueError(f"{what} must be finite, got {text!r}")
+        raise ValueError(f"{what} must be finite, got {short(text)}")
     return x
 
 
+#: The hint for a distribution call that YAML split at a comma, or that lost a parenthesis.
+QUOTE_HINT = ("a comma inside (...) in a {...} mapping splits it: quote the value, "
+              'e.g. process_time: "uniform(0.5s, 1.5s)"')
+
+
+def _usage_error(value: object) -> ValueError:
+    """The error for a value that is neither a duration nor a call of the grammar."""
+    if isinstance(value, str) and value.count("(") != value.count(")"):
+        return ValueError(f"unbalanced parentheses in {short(value)}; {QUOTE_HINT}")
+    return ValueError(f"must be a duration or a distribution ({GRAMMAR_HELP}), got {short(value)}")
+
+
 def parse_distribution(value: object) -> Dist:
-    """Parse a distribution: a duration (constant) or a call of the grammar, e.g. 'exp(1s)'."""
+    """Parse a distribution: a duration (constant) or a call of the grammar, e.g. 'exp(1s)'.
+
+    Every accepted distribution has a finite mean and variance and can be sampled: its times
+    are within the duration limits and its shape parameters within the documented ranges."""
     if isinstance(value, Dist):
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"must be a duration or a distribution ({GRAMMAR_HELP}), got {value!r}")
+        raise _usage_error(value)
     if isinstance(value, (int, float)) or not _CALL_RE.match(value):
         try:
             return Const(parse_duration(value))
-        except ValueError:
-            raise ValueError(
-                f"must be a duration or a distribution ({GRAMMAR_HELP}), got {value!r}"
-            ) from None
+        except ValueError as e:
+            if isinstance(value, (int, float)) or is_duration_text(value):
+                raise ValueError(str(e)) from None  # a number out of range: say which range
+            raise _usage_error(value) from None
     m = _CALL_RE.match(value)
     name, body = m.group(1), m.group(2)
     if name not in _GRAMMAR:
@@ -369,20 +394,23 @@ def parse_distribution(value: object) -> Dist:
 
         close = difflib.get_close_matches(name, _GRAMMAR, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(_GRAMMAR)}"
-        raise ValueError(f"unknown distribution {name!r}{hint}")
+        raise ValueError(f"unknown distribution {short(name, 30)}{hint}")
+    if body.count("(") or body.count(")"):
+        raise ValueError(f"{name}(): unexpected parenthesis in {short(value)}")
     cls, params, times = _GRAMMAR[name]
+    parts = _split_args(body)
     args: dict[str, str] = {}
-    for i, part in enumerate(_split_args(body)):
+    for i, part in enumerate(parts):
         if "=" in part:
             key, _, val = part.partition("=")
             key = key.strip()
             if key not in params:
-                raise ValueError(f"{name}() has no parameter {key!r}; parameters: {', '.join(params)}")
+                raise ValueError(f"{name}() has no parameter {short(key, 30)}; parameters: {', '.join(params)}")
             if key in args:
                 raise ValueError(f"{name}() got {key!r} twice")
             args[key] = val.strip()
         else:
-            if args and any("=" in p for p in _split_args(body)[:i]):
+            if any("=" in p for p in parts[:i]):
                 raise ValueError(f"{name}(): positional argument after keyword argument")
             if i >= len(params):
                 raise ValueError(f"{name}() takes {len(params)} argument(s): {', '.join(params)}")
@@ -394,18 +422,7 @@ def parse_distribution(value: object) -> Dist:
     for p in params:
         text = args[p]
         if name == "empirical":
-            t = text.strip()
-            if not (t.startswith("[") and t.endswith("]")):
-                raise ValueError("empirical() takes a list: empirical([x1, x2, ...])")
-            items = [x for x in _split_args(t[1:-1])]
-            if not items or items == [""]:
-                raise ValueError("empirical() needs at least one value")
-            if any(x == "" for x in items):
-                raise ValueError("empirical() has an empty value in its list")
-            try:
-                vals[p] = tuple(parse_duration(x) for x in items)
-            except ValueError as e:
-                raise ValueError(f"empirical() value: {e}") from None
+            vals[p] = _empirical_values(text)
         elif p in times:
             try:
                 vals[p] = parse_duration(text)
@@ -416,7 +433,29 @@ def parse_distribution(value: object) -> Dist:
     return _build(name, cls, vals)
 
 
+def _empirical_values(text: str) -> tuple[float, ...]:
+    """The values of empirical([x1, x2, ...]): durations, at most MAX_EMPIRICAL_VALUES."""
+    t = text.strip()
+    if not (t.startswith("[") and t.endswith("]")):
+        raise ValueError("empirical() takes a list: empirical([x1, x2, ...])")
+    inner = t[1:-1]
+    if "[" in inner or "]" in inner:
+        raise ValueError("empirical() takes a flat list of durations: empirical([x1, x2, ...])")
+    if inner.count(",") >= MAX_EMPIRICAL_VALUES:
+        raise ValueError(f"empirical() takes at most {MAX_EMPIRICAL_VALUES:,} values")
+    items = _split_args(inner)
+    if not items or items == [""]:
+        raise ValueError("empirical() needs at least one value")
+    if any(x == "" for x in items):
+        raise ValueError("empirical() has an empty value in its list")
+    try:
+        return tuple(parse_duration(x) for x in items)
+    except ValueError as e:
+        raise ValueError(f"empirical() value: {e}") from None
+
+
 def _build(name: str, cls: type, v: dict) -> Dist:
+    """The distribution object, after checking that its parameters make a proper one."""
     if name == "const":
         return Const(v["value"])
     if name == "exp":
@@ -436,16 +475,25 @@ def _build(name: str, cls: type, v: dict) -> Dist:
             raise ValueError("normal() mean must be > 0")
         return Normal(v["mean"], v["sd"])
     if name in ("lognormal", "gamma"):
+        cv = v["cv"]
         if v["mean"] <= 0:
             raise ValueError(f"{name}() mean must be > 0")
-        if v["cv"] < 0 or (name == "gamma" and v["cv"] == 0):
-            raise ValueError(f"{name}() cv must be {'> 0' if name == 'gamma' else '>= 0'}, got {v['cv']:g}")
-        if v["cv"] == 0:
+        if cv < 0 or (name == "gamma" and cv == 0):
+            raise ValueError(f"{name}() cv must be {'> 0' if name == 'gamma' else '>= 0'}, got {_n(cv)}")
+        if cv > MAX_CV:
+            raise ValueError(f"{name}() cv must be at most {MAX_CV:g}, got {_n(cv)}")
+        if name == "gamma" and cv < MIN_GAMMA_CV:
+            raise ValueError(f"gamma() cv must be at least {MIN_GAMMA_CV:g} (for less variation use "
+                             f"const() or normal()), got {_n(cv)}")
+        if cv == 0:
             return Const(v["mean"])
-        return cls(v["mean"], v["cv"])
+        return cls(v["mean"], cv)
     if name == "weibull":
         if v["shape"] <= 0 or v["scale"] <= 0:
             raise ValueError("weibull() shape and scale must be > 0")
+        if not MIN_WEIBULL_SHAPE <= v["shape"] <= MAX_WEIBULL_SHAPE:
+            raise ValueError(f"weibull() shape must be between {MIN_WEIBULL_SHAPE:g} and "
+                             f"{MAX_WEIBULL_SHAPE:g}, got {_n(v['shape'])}")
         return Weibull(v["shape"], v["scale"])
     if name == "empirical":
         return Empirical(v["values"])

@@ -460,6 +460,109 @@ def test_error_bad_time_argument():
     )
 
 
-@pytest.mark.parametrize("value", ["EXP(1)", "exp", "13 parsecs", "-3s", True, None, [1], {"mean": 1}])
+@pytest.mark.parametrize("value", ["EXP(1)", "exp", "13 parsecs", True, None, [1], {"mean": 1}])
 def test_error_not_a_distribution(value):
     assert _err(value) == f"must be a duration or a distribution ({GRAMMAR_HELP}), got {value!r}"
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("-3s", "must be a finite duration >= 0, got '-3s'"),
+    ("2e9s", "must be a duration of at most 1e+09s (31.7 years), got '2e9s'"),
+    (1e-12, "must be 0 or at least 1e-09s (1 ns), got 1e-12"),
+])
+def test_error_a_duration_out_of_range_says_which_range(value, problem):
+    assert _err(value) == problem
+
+
+# ------------------------------------------------------------------- lossless text, sane moments
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sim.limits import (MAX_CV, MAX_DURATION_S, MIN_DURATION_S, MIN_GAMMA_CV,  # noqa: E402
+                        MAX_WEIBULL_SHAPE, MIN_WEIBULL_SHAPE)
+
+_time = st.one_of(st.just(0.0), st.floats(MIN_DURATION_S, MAX_DURATION_S),
+                  st.integers(1, 10**6).map(float), st.integers(1, 10**5).map(lambda k: k * 0.001))
+_positive = _time.filter(lambda x: x > 0)
+
+
+@st.composite
+def distributions(draw) -> object:
+    """Any distribution the grammar accepts, with parameters anywhere in their allowed ranges."""
+    kind = draw(st.sampled_from(["const", "exp", "uniform", "tri", "normal", "lognormal", "gamma",
+                                 "weibull", "empirical"]))
+    if kind == "const":
+        return Const(draw(_time))
+    if kind == "exp":
+        return Exp(draw(_positive))
+    if kind == "uniform":
+        a, b = sorted([draw(_time), draw(_time)])
+        return Uniform(a, b)
+    if kind == "tri":
+        low, mode, high = sorted([draw(_time), draw(_time), draw(_time)])
+        return Tri(low, mode, high)
+    if kind == "normal":
+        return Normal(draw(_positive), draw(_time))
+    if kind == "lognormal":
+        return LogNormal(draw(_positive), draw(st.floats(1e-300, MAX_CV)))
+    if kind == "gamma":
+        return Gamma(draw(_positive), draw(st.floats(MIN_GAMMA_CV, MAX_CV)))
+    if kind == "weibull":
+        return Weibull(draw(st.floats(MIN_WEIBULL_SHAPE, MAX_WEIBULL_SHAPE)), draw(_positive))
+    return Empirical(tuple(draw(st.lists(_time, min_size=1, max_size=5))))
+
+
+@settings(database=None, max_examples=400, deadline=None)
+@given(distributions())
+def test_spec_is_lossless(d):
+    """The canonical text loads back as exactly the same distribution (the replication cache and
+    summary.json key on it)."""
+    assert parse_distribution(d.spec()) == d
+
+
+@settings(database=None, max_examples=400, deadline=None)
+@given(distributions())
+def test_moments_of_accepted_distributions_are_finite(d):
+    for value in (d.mean, d.var, d.scv):
+        assert math.isfinite(value) and value >= 0
+    x = d.sample(rng(3), 64)
+    assert np.all(np.isfinite(x)) and np.all(x >= 0)
+
+
+@pytest.mark.parametrize("text, spec", [
+    ("lognormal(mean=12s, cv=0.2000004)", "lognormal(mean=12s, cv=0.2000004)"),
+    ("exp(1000.1)", "exp(1000.1s)"),
+    ("exp(720)", "exp(12min)"),
+    ("const(0.39)", "const(390ms)"),
+    ("uniform(1.0000000001s, 2h)", "uniform(1.0000000001s, 2h)"),
+    ("weibull(shape=1.23456789012, scale=3)", "weibull(shape=1.23456789012, scale=3s)"),
+])
+def test_spec_keeps_every_digit(text, spec):
+    d = parse_distribution(text)
+    assert d.spec() == spec
+    assert parse_distribution(spec) == d
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("weibull(shape=0.001, scale=1s)", "weibull() shape must be between 0.02 and 10000, got 0.001"),
+    ("weibull(shape=20000, scale=1s)", "weibull() shape must be between 0.02 and 10000, got 20000"),
+    ("lognormal(mean=1s, cv=1e300)", "lognormal() cv must be at most 100, got 1e+300"),
+    ("gamma(mean=1s, cv=1e300)", "gamma() cv must be at most 100, got 1e+300"),
+    ("gamma(mean=1s, cv=1e-200)", "gamma() cv must be at least 0.001 (for less variation use const() "
+                                  "or normal()), got 1e-200"),
+    ("lognormal(mean=1s, cv=1e400)", "lognormal() cv must be finite, got '1e400'"),
+    ("normal(1s, 1e300s)", "normal() sd: must be a duration of at most 1e+09s (31.7 years), got '1e300s'"),
+    ("const(1e-300s)", "const() value: must be 0 or at least 1e-09s (1 ns), got '1e-300s'"),
+    ("empirical([1, [2]])", "empirical() takes a flat list of durations: empirical([x1, x2, ...])"),
+    ("empirical([" + ",".join(["1"] * 100_001) + "])", "empirical() takes at most 100,000 values"),
+    ("uniform(1s, 2s", None),
+    ("exp((1s))", "exp(): unexpected parenthesis in 'exp((1s))'"),
+])
+def test_extreme_parameters_are_refused(text, problem):
+    msg = _err(text)
+    if problem is None:
+        assert msg.startswith("unbalanced parentheses in 'uniform(1s, 2s'; a comma inside (...)")
+    else:
+        assert msg == problem
+    assert len(msg) < 250

@@ -380,7 +380,7 @@ def test_error_crew_not_in_repair_crews(tiny_data):
 
 def test_error_repair_crew_size(tiny_data):
     tiny_data["repair_crews"] = {"r": 0}
-    assert err(tiny_data) == f"{F}: repair_crews.r: must be an integer >= 1, got 0"
+    assert err(tiny_data) == f"{F}: repair_crews.r: Input should be greater than or equal to 1, got 0"
 
 
 @pytest.mark.parametrize("failure, problem", [
@@ -682,3 +682,108 @@ def _shipped_scenarios() -> list[Path]:
 @pytest.mark.parametrize("path", _shipped_scenarios(), ids=lambda p: str(p.relative_to(REPO_ROOT)))
 def test_shipped_scenarios_are_valid(path):
     assert load_scenario(path).name
+
+
+# ------------------------------------------------------------------- valid YAML is accepted (SPEC 7)
+
+
+def test_anchors_aliases_and_merge_keys(write_scenario):
+    """`<<: *defaults` merges a mapping; explicit keys override merged ones; aliases reuse values."""
+    p = write_scenario(
+        "name: merged\nhorizon: 1h\n"
+        "stations:\n"
+        "  - &first {name: a, process_time: exp(10s), buffer: 4, servers: 2}\n"
+        "  - {<<: *first, name: b}\n"
+        "  - <<: *first\n"
+        "    name: c\n"
+        "    buffer: 7\n"
+        "  - {<<: [*first], name: d, process_time: &t const(3s)}\n"
+        "  - {name: e, process_time: *t}\n", "merge.yaml")
+    s = load_scenario(p)
+    a, b, c, d, e = s.stations
+    assert (b.servers, b.buffer, b.process_time) == (2, 4, Exp(10.0))
+    assert (c.name, c.buffer) == ("c", 7)
+    assert d.process_time == e.process_time == Const(3.0)
+
+
+def test_duplicate_explicit_key_is_still_an_error(write_scenario):
+    p = write_scenario("name: x\nhorizon: 1h\nstations:\n  - {name: a, process_time: 1s, name: b}\n")
+    with pytest.raises(InputError, match="duplicate key 'name'"):
+        load_scenario(p)
+
+
+def test_unquoted_clock_times_are_clock_times(write_scenario, tiny_yaml_text):
+    """YAML 1.1 reads 20:00 as the base-60 number 1200; a scenario reads it as a clock time."""
+    p = write_scenario(tiny_yaml_text + "calendar:\n  shifts: [{start: 08:00, end: 20:00}, {start: 20:00, end: 8:00}]\n"
+                       "  breaks: [{start: 12:00, duration: 30min}]\n")
+    cal = load_scenario(p).calendar
+    assert [(sh.start, sh.end) for sh in cal.shifts] == [("08:00", "20:00"), ("20:00", "8:00")]
+    assert cal.breaks[0].start == "12:00"
+
+
+def test_other_yaml_numbers_still_read(write_scenario, tiny_yaml_text):
+    p = write_scenario(tiny_yaml_text.replace("seed: 7", "seed: 1_000") + "lot_size: 0x10\n")
+    s = load_scenario(p)
+    assert (s.seed, s.lot_size) == (1000, 16)
+
+
+def test_utf8_bom_is_accepted(tmp_path, tiny_yaml_text):
+    p = tmp_path / "bom.yaml"
+    p.write_bytes(b"\xef\xbb\xbf" + tiny_yaml_text.replace("three stations", "drei Stationen für").encode("utf-8"))
+    s = load_scenario(p)
+    assert s.name == "tiny" and "für" in s.description
+
+
+def test_integral_floats_are_integers(tiny_data):
+    tiny_data["replications"] = 3.0
+    tiny_data["stations"][0]["servers"] = 2.0
+    s = validate_scenario(tiny_data)
+    assert s.replications == 3 and isinstance(s.replications, int)
+    assert s.stations[0].servers == 2 and isinstance(s.stations[0].servers, int)
+
+
+@pytest.mark.parametrize("where, key", [
+    ("top", "replications"), ("top", "seed"), ("top", "lines"), ("top", "lot_size"),
+    ("station", "servers"), ("station", "buffer"), ("station", "yield"),
+])
+@pytest.mark.parametrize("value", [True, False])
+def test_booleans_are_not_numbers(tiny_data, where, key, value):
+    target = tiny_data if where == "top" else tiny_data["stations"][0]
+    target[key] = value
+    msg = err(tiny_data)
+    assert key in msg and ("true/false" in msg or '"inf"' in msg)
+
+
+def test_rework_stations_listed_after_the_main_flow_are_accepted(tiny_data):
+    tiny_data["stations"][1].update({"yield": 0.9, "on_fail": {"rework": "fix"}})
+    tiny_data["stations"].append({"name": "fix", "process_time": "1min"})
+    s = validate_scenario(tiny_data)
+    assert Scenario_rework(s) == {"fix"}
+
+
+def Scenario_rework(s) -> set[str]:
+    return s.rework_targets(s.stage_list()[0])
+
+
+def test_rework_target_in_the_main_flow_is_an_error(tiny_data):
+    """A rework target listed before a main-flow station used to be taken out of the flow silently."""
+    tiny_data["stations"][2].update({"yield": 0.9, "on_fail": {"rework": "a"}})
+    assert err(tiny_data) == (f"{F}: stations[2].on_fail.rework: 'a' is a station of the main flow "
+                              "(listed before 'b'); list rework stations after the main flow")
+
+
+@pytest.mark.parametrize("path", _shipped_scenarios(), ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_shipped_scenarios_round_trip_exactly(path):
+    """The resolved scenario (summary.json, the cache key, `check`) loads back as the same
+    scenario, every number at full precision."""
+    s = load_scenario(path)
+    again = validate_scenario(yaml.safe_load(describe(s)), file="resolved.yaml")
+    assert again == s
+    assert again.to_dict() == s.to_dict()
+
+
+def test_resolved_scenario_is_lossless(tiny_data):
+    tiny_data["stations"][1]["process_time"] = "lognormal(mean=25.000000001s, cv=0.2000004)"
+    tiny_data["stations"][0]["failures"] = {"availability": 0.9123456789012, "mttr": "10.123456789min"}
+    s = validate_scenario(tiny_data)
+    assert validate_scenario(s.to_dict()) == s

@@ -176,3 +176,57 @@ def test_format_rate():
     assert format_rate(100 / 60, "min") == "100/min"
     assert format_rate(parse_rate("6000/d"), "d") == "6000/d"
     assert parse_rate(format_rate(parse_rate("250/h"))) == pytest.approx(250 / 3600, rel=1e-12)
+
+
+# ------------------------------------------------------------------- lossless text and limits
+
+from sim.limits import MAX_DURATION_S, MIN_DURATION_S  # noqa: E402
+from sim.units import format_duration_exact, format_number  # noqa: E402
+
+
+@pytest.mark.parametrize("seconds, text", [
+    (0, "0s"), (720.0, "12min"), (1000.1, "1000.1s"), (0.39, "390ms"), (60, "1min"), (90, "90s"),
+    (5400, "90min"), (86400, "1d"), (604800, "1w"), (907200, "1.5w"), (13, "13s"),
+    (0.2000004, "0.2000004s"), (1e-9, "1e-09s"), (2.5e-3, "2.5ms"), (7 / 3, "2.3333333333333335s"),
+])
+def test_format_duration_exact(seconds, text):
+    assert format_duration_exact(seconds) == text
+    assert parse_duration(text) == seconds
+
+
+@settings(database=None, max_examples=500)
+@given(st.one_of(st.floats(MIN_DURATION_S, MAX_DURATION_S), st.integers(1, 10**9).map(float),
+                 st.integers(1, 10**6).map(lambda k: k / 1000)))
+def test_format_duration_exact_round_trips(x):
+    assert parse_duration(format_duration_exact(x)) == x
+
+
+@settings(database=None, max_examples=300)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_format_number_round_trips(x):
+    assert float(format_number(x)) == x
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("2e9s", "must be a duration of at most 1e+09s (31.7 years), got '2e9s'"),
+    (10**400, "must be a finite duration >= 0, got <an integer of about 401 digits>"),
+    (1e-12, "must be 0 or at least 1e-09s (1 ns), got 1e-12"),
+    ("x" * 500, "must be a duration such as 13s, 2.5min or 3h (units: ms, s, min, h, d, w), got "
+                "'xxxxxxxxxxxxxxxxxxxxxxxxxxx...xxxxxxxxxxxxxxxxxxxxxxxxxxxx'"),
+])
+def test_parse_duration_limits(value, problem):
+    with pytest.raises(ValueError) as e:
+        parse_duration(value)
+    assert str(e.value) == problem
+
+
+def test_parse_duration_custom_limit():
+    assert parse_duration("3h", max_seconds=3 * 3600) == 10800
+    with pytest.raises(ValueError, match="at most 3600s"):
+        parse_duration("2h", max_seconds=3600)
+
+
+def test_parse_rate_limit():
+    assert parse_rate("1e9/s") == 1e9
+    with pytest.raises(ValueError, match="at most 1e"):
+        parse_rate("1e300/s")
