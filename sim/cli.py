@@ -52,6 +52,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     g.add_argument("--format", choices=["table", "json"], default="table",
                    help="print the summary as a table (default) or as JSON on stdout")
+    g.add_argument("--no-limit", action="store_true",
+                   help="run even when the pre-run estimate exceeds 2 h or 4 GB of memory")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,7 +164,22 @@ def _options(args, out):
     return RunOptions(jobs=jobs, executor=args.executor, scheduler=args.scheduler,
                       progress=not args.quiet and sys.stderr.isatty(),
                       cache_dir=out.cache_dir, fresh=args.fresh,
-                      precision=_precision(args.precision), max_replications=args.max_replications)
+                      precision=_precision(args.precision), max_replications=args.max_replications,
+                      limit=not args.no_limit)
+
+
+def check_cost(scenarios, options, file: str) -> None:
+    """Refuse, before anything is simulated, a command whose pre-run estimate (all its
+    scenarios, one after another) exceeds the documented time or memory limit."""
+    from .executors import engine_for
+    from .limits import check_estimate, combine_estimates, estimate_run
+
+    if not options.limit:
+        return
+    reps = options.max_replications if options.precision is not None else None
+    estimates = [estimate_run(sc, replications=max(reps or 0, sc.replications) if reps else None,
+                              jobs=options.jobs, engine=engine_for(sc)[0]) for sc in scenarios]
+    check_estimate(combine_estimates(estimates), file=file)
 
 
 def _out(args, default: Path, command: str, planned) -> "OutputFolder":
@@ -193,6 +210,7 @@ def cmd_run(args) -> int:
 
     out = _out(args, Path("results") / safe_folder_name(scenario.name), "run", RUN_FILES)
     options = _options(args, out)
+    check_cost([scenario], options, str(args.scenario))
     out.prepare()
     with Runner(options) as runner:
         result = replicate(scenario, runner)
@@ -239,6 +257,7 @@ def cmd_compare(args) -> int:
     own = [] if args.out is not None else \
         [output_folder(Path("results") / safe_folder_name(sc.name), "run", RUN_FILES) for sc in scenarios]
     options = _options(args, out)
+    check_cost(scenarios, options, ", ".join(map(str, args.scenarios)))
     for folder in [out, *own]:  # every folder is checked before anything is simulated
         folder.prepare()
     results = []
@@ -285,6 +304,7 @@ def cmd_sweep(args) -> int:
     name = points[0][1].name
     out = _out(args, Path("results") / safe_folder_name(f"{name}-sweep"), "sweep", sweep_files())
     options = _options(args, out)
+    check_cost(scenarios, options, str(args.scenario))
     out.prepare()
     results = []
     with Runner(options) as runner:

@@ -21,6 +21,7 @@ from .scenario import Scenario
 from .statistics import RunResult, summarize, t_halfwidth
 from .warmup import mser
 from .checks import cross_checks, stability
+from .limits import check_estimate, estimate_run
 
 
 def versions() -> dict[str, str]:
@@ -49,6 +50,7 @@ class RunOptions:
     fresh: bool = False  # ignore cached replications (they are overwritten)
     precision: float | None = None  # target CI half-width / mean of throughput, e.g. 0.01
     max_replications: int = 200
+    limit: bool = True  # refuse a scenario whose pre-run estimate exceeds the documented limits
 
 
 class Runner:
@@ -152,11 +154,17 @@ def precision_batch(n: int, achieved: float, target: float) -> int:
 
 
 def replicate(scenario: Scenario, runner: Runner) -> RunResult:
-    """All replications of one scenario (more when a precision target asks), summarized."""
+    """All replications of one scenario (more when a precision target asks), summarized.
+    A scenario whose pre-run estimate exceeds the documented limits is refused first."""
     from .executors import engine_for
 
     notes: list[str] = []
     engine, why = engine_for(scenario)
+    if runner.options.limit:
+        reps = max(runner.options.max_replications, scenario.replications) \
+            if runner.options.precision is not None else None
+        check_estimate(estimate_run(scenario, replications=reps, jobs=runner.options.jobs or 1,
+                                    engine=engine))
     extra: dict = {"engine": engine, "engine_reason": why, "versions": versions()}
     if engine == "recursion":
         notes.append("engine: exact departure-time recursion (same random numbers as the SimPy "

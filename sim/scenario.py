@@ -463,6 +463,14 @@ class Scenario(_Model):
             total = sum(p.share for p in self.products)
             if abs(total - 1) > 1e-6:
                 raise ValueError(f"products: shares must add up to 1, got {total:g}")
+        for si, stage in enumerate(self.stages or []):
+            if si and stage.supermarket == 0:
+                feeders = [s for s in self.stages[si - 1].stations
+                           if s.name not in self.rework_targets(self.stages[si - 1])]
+                if (feeders[-1].blocking or self.blocking) == "before_service":
+                    raise ValueError(f"stages[{si}].supermarket: 0 places fed under blocking before "
+                                     "service: a unit can never reserve a place there; give at "
+                                     "least 1, or block after service")
         seen_stage = set()
         for si, stage in enumerate(self.stage_list()):
             if stage.name in seen_stage:

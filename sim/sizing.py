@@ -351,10 +351,15 @@ def cmd_size(args) -> int:
     out = output_folder(args.out if args.out is not None else Path("results") / safe_folder_name(f"{name}-size"),
                         "size", SIZE_FILES)
     options = cli._options(args, out)
+    cli.check_cost([scenario], options, file)  # the scenario as given; each trial is checked too
     out.prepare()
     with Runner(options) as runner:
-        result = size_scenario(data, args.vary, target, runner, lo=args.lo, hi=args.hi, guess=args.start,
-                               per=args.per, scale_lines=not args.simulate_each, file=file)
+        try:
+            result = size_scenario(data, args.vary, target, runner, lo=args.lo, hi=args.hi,
+                                   guess=args.start, per=args.per, scale_lines=not args.simulate_each,
+                                   file=file)
+        except InputError as e:  # e.g. a trial beyond the pre-run limits: name the file
+            raise InputError(e.problem, file=e.file or file, path=e.path) from None
     result["scenario"] = name
     write_size(out, result, plots=not args.no_plots)
     if args.format == "json":

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 
 import pandas as pd
 
 from .errors import InputError
-from .scenario import Scenario, set_path, validate_scenario
+from .scenario import Scenario, load_yaml_text, set_path, validate_scenario
 from .statistics import KPI_UNITS, RunResult
+
+
+#: The most grid points one sweep runs.
+MAX_GRID_POINTS = 10_000
 
 
 def split_values(text: str) -> list[str]:
@@ -46,16 +51,18 @@ def parse_vary(items: list[str]) -> list[tuple[str, list[str]]]:
 
 def grid_scenarios(data: dict, varied: list[tuple[str, list[str]]], *, file: str) -> list[tuple[dict, Scenario]]:
     """One validated scenario per grid point (the full product of the varied values)."""
-    import yaml
-
+    size = math.prod(len(v) for _, v in varied)
+    if size > MAX_GRID_POINTS:
+        raise InputError(f"the grid has {size:,} points; at most {MAX_GRID_POINTS:,} are run",
+                         file=file, path="--vary")
     points = []
     paths = [p for p, _ in varied]
     for combo in itertools.product(*[v for _, v in varied]):
         d = copy.deepcopy(data)
         for path, raw in zip(paths, combo):
             try:
-                value = yaml.safe_load(raw)
-            except yaml.YAMLError:
+                value = load_yaml_text(raw, file=file, what="--vary")
+            except InputError:
                 value = raw
             try:
                 set_path(d, path, value, what=file)

@@ -718,3 +718,26 @@ def test_short_echo_is_bounded_whatever_the_value():
     for value in (laughs, loop, "x" * 10**6, 10**5000, {"a\nb": 1}, b"\x00" * 1000, float("nan")):
         text = short(value)
         assert len(text) <= 60 and "\n" not in text, text
+
+
+def test_a_zero_supermarket_fed_under_blocking_before_service_is_refused(tmp_path):
+    """A unit can never reserve a place in a supermarket of 0 places: nothing would get through."""
+    from sim.errors import InputError
+    from sim.scenario import load_scenario
+
+    p = tmp_path / "plant.yaml"
+    p.write_text("""\
+name: plant
+horizon: 1h
+blocking: before_service
+stages:
+  - name: smt
+    stations: [{name: s1, process_time: 10s}]
+  - name: fa
+    supermarket: 0
+    stations: [{name: f1, process_time: 10s}]
+""")
+    with pytest.raises(InputError, match=r"stages\[1\]\.supermarket: 0 places"):
+        load_scenario(p)
+    p.write_text(p.read_text().replace("blocking: before_service", "blocking: after_service"))
+    assert load_scenario(p).stages[1].supermarket == 0
