@@ -414,7 +414,8 @@ def stability(scenario: Scenario, checks: Mapping, timeseries) -> dict:
                 return {"stable": False, "reason": (
                     f"WIP grows through the measured window (by {_num(rise)} units on average, "
                     f"± {_num(hw)}, against a mean of {_num(level)}): an unlimited buffer fills "
-                    "faster than it empties, so averages over the run mean nothing"),
+                    "faster than it empties, so the line is unstable or far from steady state "
+                    "and averages over this window are not long-run figures"),
                     "offered_utilization_max": max(util.values()) if util else None,
                     "wip_growth": growth}
     return {"stable": True, "reason": None,

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, WorkerDied
 
 #: Upper limits of --jobs and --max-replications (SPEC section 7: sizes beyond documented limits
 #: are bad input).
@@ -387,8 +387,6 @@ COMMANDS = {"claims": cmd_claims, "size": cmd_size, "validate": cmd_validate, "r
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .executors import WorkerDied
-
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)

@@ -62,3 +62,7 @@ class InputError(Exception):
         self.problem = one_line(problem, PROBLEM_CHARS)
         parts = [p for p in (self.file, self.path) if p]
         super().__init__(": ".join([*parts, self.problem]))
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly (killed, or out of memory): an internal error, exit 1."""

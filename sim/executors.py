@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterator
 
 from .cache import scenario_key
-from .errors import InputError
+from .errors import InputError, WorkerDied
 from .model import simulate
 from .records import ReplicationRecord
 
@@ -69,10 +69,6 @@ def simulate_task(task: Task) -> ReplicationRecord:
         else:
             rec.active_periods = None
     return rec
-
-
-class WorkerDied(RuntimeError):
-    """A worker process ended abruptly (killed, or out of memory): an internal error, exit 1."""
 
 
 def _worker_init(parent: int) -> None:
