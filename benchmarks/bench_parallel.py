@@ -35,9 +35,10 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.experiment import RunOptions, Runner, replicate  # noqa: E402
-from sim.model import simulate  # noqa: E402
-from sim.scenario import load_scenario, validate_scenario  # noqa: E402
+from sim.experiments.runner import Runner, RunOptions, replicate
+from sim.model import simulate
+from sim.scenario.loading import validate_scenario
+from sim.scenario.overrides import load_scenario
 
 TINY = {
     "name": "tiny-overhead",

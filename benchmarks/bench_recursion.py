@@ -24,10 +24,11 @@ sys.path.insert(0, str(HERE.parent))
 
 import numpy as np  # noqa: E402
 
-from sim.model import simulate  # noqa: E402
-from sim.model.plant import Plant  # noqa: E402
-from sim.recursion import covered, simulate_recursion  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
+from sim.engines.recursion.coverage import covered
+from sim.engines.recursion.record import simulate_recursion
+from sim.model import simulate
+from sim.model.plant import Plant
+from sim.scenario.overrides import load_scenario
 
 
 def timed(fn, *args):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.analysis.intervals import mean_ci
+from sim.analysis.kpis import replication_kpis
 from sim.model import simulate
-from sim.scenario import validate_scenario
-from sim.statistics import mean_ci, replication_kpis
+from sim.scenario.loading import validate_scenario
 
 
 def scenario(**kw):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sim.errors import InputError
-from sim.scenario import load_scenario
+from sim.scenario.overrides import load_scenario
 
 from .conftest import REPO_ROOT, cli_env
 
@@ -484,9 +484,9 @@ import tempfile  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sim.calendar import WorkCalendar  # noqa: E402
-from sim.limits import estimate_run  # noqa: E402
-from sim.scenario import load_yaml_text, validate_scenario  # noqa: E402
+from sim.experiments.estimate import estimate_run
+from sim.scenario.loading import load_yaml_text, validate_scenario
+from sim.scenario.worktime import WorkCalendar
 
 BUNDLED = sorted(p for p in (REPO_ROOT / "scenarios").rglob("*.yaml") if p.name != "claims.yaml")
 TEXTS = [p.read_text(encoding="utf-8") for p in BUNDLED]
@@ -601,7 +601,7 @@ def test_mutated_bundled_scenarios_load_or_give_input_error(mutation):
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: str(p.relative_to(REPO_ROOT)))
 def test_bundled_scenarios_pass_the_estimate(path):
     """wistron, inventec, legacy and the validation lines run well within the run limits."""
-    from sim.limits import check_estimate
+    from sim.experiments.estimate import check_estimate
 
     sc = load_scenario(path)
     _exercise(sc)
@@ -613,7 +613,7 @@ def test_bundled_scenarios_pass_the_estimate(path):
 
 
 def _estimate_error(data: dict, **kw) -> str:
-    from sim.limits import check_estimate
+    from sim.experiments.estimate import check_estimate
 
     sc = validate_scenario(data, file="big.yaml")
     with pytest.raises(InputError) as e:
@@ -665,7 +665,7 @@ def test_estimate_scales_with_replications_jobs_and_horizon():
 
 
 def test_estimate_lifts_with_larger_limits():
-    from sim.limits import check_estimate
+    from sim.experiments.estimate import check_estimate
 
     sc = load_scenario(REPO_ROOT / "scenarios" / "wistron.yaml", ["replications=10000"])
     check_estimate(estimate_run(sc), max_seconds=float("inf"), max_bytes=float("inf"))
@@ -684,7 +684,7 @@ def test_estimate_counts_failure_clocks_and_product_streams():
 
 
 def test_estimates_of_runs_one_after_another_add_up():
-    from sim.limits import combine_estimates
+    from sim.experiments.estimate import combine_estimates
 
     sc = load_scenario(REPO_ROOT / "scenarios" / "wistron.yaml")
     one = estimate_run(sc, jobs=2)
@@ -723,7 +723,7 @@ def test_short_echo_is_bounded_whatever_the_value():
 def test_a_zero_supermarket_fed_under_blocking_before_service_is_refused(tmp_path):
     """A unit can never reserve a place in a supermarket of 0 places: nothing would get through."""
     from sim.errors import InputError
-    from sim.scenario import load_scenario
+    from sim.scenario.overrides import load_scenario
 
     p = tmp_path / "plant.yaml"
     p.write_text("""\

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from sim import theory
+from sim.analysis import theory
+from sim.analysis.intervals import mean_ci
 from sim.model import simulate
 from sim.model.plant import Plant
-from sim.statistics import mean_ci
-from sim.streams import generator
+from sim.model.streams import generator
 
 from .helpers import assert_close, kpi, line, replicate, station_fraction
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.bottleneck import bottleneck_segments, shifting_bottlenecks
+from sim.analysis.bottleneck import bottleneck_segments, shifting_bottlenecks
 from sim.model import simulate
 
 from .helpers import line

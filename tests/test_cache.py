@@ -13,15 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import sim.cache
-import sim.executors
-from sim.cache import ReplicationCache, scenario_key, source_digest
-from sim.experiment import RunOptions, Runner, replicate
-from sim.records import record_from_data, record_to_data
+import sim.experiments.cache
+import sim.experiments.tasks
+from sim.experiments.cache import ReplicationCache, scenario_key, source_digest
+from sim.experiments.runner import Runner, RunOptions, replicate
+from sim.model.records import record_from_data, record_to_data
 
 from .helpers import line
 
-REAL_SIMULATE_TASK = sim.executors.simulate_task
+REAL_SIMULATE_TASK = sim.experiments.tasks.simulate_task
 
 
 def small(**kw):
@@ -40,7 +40,7 @@ def ran(monkeypatch) -> list[int]:
         out.append(task[1])
         return REAL_SIMULATE_TASK(task)
 
-    monkeypatch.setattr(sim.executors, "simulate_task", counting)
+    monkeypatch.setattr(sim.experiments.tasks, "simulate_task", counting)
     return out
 
 
@@ -73,13 +73,13 @@ def test_a_changed_source_digest_misses(tmp_path, monkeypatch, ran):
     ran.clear()
     run(sc, tmp_path)
     assert ran == []
-    monkeypatch.setattr(sim.cache, "source_digest", lambda: "another version of linesim")
+    monkeypatch.setattr(sim.experiments.cache, "source_digest", lambda: "another version of linesim")
     run(sc, tmp_path)
     assert ran == [0, 1, 2]
 
 
 def test_the_source_digest_covers_every_module():
-    root = Path(sim.cache.__file__).parent
+    root = Path(sim.experiments.cache.__file__).parents[1]
     assert len(source_digest()) == 64
     assert len(list(root.rglob("*.py"))) > 10  # subpackages included (rglob)
 
@@ -145,7 +145,7 @@ def test_nothing_is_unpickled(tmp_path, monkeypatch, ran):
     ran.clear()
     run(sc, tmp_path)
     assert ran == []
-    source = "\n".join(p.read_text() for p in Path(sim.cache.__file__).parent.rglob("*.py"))
+    source = "\n".join(p.read_text() for p in Path(sim.experiments.cache.__file__).parents[1].rglob("*.py"))
     assert "import pickle" not in source
 
 
@@ -179,7 +179,7 @@ def test_a_cache_entry_is_plain_checked_json(tmp_path):
     raw = entries(tmp_path)[0].read_bytes()
     head, _, body = raw.partition(b"\n")
     header = json.loads(head)
-    assert header["format"] == sim.cache.FORMAT and header["key"].endswith("/0")
+    assert header["format"] == sim.experiments.cache.FORMAT and header["key"].endswith("/0")
     assert json.loads(body)["key"] == header["key"]
     cache = ReplicationCache(tmp_path)
     assert cache.get(header["key"].split("/")[0], 0) is not None

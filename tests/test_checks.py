@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.checks import UNSTABLE_NOTE, capacity_bound, cross_checks, offered_utilizations
-from sim.experiment import run_scenario
+from sim.analysis.capacity import capacity_bound, offered_utilizations
+from sim.analysis.checks import UNSTABLE_NOTE, cross_checks
+from sim.experiments.runner import run_scenario
 
 from .helpers import line
 

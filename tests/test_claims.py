@@ -5,7 +5,6 @@ without simulation."""
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import re
@@ -15,9 +14,23 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.claims import (VERDICTS, LineRun, add_claims_parser, changeover_loss, cmd_claims, evaluate,
-                        headcount_factor, legacy_takt, line_rate, lines_needed, load_claims, matching_summary,
-                        per_hour, rack_places, rates, share_of_global, units_per_year, validate_claims)
+from sim.claims.arithmetic import (
+    changeover_loss,
+    headcount_factor,
+    legacy_takt,
+    line_rate,
+    lines_needed,
+    per_hour,
+    rack_places,
+    rates,
+    share_of_global,
+    units_per_year,
+)
+from sim.claims.cross import evaluate
+from sim.claims.evidence import LineRun, matching_summary
+from sim.claims.schema import VERDICTS, load_claims, validate_claims
+from sim.cli.claims import cmd_claims
+from sim.cli.parser import build_parser
 from sim.errors import InputError
 
 from .conftest import REPO_ROOT
@@ -244,7 +257,7 @@ def test_claims_file_errors_are_one_line(raw, tmp_path):
 
 
 def test_matching_summary(tmp_path):
-    from sim.scenario import validate_scenario
+    from sim.scenario.loading import validate_scenario
 
     sc = validate_scenario({"name": "m", "horizon": "1h", "replications": 3,
                             "stations": [{"name": "a", "process_time": "exp(10s)"}]})
@@ -265,8 +278,7 @@ def test_matching_summary(tmp_path):
 
 
 def test_cmd_claims_without_simulation(tmp_path, capsys):
-    p = argparse.ArgumentParser()
-    add_claims_parser(p.add_subparsers(dest="command"))
+    p = build_parser()
     out = tmp_path / "claims"
     args = p.parse_args(["claims", "--file", str(CLAIMS_FILE), "--out", str(out), "--no-simulation"])
     assert cmd_claims(args) == 0

@@ -153,7 +153,7 @@ def test_check_with_set(launched):
 
 
 def test_schema_prints_json(launched):
-    from sim.scenario import json_schema
+    from sim.scenario.schema import json_schema
 
     r = launched["schema"].result()
     assert r.returncode == 0, r.stderr

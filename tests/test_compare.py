@@ -15,10 +15,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.compare import common_setup, comparison_table, welch_halfwidth
-from sim.experiment import RunOptions, Runner, replicate
+from sim.analysis.intervals import welch_halfwidth
+from sim.analysis.kpis import KPI_UNITS
+from sim.experiments.compare import common_setup, comparison_table
+from sim.experiments.runner import Runner, RunOptions, replicate
 from sim.model import simulate
-from sim.statistics import KPI_UNITS
 
 from .helpers import line
 
@@ -52,7 +53,7 @@ stations:
 
 
 def _load(text: str, tmp_path, name: str):
-    from sim.scenario import load_scenario
+    from sim.scenario.overrides import load_scenario
 
     p = tmp_path / name
     p.write_text(text)

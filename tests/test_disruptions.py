@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
-from sim import theory
-from sim.calendar import WorkCalendar
+from sim.analysis import theory
+from sim.analysis.intervals import mean_ci
+from sim.analysis.kpis import replication_kpis
+from sim.analysis.tables import stations_table
 from sim.model import simulate
-from sim.scenario import Calendar
-from sim.statistics import mean_ci, replication_kpis, stations_table
+from sim.scenario.schema import Calendar
+from sim.scenario.worktime import WorkCalendar
 
 from .helpers import assert_close, kpi, line, replicate, scenario, station_fraction
 

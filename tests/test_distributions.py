@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.distributions import (
+from sim.scenario.distributions import (
     GRAMMAR_HELP,
     Const,
     Empirical,
@@ -479,8 +479,14 @@ def test_error_a_duration_out_of_range_says_which_range(value, problem):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sim.limits import (MAX_CV, MAX_DURATION_S, MIN_DURATION_S, MIN_GAMMA_CV,  # noqa: E402
-                        MAX_WEIBULL_SHAPE, MIN_WEIBULL_SHAPE)
+from sim.scenario.limits import (
+    MAX_CV,
+    MAX_DURATION_S,
+    MAX_WEIBULL_SHAPE,
+    MIN_DURATION_S,
+    MIN_GAMMA_CV,
+    MIN_WEIBULL_SHAPE,
+)
 
 _time = st.one_of(st.just(0.0), st.floats(MIN_DURATION_S, MAX_DURATION_S),
                   st.integers(1, 10**6).map(float), st.integers(1, 10**5).map(lambda k: k * 0.001))

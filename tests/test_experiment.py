@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 import yaml
 
-import sim.executors
+import sim.experiments.tasks
+from sim.analysis.intervals import t_halfwidth
 from sim.cli import main
-from sim.experiment import precision_batch, RunOptions, Runner, replicate, run_scenario
-from sim.outputs import CACHE_DIR, to_json
-from sim.statistics import t_halfwidth
+from sim.experiments.runner import Runner, RunOptions, precision_batch, replicate, run_scenario
+from sim.outputs.folders import CACHE_DIR
+from sim.outputs.serialize import to_json
 
 from .helpers import line
 
@@ -77,7 +78,7 @@ def mixed_file(tmp_path) -> Path:
 
 @pytest.fixture
 def mixed(mixed_file):
-    from sim.scenario import load_scenario
+    from sim.scenario.overrides import load_scenario
 
     return load_scenario(mixed_file)
 
@@ -156,7 +157,7 @@ def test_cli_precision_option(tmp_path):
 
 @pytest.fixture(scope="module")
 def serial_summary():
-    from sim.scenario import validate_scenario
+    from sim.scenario.loading import validate_scenario
 
     sc = validate_scenario(yaml.safe_load(MIXED_YAML), file="<mixed>")
     return sc, run_scenario(sc, options=RunOptions(jobs=1))
@@ -219,7 +220,7 @@ def test_dask_without_scheduler_is_bad_input(tmp_path, mixed_file):
 # --------------------------------------------------------------------------- cache and resume
 
 
-REAL_SIMULATE_TASK = sim.executors.simulate_task
+REAL_SIMULATE_TASK = sim.experiments.tasks.simulate_task
 
 
 class Counting:
@@ -241,7 +242,7 @@ class Counting:
 def counting(monkeypatch):
     def make(fail_on=None):
         c = Counting(fail_on)
-        monkeypatch.setattr(sim.executors, "simulate_task", c)
+        monkeypatch.setattr(sim.experiments.tasks, "simulate_task", c)
         return c
 
     return make
@@ -387,12 +388,10 @@ def test_failure_mid_compare_leaves_no_half_written_output(tmp_path, mixed_file,
 
 def test_cache_entries_are_the_records(tmp_path, mixed):
     """What the cache returns is what the simulation produced (same KPIs, same trace fields)."""
-    from sim.cache import ReplicationCache
-    from sim.statistics import replication_kpis
+    from sim.analysis.kpis import replication_kpis
+    from sim.experiments.cache import ReplicationCache, scenario_key
 
-    from sim.cache import scenario_key
-
-    rec = sim.executors.simulate_task((mixed, 1, None))
+    rec = sim.experiments.tasks.simulate_task((mixed, 1, None))
     cache = ReplicationCache(tmp_path / "c")
     key = scenario_key(mixed, None, "des")
     assert cache.get(key, 1) is None

@@ -3,17 +3,14 @@ Little's law, the departure-time recursion, and reproducibility."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
-from sim import theory
+from sim.analysis import theory
 from sim.model import simulate
-from sim.streams import generator
+from sim.model.streams import generator
 
-from .helpers import (assert_close, departure_recursion, kpi, line, replicate, scenario,
-                      station_fraction)
+from .helpers import assert_close, departure_recursion, kpi, line, replicate, station_fraction
 
 # ---------------------------------------------------------------------------- deterministic
 
@@ -82,7 +79,7 @@ def test_des_equals_departure_recursion_per_unit(buffers):
     sc = line(*specs, horizon="3000s", seed=11)
     rec = simulate(sc, 0, trace=True)
     m = rec.completed_total
-    from sim.distributions import parse_distribution
+    from sim.scenario.distributions import parse_distribution
 
     p = np.array([[next(it) for _ in range(m + 50)] for it in
                   (parse_distribution(d).stream(generator(11, 0, "", 0, n, "process"))
@@ -111,7 +108,7 @@ def test_mmc_erlang_c():
     exact = theory.mmc(2.4, 1.0, 3)
     assert_close(kpi(recs, "lead_time_s"), exact["W"], what="M/M/3 W")
     q = [r.stations[0].queue_area / r.horizon_s for r in recs]
-    from sim.statistics import mean_ci
+    from sim.analysis.intervals import mean_ci
 
     assert_close(mean_ci(q), exact["Lq"], what="M/M/3 Lq")
 

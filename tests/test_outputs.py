@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import sim.outputs
+import sim.outputs.folders
+import sim.outputs.run
 from sim.cli import main
-from sim.outputs import MANIFEST, OutputFolder, file_digest, output_folder, safe_folder_name
+from sim.outputs.folders import MANIFEST, OutputFolder, file_digest, output_folder, safe_folder_name
 
 TINY = """\
 name: tiny
@@ -52,7 +53,7 @@ def folder(tmp_path) -> Path:
 def user_files(d: Path) -> dict[str, str]:
     return {p.relative_to(d).as_posix(): file_digest(p)
             for p in d.rglob("*") if p.is_file() and ".cache" not in p.parts
-            and not p.name.startswith("linesim-manifest") and p.name not in sim.outputs.RUN_FILES}
+            and not p.name.startswith("linesim-manifest") and p.name not in sim.outputs.run.RUN_FILES}
 
 
 def test_run_into_a_folder_of_the_users_keeps_every_file(folder):
@@ -84,7 +85,7 @@ def test_no_plots_rerun_removes_only_its_own_old_pngs(folder):
 def test_a_users_file_where_linesim_would_write_stops_the_run_before_it_simulates(folder, monkeypatch):
     (folder / "summary.json").write_text("my own summary")
     ran = []
-    monkeypatch.setattr(sim.executors, "simulate_task", lambda task: ran.append(task))
+    monkeypatch.setattr(sim.experiments.tasks, "simulate_task", lambda task: ran.append(task))
     rc, err = run_here("run", folder / "tiny.yaml", "--out", folder, "--jobs", "1")
     assert rc == 2 and ran == []
     assert len(err.strip().splitlines()) == 1 and "summary.json" in err and "not written by linesim" in err
@@ -107,7 +108,7 @@ def test_a_file_changed_by_the_user_after_a_run_is_theirs(folder):
 ], ids=["a-file", "under-a-file", "unwritable"])
 def test_bad_out_is_refused_before_simulating(folder, monkeypatch, make_out, fragment):
     ran = []
-    monkeypatch.setattr(sim.executors, "simulate_task", lambda task: ran.append(task))
+    monkeypatch.setattr(sim.experiments.tasks, "simulate_task", lambda task: ran.append(task))
     before = user_files(folder)
     rc, err = run_here("run", folder / "tiny.yaml", "--out", make_out(folder), "--jobs", "1")
     assert rc == 2 and ran == []
@@ -156,10 +157,10 @@ def test_a_run_killed_while_moving_files_leaves_files_the_next_run_recognises(fo
             moves.append(dst)
         return real(src, dst)
 
-    monkeypatch.setattr(sim.outputs.os, "replace", dies_after_three)
+    monkeypatch.setattr(sim.outputs.folders.os, "replace", dies_after_three)
     rc, _ = run_here("run", folder / "tiny.yaml", "--out", out, "--jobs", "1", "--seed", "4")
     assert rc == 130 and len(moves) == 3
-    monkeypatch.setattr(sim.outputs.os, "replace", real)
+    monkeypatch.setattr(sim.outputs.folders.os, "replace", real)
     # a mix of old and new files now; the next run knows every one as linesim's and completes
     rc, err = run_here("run", folder / "tiny.yaml", "--out", out, "--jobs", "1", "--seed", "4")
     assert rc == 0, err
@@ -187,7 +188,7 @@ def test_default_folder_names_are_safe():
     assert safe_folder_name("wistron") == "wistron"
     assert "/" not in safe_folder_name("../../etc/x") and not safe_folder_name("../x").startswith(".")
     long = safe_folder_name("compare-" + "-vs-".join(f"scenario-{i}" for i in range(40)))
-    assert len(long) <= sim.outputs.MAX_FOLDER_NAME
+    assert len(long) <= sim.outputs.folders.MAX_FOLDER_NAME
     assert long != safe_folder_name("compare-" + "-vs-".join(f"scenario-{i}" for i in range(41)))
 
 

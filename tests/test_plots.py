@@ -14,7 +14,25 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from sim import plots  # noqa: E402
+from sim.outputs.plots.compare import plot_kpi_bars
+from sim.outputs.plots.run import (
+    plot_buffer_occupancy,
+    plot_lead_time_hist,
+    plot_station_states,
+    plot_throughput,
+    plot_wip,
+    save_run_plots,
+)
+from sim.outputs.plots.style import FIGSIZE, STATE_COLORS, station_figsize
+from sim.outputs.plots.sweep import plot_sweep
+from sim.outputs.plots.timeline import (
+    off_shift_intervals,
+    pick_timeline_window,
+    plot_bottleneck_shares,
+    plot_bottleneck_timeline,
+    plot_state_timeline,
+    state_shares,
+)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 STATES = ["busy", "blocked", "starved", "down", "setup", "off_shift"]
@@ -124,12 +142,12 @@ def assert_labelled(ax, legend=True):
 
 
 def test_state_colors_cover_every_state_with_distinct_colours():
-    assert set(plots.STATE_COLORS) == set(STATES)
-    assert len(set(plots.STATE_COLORS.values())) == len(STATES)
+    assert set(STATE_COLORS) == set(STATES)
+    assert len(set(STATE_COLORS.values())) == len(STATES)
 
 
 def test_plot_throughput(result):
-    ax = plots.plot_throughput(result.timeseries, mean_per_hour=250.0, warmup_s=result.summary["warmup_s"])
+    ax = plot_throughput(result.timeseries, mean_per_hour=250.0, warmup_s=result.summary["warmup_s"])
     assert_labelled(ax)
     assert "(h)" in ax.get_xlabel()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -138,7 +156,7 @@ def test_plot_throughput(result):
 
 
 def test_plot_throughput_without_given_mean_uses_hours_after_warmup(result):
-    ax = plots.plot_throughput(result.timeseries)
+    ax = plot_throughput(result.timeseries)
     ts = result.timeseries
     expected = ts.loc[~ts["warmup"], "completed"].mean()
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
@@ -147,13 +165,13 @@ def test_plot_throughput_without_given_mean_uses_hours_after_warmup(result):
 
 def test_plot_wip_draws_on_given_ax(result):
     fig, ax = plt.subplots()
-    out = plots.plot_wip(result.timeseries, ax=ax, warmup_s=result.summary["warmup_s"])
+    out = plot_wip(result.timeseries, ax=ax, warmup_s=result.summary["warmup_s"])
     assert out is ax
     assert_labelled(ax)
 
 
 def test_plot_station_states(result):
-    ax = plots.plot_station_states(result.stations)
+    ax = plot_station_states(result.stations)
     assert_labelled(ax)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["busy", "blocked", "starved", "down", "setup", "off shift"]
@@ -168,13 +186,13 @@ def test_plot_station_states(result):
 
 
 def test_station_figsize_grows_with_station_count():
-    small, big = plots.station_figsize(5), plots.station_figsize(60)
-    assert small == pytest.approx(plots.FIGSIZE)
+    small, big = station_figsize(5), station_figsize(60)
+    assert small == pytest.approx(FIGSIZE)
     assert big[1] > 15 and big[0] == small[0]
 
 
 def test_plot_lead_time_hist(result):
-    ax = plots.plot_lead_time_hist(result.lead_times)
+    ax = plot_lead_time_hist(result.lead_times)
     assert_labelled(ax)
     assert "(min)" in ax.get_xlabel() or "(h)" in ax.get_xlabel()
     labels = " ".join(t.get_text() for t in ax.get_legend().get_texts())
@@ -183,17 +201,17 @@ def test_plot_lead_time_hist(result):
 
 @pytest.mark.parametrize("seconds,unit", [(30.0, "(s)"), (600.0, "(min)"), (36000.0, "(h)")])
 def test_lead_time_unit_follows_magnitude(seconds, unit):
-    ax = plots.plot_lead_time_hist([np.full(50, seconds) * np.linspace(0.5, 1.5, 50)])
+    ax = plot_lead_time_hist([np.full(50, seconds) * np.linspace(0.5, 1.5, 50)])
     assert unit in ax.get_xlabel()
 
 
 def test_plot_lead_time_hist_empty():
-    ax = plots.plot_lead_time_hist([np.empty(0)])
+    ax = plot_lead_time_hist([np.empty(0)])
     assert ax.get_title()
 
 
 def test_plot_buffer_occupancy(result):
-    ax = plots.plot_buffer_occupancy(result.stations)
+    ax = plot_buffer_occupancy(result.stations)
     assert_labelled(ax)
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert any("cap ∞" in t for t in ticks) and any("cap 3" in t for t in ticks)
@@ -202,15 +220,15 @@ def test_plot_buffer_occupancy(result):
 def test_per_station_plots_handle_many_stations():
     res = big_plant()
     assert res.stations["station"].nunique() >= 50
-    ax = plots.plot_station_states(res.stations)
+    ax = plot_station_states(res.stations)
     assert ax.figure.get_size_inches()[1] > 15
-    ax = plots.plot_buffer_occupancy(res.stations)
+    ax = plot_buffer_occupancy(res.stations)
     assert len(ax.get_yticklabels()) == res.stations["station"].nunique()
 
 
 def test_plot_kpi_bars():
     df = pd.DataFrame({"scenario": ["baseline", "more-servers"], "mean": [250.0, 270.0], "ci95": [2.0, 3.0]})
-    ax = plots.plot_kpi_bars(df, "throughput_per_hour")
+    ax = plot_kpi_bars(df, "throughput_per_hour")
     assert_labelled(ax, legend=False)
     assert "units/h" in ax.get_ylabel()
     assert ax.get_legend() is not None
@@ -223,7 +241,7 @@ def test_plot_sweep_with_groups():
         "lead_time_s_mean": [600.0, 700, 900, 500, 550, 600],
         "lead_time_s_ci95": [20.0, 25, 30, 10, 12, 15],
     })
-    ax = plots.plot_sweep(df, "buffer", "lead_time_s", group="servers", xlabel="buffer (units)")
+    ax = plot_sweep(df, "buffer", "lead_time_s", group="servers", xlabel="buffer (units)")
     assert_labelled(ax)
     assert "(min)" in ax.get_ylabel()
     assert ax.get_xlabel() == "buffer (units)"
@@ -231,13 +249,13 @@ def test_plot_sweep_with_groups():
 
 def test_plot_sweep_single_group():
     df = pd.DataFrame({"x": [1, 2, 3], "throughput_per_hour_mean": [1.0, 2, 3], "throughput_per_hour_ci95": [0.1] * 3})
-    ax = plots.plot_sweep(df, "x", "throughput_per_hour")
+    ax = plot_sweep(df, "x", "throughput_per_hour")
     assert ax.get_title() and ax.get_legend() is not None
 
 
 def test_save_run_plots_writes_five_pngs_and_closes_figures(result, tmp_path: Path):
     before = len(plt.get_fignums())
-    written = plots.save_run_plots(result, tmp_path / "out")
+    written = save_run_plots(result, tmp_path / "out")
     assert sorted(p.name for p in written.values()) == sorted(
         ["throughput.png", "wip.png", "station_states.png", "lead_time.png", "buffers.png"])
     for title, path in written.items():
@@ -296,7 +314,7 @@ SHARES = [
 def test_plot_state_timeline():
     log = make_state_log()
     t0, t1 = LOG_START + 4 * 3600, LOG_START + 8 * 3600
-    ax = plots.plot_state_timeline(log, t0=t0, t1=t1)
+    ax = plot_state_timeline(log, t0=t0, t1=t1)
     assert_labelled(ax)
     assert "(h)" in ax.get_xlabel()
     assert ax.get_xlim() == pytest.approx((t0 / 3600, t1 / 3600))
@@ -309,7 +327,7 @@ def test_plot_state_timeline():
 
 def test_plot_state_timeline_stations_title_and_off_shift():
     log = make_state_log()
-    ax = plots.plot_state_timeline(log, stations=["screw"], title="Screw station",
+    ax = plot_state_timeline(log, stations=["screw"], title="Screw station",
                                    off_shift=[(LOG_START + 3600, LOG_START + 5400)])
     assert ax.get_title() == "Screw station"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["screw"]
@@ -317,13 +335,13 @@ def test_plot_state_timeline_stations_title_and_off_shift():
 
 
 def test_plot_state_timeline_empty_log():
-    ax = plots.plot_state_timeline([])
+    ax = plot_state_timeline([])
     assert ax.get_title() and ax.get_legend() is not None
 
 
 def test_state_shares_are_exact_server_time_fractions():
     log = [(0.0, "a", 0, BUSY), (0.0, "a", 1, STARVED), (30.0, "a", 0, DOWN), (90.0, "a", 1, BUSY)]
-    shares = plots._state_shares(log, ["a"], np.array([0.0, 60.0, 120.0]), {"a": 2})["a"]
+    shares = state_shares(log, ["a"], np.array([0.0, 60.0, 120.0]), {"a": 2})["a"]
     # bin 1: server 0 busy 30 s + down 30 s, server 1 starved 60 s (of 120 server-s)
     assert shares[:, 0] == pytest.approx([0.25, 0, 0.5, 0.25, 0])
     # bin 2: server 0 down 60 s, server 1 starved 30 s then busy 30 s
@@ -333,7 +351,7 @@ def test_state_shares_are_exact_server_time_fractions():
 
 def test_pick_timeline_window_finds_a_setup():
     log = make_state_log(down_at=None, setup_at=6 * 3600.0)
-    t0, t1 = plots.pick_timeline_window(log, length=4 * 3600)
+    t0, t1 = pick_timeline_window(log, length=4 * 3600)
     assert t0 == pytest.approx(LOG_START + 6 * 3600 - 1800)
     assert t1 - t0 == pytest.approx(4 * 3600)
 
@@ -343,28 +361,28 @@ def test_pick_timeline_window_prefers_setup_with_a_down():
     log = make_state_log(hours=30, down_at=2 * 3600.0, setup_at=15 * 3600.0)
     log += [(LOG_START + 16 * 3600, "kit", 0, DOWN), (LOG_START + 16 * 3600 + 60, "kit", 0, BUSY)]
     log.sort(key=lambda e: e[0])
-    t0, t1 = plots.pick_timeline_window(log, length=8 * 3600)
+    t0, t1 = pick_timeline_window(log, length=8 * 3600)
     assert t0 == pytest.approx(LOG_START + 15 * 3600 - 1800)
     assert t1 == pytest.approx(t0 + 8 * 3600)
 
 
 def test_pick_timeline_window_without_events_and_for_short_logs():
     log = make_state_log(down_at=None, setup_at=None)
-    assert plots.pick_timeline_window(log, length=3600) == pytest.approx((LOG_START, LOG_START + 3600))
+    assert pick_timeline_window(log, length=3600) == pytest.approx((LOG_START, LOG_START + 3600))
     end = max(e[0] for e in log)
-    assert plots.pick_timeline_window(log, length=100 * 3600) == pytest.approx((LOG_START, end))
+    assert pick_timeline_window(log, length=100 * 3600) == pytest.approx((LOG_START, end))
     # an event near the end: the window still has its full length, inside the log
-    t0, t1 = plots.pick_timeline_window(make_state_log(down_at=11.8 * 3600, setup_at=None), length=4 * 3600)
+    t0, t1 = pick_timeline_window(make_state_log(down_at=11.8 * 3600, setup_at=None), length=4 * 3600)
     assert t1 <= end + 1e-6 and t1 - t0 == pytest.approx(4 * 3600)
 
 
 def test_plot_bottleneck_timeline():
-    from sim.bottleneck import shifting_bottlenecks
+    from sim.analysis.bottleneck import shifting_bottlenecks
 
     periods = make_active_periods()
     found = shifting_bottlenecks(periods, LOG_START, LOG_START + 20000)
     assert found["overlaps"]
-    ax = plots.plot_bottleneck_timeline(found["segments"], found["overlaps"], t0=LOG_START,
+    ax = plot_bottleneck_timeline(found["segments"], found["overlaps"], t0=LOG_START,
                                         t1=LOG_START + 6 * 3600, stations=list(periods))
     assert_labelled(ax)
     assert "(h)" in ax.get_xlabel()
@@ -375,14 +393,14 @@ def test_plot_bottleneck_timeline():
 
 
 def test_plot_bottleneck_timeline_accepts_tuples_and_nothing():
-    ax = plots.plot_bottleneck_timeline([(0.0, 3600.0, "a", (0.0, 3600.0))], [])
+    ax = plot_bottleneck_timeline([(0.0, 3600.0, "a", (0.0, 3600.0))], [])
     assert_labelled(ax)
-    ax = plots.plot_bottleneck_timeline([], [])
+    ax = plot_bottleneck_timeline([], [])
     assert ax.get_title()
 
 
 def test_plot_bottleneck_shares():
-    ax = plots.plot_bottleneck_shares(SHARES)
+    ax = plot_bottleneck_shares(SHARES)
     assert_labelled(ax)
     assert "Bottleneck: screw" in ax.get_title()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["kit", "screw", "run-in"]
@@ -393,19 +411,19 @@ def test_plot_bottleneck_shares():
 
 def test_plot_bottleneck_shares_largest_total_wins_and_title_is_kept():
     shares = [{"station": "x", "sole": 0.4, "shifting": 0.0}, {"station": "y", "sole": 0.3, "shifting": 0.3}]
-    ax = plots.plot_bottleneck_shares(shares, title="Bottleneck shares")
+    ax = plot_bottleneck_shares(shares, title="Bottleneck shares")
     assert ax.get_title().startswith("Bottleneck shares") and "Bottleneck: y" in ax.get_title()
 
 
 def test_off_shift_intervals():
     cal = {"shifts": [{"start": "08:00", "end": "20:00"}], "breaks": [{"start": "12:00", "duration": 1800.0}],
            "days_per_week": 7}
-    off = plots.off_shift_intervals(cal, 0.0, 86400.0)
+    off = off_shift_intervals(cal, 0.0, 86400.0)
     expected = [(0.0, 8 * 3600.0), (12 * 3600.0, 12.5 * 3600.0), (20 * 3600.0, 86400.0)]
     assert len(off) == len(expected)
     for got, want in zip(off, expected):  # approx does not take nested tuples in newer pytest
         assert got == pytest.approx(want)
-    assert plots.off_shift_intervals(None, 0.0, 86400.0) == []
+    assert off_shift_intervals(None, 0.0, 86400.0) == []
 
 
 def with_records(result, state_log=True, active_periods=True, shares=True):
@@ -421,7 +439,7 @@ FIVE = ["throughput.png", "wip.png", "station_states.png", "lead_time.png", "buf
 
 def test_save_run_plots_writes_timeline_and_bottleneck_pngs(result, tmp_path: Path):
     before = len(plt.get_fignums())
-    written = plots.save_run_plots(with_records(result), tmp_path / "out")
+    written = save_run_plots(with_records(result), tmp_path / "out")
     assert sorted(p.name for p in written.values()) == sorted(
         FIVE + ["timeline.png", "bottleneck.png", "bottleneck_timeline.png"])
     assert {"Station state timeline", "Bottleneck shares", "Bottleneck timeline"} <= set(written)
@@ -432,11 +450,11 @@ def test_save_run_plots_writes_timeline_and_bottleneck_pngs(result, tmp_path: Pa
 
 
 def test_save_run_plots_skips_missing_timeline_and_bottleneck_data(result, tmp_path: Path):
-    written = plots.save_run_plots(with_records(result, state_log=False, active_periods=False, shares=False),
+    written = save_run_plots(with_records(result, state_log=False, active_periods=False, shares=False),
                                    tmp_path / "none")
     assert sorted(p.name for p in written.values()) == sorted(FIVE)
-    written = plots.save_run_plots(with_records(result, shares=False), tmp_path / "log-only")
+    written = save_run_plots(with_records(result, shares=False), tmp_path / "log-only")
     assert sorted(p.name for p in written.values()) == sorted(FIVE + ["timeline.png"])
-    written = plots.save_run_plots(with_records(result, state_log=False), tmp_path / "shares-only")
+    written = save_run_plots(with_records(result, state_log=False), tmp_path / "shares-only")
     assert sorted(p.name for p in written.values()) == sorted(
         FIVE + ["bottleneck.png", "bottleneck_timeline.png"])

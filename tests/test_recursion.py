@@ -8,9 +8,10 @@ import math
 import numpy as np
 import pytest
 
+from sim.engines.recursion.coverage import covered
+from sim.engines.recursion.record import simulate_recursion
 from sim.model import simulate
-from sim.recursion import covered, simulate_recursion
-from sim.streams import generator
+from sim.model.streams import generator
 
 from .helpers import departure_recursion, line
 
@@ -201,7 +202,7 @@ def test_matches_the_independent_recursion_of_the_test_helpers():
               horizon="1500s", seed=13)
     rec = simulate_recursion(sc, 0, trace=True)
     m = rec.completed_total
-    from sim.distributions import parse_distribution
+    from sim.scenario.distributions import parse_distribution
 
     p = np.array([parse_distribution(d).sample(generator(13, 0, "", 0, n, "process"), 2048)[:m + 50]
                   for n, d in zip(names, dists)])
@@ -259,7 +260,7 @@ def test_covered_says_why():
 
 
 def test_arrays_grow_beyond_the_expected_number_of_units(monkeypatch):
-    import sim.recursion as recursion
+    import sim.engines.recursion.line as recursion
 
     sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 2), release={"mode": "conwip", "wip": 3},
               horizon="3000s", seed=6)

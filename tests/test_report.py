@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from sim import report  # noqa: E402
+from sim.outputs import report
 
 
 @pytest.fixture(scope="module")

@@ -11,17 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.distributions import Const, Exp, LogNormal, Uniform, Weibull
 from sim.errors import InputError
-from sim.scenario import (
-    apply_overrides,
-    describe,
-    json_schema,
-    load_scenario,
-    read_yaml,
-    set_path,
-    validate_scenario,
-)
+from sim.scenario.distributions import Const, Exp, LogNormal, Uniform, Weibull
+from sim.scenario.loading import describe, read_yaml, validate_scenario
+from sim.scenario.overrides import apply_overrides, load_scenario, set_path
+from sim.scenario.schema import json_schema
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

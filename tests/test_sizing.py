@@ -3,7 +3,6 @@ known answers: a deterministic line (exact) and stochastic lines (a brute-force 
 
 from __future__ import annotations
 
-import argparse
 import copy
 import math
 
@@ -12,11 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.analysis.intervals import t_halfwidth
+from sim.cli.parser import build_parser
+from sim.cli.size import cmd_size
 from sim.errors import InputError
-from sim.experiment import RunOptions, Runner
-from sim.scenario import set_path, validate_scenario
-from sim.sizing import add_size_parser, cmd_size, formula_guess, search_smallest, size_scenario
-from sim.statistics import t_halfwidth
+from sim.experiments.runner import Runner, RunOptions
+from sim.experiments.size import formula_guess, search_smallest, size_scenario
+from sim.scenario.loading import validate_scenario
+from sim.scenario.overrides import set_path
 
 DET_LINE = {
     "name": "det13", "horizon": "1h", "warmup": 0, "replications": 2, "seed": 1,
@@ -123,7 +125,7 @@ def test_known_values_are_used_instead_of_simulating(runner):
 
 def scan(data, path, values, target_h, runner, per="calendar"):
     """Brute force: every value simulated; the smallest whose lower 95% bound reaches the target."""
-    from sim.experiment import replicate
+    from sim.experiments.runner import replicate
 
     kpi = {"calendar": "throughput_per_hour", "scheduled": "throughput_per_scheduled_hour"}[per]
     rows = []
@@ -177,12 +179,7 @@ def test_bad_paths_and_targets_are_one_line_input_errors(runner):
 
 
 def _size_args(argv):
-    from sim import cli
-
-    p = argparse.ArgumentParser()
-    sub = p.add_subparsers(dest="command")
-    add_size_parser(sub, cli._common)
-    return p.parse_args(argv)
+    return build_parser().parse_args(argv)
 
 
 def test_cmd_size_writes_the_table(tmp_path, capsys, write_scenario):

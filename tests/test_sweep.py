@@ -7,11 +7,11 @@ import math
 import pandas as pd
 import pytest
 
+from sim.analysis.kpis import KPI_UNITS
 from sim.errors import InputError
-from sim.experiment import RunOptions, run_scenario
-from sim.scenario import validate_scenario
-from sim.statistics import KPI_UNITS
-from sim.sweep import parse_vary, split_values
+from sim.experiments.runner import RunOptions, run_scenario
+from sim.scenario.loading import validate_scenario
+from sim.scenario.overrides import parse_vary, split_values
 
 #: A two-station line with exponential times (1 s each, blocking after service): throughput
 #: rises with the b waiting places between them; exactly (b + 2) / (b + 3) units/s.

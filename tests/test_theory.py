@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from sim import theory as th
+from sim.analysis import theory as th
 
 
 def _stationary(Q: np.ndarray) -> np.ndarray:

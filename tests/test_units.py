@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.units import TIME_UNITS, format_duration, format_rate, parse_duration, parse_rate
+from sim.scenario.units import TIME_UNITS, format_duration, format_rate, parse_duration, parse_rate
 
 DURATION_HINT = "must be a duration such as 13s, 2.5min or 3h"
 UNIT_LIST = "(units: ms, s, min, h, d, w)"
@@ -152,7 +152,7 @@ def test_parse_rate_errors(value, message):
         (907200, "1.5w"),
     ],
 )
-def test_format_duration_exact(seconds, text):
+def test_format_duration_readable(seconds, text):
     assert format_duration(seconds) == text
     assert parse_duration(text) == pytest.approx(seconds, rel=1e-15, abs=1e-15)
 
@@ -180,8 +180,8 @@ def test_format_rate():
 
 # ------------------------------------------------------------------- lossless text and limits
 
-from sim.limits import MAX_DURATION_S, MIN_DURATION_S  # noqa: E402
-from sim.units import format_duration_exact, format_number  # noqa: E402
+from sim.scenario.limits import MAX_DURATION_S, MIN_DURATION_S
+from sim.scenario.units import format_duration_exact, format_number
 
 
 @pytest.mark.parametrize("seconds, text", [

@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from sim import theory
-from sim.scenario import validate_scenario
-from sim.validation import (CASES, COLUMNS, VALIDATION_DIR, case_names, format_validation,
-                            get_case, load_case_scenario, make_row, run_validation, tolerance)
+from sim.analysis import theory
+from sim.scenario.loading import validate_scenario
+from sim.validation.cases import CASES, VALIDATION_DIR, case_names, get_case, load_case_scenario
+from sim.validation.runner import COLUMNS, format_validation, make_row, run_validation, tolerance
 
 REQUIRED = {
     "mm1", "mm3", "md1", "two-station-equal", "two-station-unequal", "zero-buffer-three-const",

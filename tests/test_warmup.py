@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.warmup import mser
+from sim.analysis.warmup import mser
 
 TRANSIENT = 100  # observations of the ramp
 STEADY = 900

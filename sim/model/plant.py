@@ -10,13 +10,13 @@ from array import array
 import numpy as np
 import simpy
 
-from ..calendar import WorkCalendar
-from ..records import ReplicationRecord, StationRecord
-from ..scenario import Scenario, Station
-from ..streams import generator
-from .place import Place, Supermarket
-from .release import Source, product_sequence
-from .station import EXIT, STARVED, ActiveTracker, StationModel, Unit
+from sim.model.place import Place, Supermarket
+from sim.model.records import ReplicationRecord, StationRecord
+from sim.model.release import Source, product_sequence
+from sim.model.station import EXIT, STARVED, ActiveTracker, StationModel, Unit
+from sim.model.streams import generator
+from sim.scenario.schema import Scenario, Station
+from sim.scenario.worktime import WorkCalendar
 
 
 def uniform_stream(rng: np.random.Generator, chunk: int = 1024):
@@ -201,7 +201,7 @@ class Plant:
             line.conwip = True
             self.env.process(src.run(wip=rel.wip))
         else:
-            from ..distributions import Const, Exp
+            from sim.scenario.distributions import Const, Exp
 
             gap = Exp(1 / rel.rate) if rel.mode == "poisson" else Const(rel.every)
             self.env.process(src.run(every=gap.stream(self._rng(*keys, "release"))))

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from simpy import Event
 
-from .station import Unit
+from sim.model.station import Unit
 
 
 def product_sequence(names: list[str], shares: list[float], lot_size: int, sequence: str,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import sim.executors
+import sim.experiments.tasks
 from sim.cli import main
 
 TINY = """\
@@ -115,7 +115,7 @@ def here(tmp_path, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
     (tmp_path / S).write_text(TINY)
     simulated = []
-    monkeypatch.setattr(sim.executors, "simulate_task", lambda task: simulated.append(task))
+    monkeypatch.setattr(sim.experiments.tasks, "simulate_task", lambda task: simulated.append(task))
     return tmp_path
 
 
@@ -156,7 +156,7 @@ def test_the_corpus_covers_every_option():
 
 
 def test_no_limit_lifts_the_estimate(here, monkeypatch):
-    import sim.experiment
+    import sim.cli.run
 
     reached = []
 
@@ -164,7 +164,7 @@ def test_no_limit_lifts_the_estimate(here, monkeypatch):
         reached.append(scenario.horizon)
         raise KeyboardInterrupt  # stop here: the limit did not refuse it
 
-    monkeypatch.setattr(sim.experiment, "replicate", fake_replicate)
+    monkeypatch.setattr(sim.cli.run, "replicate", fake_replicate)
     args = ["run", S, "--horizon", "520w", "--set", "stations.a.process_time=1ms",
             "--set", "stations.b.process_time=1ms", "--out", "o"]
     with contextlib.redirect_stderr(io.StringIO()):

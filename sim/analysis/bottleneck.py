@@ -1,0 +1,120 @@
+"""Shifting-bottleneck detection by the active-period method (Roser, Nakano & Tanaka, 2002).
+
+A station is active while it works (busy, down or in set-up), not while blocked or starved. At
+each moment the bottleneck is the station whose current active period is the longest; where the
+active periods of the old and the new bottleneck overlap, the bottleneck is shifting. Reported per
+station: the share of time it is the sole bottleneck and the share it is part of a shift."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+from sim.analysis.intervals import mean_ci
+from sim.model.records import ReplicationRecord
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    station: str
+    period: tuple[float, float]  # the active period that makes it the bottleneck
+
+
+def bottleneck_segments(periods: dict[str, list[tuple[float, float]]]) -> list[Segment]:
+    """Time segments with their bottleneck (the longest active period covering them)."""
+    events = []  # (time, kind 0=end 1=start, station, period)
+    for st, ps in periods.items():
+        for p in ps:
+            events.append((p[0], 1, st, p))
+            events.append((p[1], 0, st, p))
+    events.sort(key=lambda e: (e[0], e[1]))
+    heap: list = []  # (-duration, start, station, period)
+    ended: set = set()
+    segs: list[Segment] = []
+    last_t = None
+    for t, kind, st, p in events:
+        while heap and (heap[0][2], heap[0][3]) in ended:
+            heapq.heappop(heap)
+        if heap and last_t is not None and t > last_t:
+            _, _, bst, bp = heap[0]
+            if segs and segs[-1].station == bst and segs[-1].period == bp and segs[-1].end == last_t:
+                segs[-1] = Segment(segs[-1].start, t, bst, bp)
+            else:
+                segs.append(Segment(last_t, t, bst, bp))
+        if kind == 1:
+            heapq.heappush(heap, (-(p[1] - p[0]), p[0], st, p))
+        else:
+            ended.add((st, p))
+        last_t = t
+    return segs
+
+
+def shifting_bottlenecks(periods: dict[str, list[tuple[float, float]]], t0: float, t1: float) -> dict:
+    """Per station: fraction of [t0, t1] as sole bottleneck and as shifting bottleneck."""
+    total = t1 - t0
+    segs = bottleneck_segments(periods)
+    sole = {st: 0.0 for st in periods}
+    shift = {st: 0.0 for st in periods}
+    overlaps: list[tuple[float, float, str, str]] = []
+    cut = [0.0] * len(segs)  # shifting time inside each segment, taken off its sole time
+    for i in range(len(segs) - 1):
+        a, b = segs[i], segs[i + 1]
+        if a.station == b.station:
+            continue
+        s, e = max(a.period[0], b.period[0]), min(a.period[1], b.period[1])
+        if e <= s:
+            continue
+        overlaps.append((s, e, a.station, b.station))
+        shift[a.station] += e - s
+        shift[b.station] += e - s
+        # the overlap lies around the transition: walk out from it over the segments it touches
+        j = i
+        while j >= 0 and segs[j].end > s:
+            if segs[j].station in (a.station, b.station):
+                cut[j] += max(0.0, min(segs[j].end, e) - max(segs[j].start, s))
+            j -= 1
+        j = i + 1
+        while j < len(segs) and segs[j].start < e:
+            if segs[j].station in (a.station, b.station):
+                cut[j] += max(0.0, min(segs[j].end, e) - max(segs[j].start, s))
+            j += 1
+    for seg, c in zip(segs, cut):
+        sole[seg.station] += max(0.0, seg.end - seg.start - c)
+    return {"sole": {k: v / total for k, v in sole.items()},
+            "shifting": {k: v / total for k, v in shift.items()},
+            "segments": segs, "overlaps": overlaps}
+
+
+def shifting_bottleneck_summary(records: list[ReplicationRecord], station_rows: list[dict]) -> dict | None:
+    """Active-period method per replication, averaged: sole and shifting shares per station."""
+    per_rep = [r.bottleneck_shares for r in records]
+    if not per_rep or any(p is None for p in per_rep):
+        return None
+    labels = list(per_rep[0]["sole"])
+    shares = []
+    for label in labels:
+        sole = mean_ci([p["sole"].get(label, 0.0) for p in per_rep])
+        shift = mean_ci([p["shifting"].get(label, 0.0) for p in per_rep])
+        shares.append({"station": label, "sole": sole["mean"], "sole_ci95": sole["ci95"],
+                       "shifting": shift["mean"], "shifting_ci95": shift["ci95"]})
+    best = max(shares, key=lambda x: x["sole"] + x["shifting"])
+    for row in station_rows:
+        match = next((x for x in shares if x["station"] == row["name"]), None)
+        row["bottleneck_sole"] = match["sole"] if match else 0.0
+        row["bottleneck_shifting"] = match["shifting"] if match else 0.0
+    return {"station": best["station"], "sole": best["sole"], "shifting": best["shifting"],
+            "method": "active-period method (Roser, Nakano & Tanaka): longest uninterrupted active "
+                      "period; share of time as sole or shifting bottleneck",
+            "shares": shares,
+            "utilization_method": utilization_bottleneck(station_rows)}
+
+
+def utilization_bottleneck(station_rows: list[dict]) -> dict:
+    """First indicator: the station with the highest busy + down fraction."""
+    if not station_rows:
+        return {"station": None, "method": "none"}
+    best = max(station_rows, key=lambda r: r["busy"] + r["down"] + r["setup"])
+    return {"station": best["name"], "value": best["busy"] + best["down"] + best["setup"],
+            "method": "highest busy + down + setup fraction (utilization method)"}

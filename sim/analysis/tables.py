@@ -1,0 +1,77 @@
+"""The tidy tables every output is made from: one row per replication, per station and
+replication, per hour and replication; and the per-station means."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.kpis import oee_parts, replication_kpis
+from sim.model.records import STATE_COLUMNS, ReplicationRecord
+
+
+def replications_table(records: list[ReplicationRecord]) -> pd.DataFrame:
+    """One row per replication, one column per KPI."""
+    rows = [{"replication": r.replication, **replication_kpis(r)} for r in records]
+    return pd.DataFrame(rows)
+
+
+def stations_table(records: list[ReplicationRecord]) -> pd.DataFrame:
+    """One row per (replication, station): time fractions adding up to 1, units, mean queue."""
+    rows = []
+    for r in records:
+        for st in r.stations:
+            total = st.servers * r.horizon_s
+            fr = {k: st.seconds[k] / total for k in STATE_COLUMNS}
+            rows.append({
+                "replication": r.replication, "stage": st.stage, "line": st.line,
+                "station": st.label, "name": st.name, "servers": st.servers, **fr,
+                "units": st.units, "queue_mean": st.queue_area / r.horizon_s,
+                "buffer": st.buffer, "yield_tested": st.attempts, "yield_failed": st.fails,
+                **oee_parts(st.seconds, st.units, st.ideal_time, st.attempts, st.fails, total),
+            })
+    return pd.DataFrame(rows)
+
+
+def timeseries_table(records: list[ReplicationRecord]) -> pd.DataFrame:
+    """One row per (replication, hour of simulated time): completions, mean WIP, mean queues."""
+    frames = []
+    for r in records:
+        hr = r.hourly
+        dur = hr["t_end"] - hr["t_start"]
+        df = pd.DataFrame({
+            "replication": r.replication,
+            "hour": np.arange(len(dur)),
+            "t_start_s": hr["t_start"],
+            "warmup": hr["t_start"] < r.warmup_s,
+            "completed": hr["completed"].astype(int),
+            "wip": hr["wip_area"] / dur,
+        })
+        queues = {k: hr[k] / dur for k in hr if k.startswith("queue:")}
+        frames.append(pd.concat([df, pd.DataFrame(queues)], axis=1))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def station_summary(stations: pd.DataFrame) -> list[dict]:
+    """Per station, the across-replication means (for summary.json and tables)."""
+    cols = list(STATE_COLUMNS) + ["units", "queue_mean", "availability", "performance", "quality", "oee"]
+    g = stations.groupby("station", sort=False)
+    mean = g[cols].mean()
+    first = g[["stage", "line", "name", "servers", "buffer"]].first()
+    out = []
+    for label in mean.index:
+        row = {"name": label, "stage": first.loc[label, "stage"], "line": int(first.loc[label, "line"]),
+               "station": first.loc[label, "name"], "servers": int(first.loc[label, "servers"])}
+        for c in STATE_COLUMNS:
+            row[c] = float(mean.loc[label, c])
+        row["units"] = float(mean.loc[label, "units"])
+        for c in ("availability", "performance", "quality", "oee"):
+            row[c] = float(mean.loc[label, c])
+        q = mean.loc[label, "queue_mean"]
+        row["queue_mean"] = None if pd.isna(q) else float(q)
+        b = first.loc[label, "buffer"]
+        row["buffer"] = None if pd.isna(b) else ("inf" if math.isinf(b) else int(b))
+        out.append(row)
+    return out

@@ -1,0 +1,187 @@
+"""The simulated evidence claims are read against: the line's efficiency (from a finished run of
+the same scenario, or simulated), sizing searches, the legacy line."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.claims.arithmetic import per_hour
+from sim.claims.schema import ClaimsFile, rate_period
+from sim.claims.words import num_text
+from sim.errors import InputError
+
+# ================================================================== simulated evidence
+
+
+@dataclass
+class LineRun:
+    """What a simulated line (or a summary.json of one) says: per-replication throughput and the
+    few station figures the checks read."""
+
+    scenario: str
+    source: str
+    on_shift: list[float]  # units per scheduled (on-shift) hour, per replication
+    calendar: list[float]  # units per calendar hour, per replication
+    horizon_s: float
+    replications: int
+    bottleneck: str | None = None
+    setup_share: float | None = None  # the bottleneck's set-up share of its on-shift time
+    run_in_places: int | None = None
+    run_in_used: float | None = None  # places busy or holding a finished unit, on shift
+    lot_size: int | None = None
+    products: int = 1
+
+    @property
+    def mean(self) -> float:
+        return sum(self.on_shift) / len(self.on_shift)
+
+    @property
+    def ci95(self) -> float:
+        from sim.analysis.intervals import t_halfwidth
+
+        hw = t_halfwidth(self.on_shift)
+        return 0.0 if hw != hw else hw
+
+    @property
+    def calendar_mean(self) -> float:
+        return sum(self.calendar) / len(self.calendar)
+
+    @classmethod
+    def from_summary(cls, summary: dict, source: str) -> "LineRun":
+        k = summary["kpis"]
+        sched = [float(x) for x in k["throughput_per_scheduled_hour"]["values"]]
+        cal = [float(x) for x in k["throughput_per_hour"]["values"]]
+        rows = {s["name"]: s for s in summary.get("stations", [])}
+        bn = (summary.get("bottleneck") or {}).get("station")
+        setup = None
+        if bn in rows:
+            r = rows[bn]
+            on = 1 - (r.get("off_shift") or 0.0)
+            setup = r.get("setup", 0.0) / on if on > 0 else None
+        run_in = next((r for name, r in rows.items() if "run-in" in name or "runin" in name), None)
+        places = used = None
+        if run_in is not None:
+            on = 1 - (run_in.get("off_shift") or 0.0)
+            places = int(run_in["servers"])
+            used = (run_in["busy"] + run_in.get("blocked", 0.0)) / on * places if on > 0 else None
+        sc = summary.get("scenario", {})
+        return cls(scenario=sc.get("name", "?"), source=source, on_shift=sched, calendar=cal,
+                   horizon_s=float(summary.get("horizon_s", math.nan)),
+                   replications=int(summary.get("replications", len(sched))), bottleneck=bn,
+                   setup_share=setup, run_in_places=places, run_in_used=used,
+                   lot_size=sc.get("lot_size"), products=len(sc.get("products") or [None]))
+
+
+#: Keys of a resolved scenario that do not change what a run estimates (only its precision).
+_SAME_MODEL_IGNORES = ("replications", "seed", "engine", "description", "sources")
+
+
+def matching_summary(summary_path: str | Path, scenario) -> tuple[dict | None, str]:
+    """A run's summary.json if it is of `scenario` (same resolved model; replications, seed and
+    engine may differ), else None; and a note saying which."""
+    p = Path(summary_path)
+    if not p.is_file():
+        return None, f"{p} not found"
+    try:
+        summary = json.loads(p.read_text(encoding="utf-8"))
+        ran = {k: v for k, v in summary["scenario"].items() if k not in _SAME_MODEL_IGNORES}
+        values = summary["kpis"]["throughput_per_scheduled_hour"]["values"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, f"{p} is not a readable run summary"
+    want = {k: v for k, v in scenario.to_dict().items() if k not in _SAME_MODEL_IGNORES}
+    if ran != want:
+        diff = sorted(k for k in set(ran) | set(want) if ran.get(k) != want.get(k))
+        return None, f"{p} is of a different scenario (differs in: {', '.join(diff)})"
+    if len(values) < 2:
+        return None, f"{p} has fewer than 2 replications"
+    return summary, f"{p} ({len(values)} replications)"
+
+
+# ================================================================================ simulation
+
+
+def _run_label(n: int, horizon_s: float | None) -> str:
+    from sim.scenario.units import format_duration
+
+    return f"{n} replications x {format_duration(horizon_s, 3)}" if horizon_s else f"{n} replications"
+
+
+def simulate_evidence(cfg: ClaimsFile, base: Path, runner, *, quick: bool = False,
+                      notes: list[str] | None = None, per: str | None = None):
+    """The simulated evidence: the line (from its summary.json when that is of the same
+    scenario, else simulated), the sizing searches, and the legacy line if a summary exists.
+    Returns (line, legacy, sizing by claim id)."""
+    from sim.experiments.runner import replicate
+    from sim.experiments.size import size_scenario
+    from sim.scenario.loading import read_yaml, validate_scenario
+    from sim.scenario.units import format_duration
+
+    notes = notes if notes is not None else []
+    sim = cfg.simulation
+    per = per or sim.per
+    conv = cfg.convention()
+    # --- the line
+    path = base / sim.line.scenario
+    data = read_yaml(path)
+    scenario = validate_scenario(data, file=str(path))
+    summary, why = (matching_summary(sim.line.summary, scenario) if sim.line.summary else (None, "no summary given"))
+    if summary is not None:
+        line = LineRun.from_summary(summary, source=str(sim.line.summary))
+        notes.append(f"line: {scenario.name} from {why}")
+        run_data = data
+    else:
+        run_data = dict(data)
+        if quick:
+            run_data.update(horizon=sim.line.quick.horizon, replications=sim.line.quick.replications)
+        sc = validate_scenario(run_data, file=str(path))
+        res = replicate(sc, runner)
+        label = _run_label(sc.replications, sc.horizon)
+        line = LineRun.from_summary(res.summary, source=f"simulated: {label}")
+        notes.append(f"line: {sc.name} simulated now ({label}{', quick' if quick else ''}): {why}")
+    # --- sizing
+    sizing: dict[str, dict] = {}
+    for c in cfg.claims:
+        if c.sizing is None:
+            continue
+        target_h = per_hour(c.value, rate_period(c.unit), conv)
+        if c.sizing == "line":
+            res = size_scenario(run_data, sim.line.vary, target_h / 3600, runner, per=per,
+                                known={1: line.on_shift if per == "scheduled" else line.calendar},
+                                file=str(path))
+            res.update(scenario=scenario.name, question=f"{scenario.name} lines for {num_text(target_h)}/h",
+                       unit_name="lines", how=f"one line from {line.source}, x N")
+        else:
+            ppath = base / sim.plant.scenario
+            pdata = dict(read_yaml(ppath))
+            run = sim.plant.quick if quick else sim.plant
+            pdata.update(horizon=run.horizon, replications=run.replications)
+            psc = validate_scenario(pdata, file=str(ppath))
+            res = size_scenario(pdata, sim.plant.vary, target_h / 3600, runner, per=per, file=str(ppath))
+            leaf = sim.plant.vary.split(".")
+            stage = leaf[1].upper() if len(leaf[1]) <= 3 else leaf[1]
+            what = f"{stage} lines" if leaf[0] == "stages" and leaf[-1] == "lines" else sim.plant.vary
+            res.update(scenario=psc.name, question=f"{psc.name} {what} for {num_text(target_h)}/h", unit_name=what,
+                       how=_run_label(psc.replications, psc.horizon) + " per point, "
+                           f"warm-up {format_duration(psc.warmup_s(), 3)}")
+            notes.append(f"plant: {psc.name} sized on {sim.plant.vary} with {res['how']}"
+                         + (" (quick)" if quick else ""))
+        res["claim"] = c.id
+        sizing[c.id] = res
+    # --- legacy, only from a finished run
+    legacy = None
+    if sim.legacy is not None:
+        lpath = base / sim.legacy.scenario
+        try:
+            lsc = validate_scenario(read_yaml(lpath), file=str(lpath))
+            lsum, lwhy = matching_summary(sim.legacy.summary, lsc)
+        except InputError as e:
+            lsum, lwhy = None, str(e)
+        if lsum is not None:
+            legacy = LineRun.from_summary(lsum, source=str(sim.legacy.summary))
+            notes.append(f"legacy: from {lwhy}")
+        else:
+            notes.append(f"legacy: not used ({lwhy})")
+    return line, legacy, sizing

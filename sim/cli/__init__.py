@@ -1,0 +1,42 @@
+"""The command line: `python -m sim <command>`. `parser` defines every command's arguments; one
+module per command calls the library and prints; nothing else lives here.
+
+Exit status: 0 success; 2 bad input (one line on stderr, no traceback); 1 internal error;
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from sim.cli.parser import build_parser
+from sim.errors import InputError, WorkerDied
+
+__all__ = ["main", "build_parser"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments, run the command, turn errors into exit codes."""
+    # the CLI writes figures to files: the one place that chooses matplotlib's backend (a user's
+    # own MPLBACKEND is kept); the library and `import sim` never change it
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    try:
+        args = build_parser().parse_args(argv)
+        # deferred on purpose: a command's module (and the simulation it imports) is loaded only
+        # when that command runs, so `check` and `schema` answer without loading SimPy or pandas
+        command = importlib.import_module(f"sim.cli.{args.module}")
+        return getattr(command, args.handler)(args)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: every finished replication is kept in the output folder's cache; "
+              "run the same command again to resume", file=sys.stderr)
+        return 130
+    except WorkerDied as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,130 @@
+"""The arguments of every command (argparse only: cheap to import)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim import __version__
+from sim.claims.schema import DEFAULT_FILE as DEFAULT_CLAIMS
+from sim.errors import InputError
+
+#: The per-run limits of SPEC section 7 that are options rather than scenario keys.
+MAX_JOBS = 256
+MAX_REPLICATIONS = 10_000
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit 2) instead of usage dumps."""
+
+    def error(self, message: str):
+        raise InputError(message, file=self.prog)
+
+
+def _command(sub, name: str, module: str, handler: str, **kw) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, **kw)
+    p.set_defaults(module=module, handler=handler)
+    return p
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """The experiment options of run, compare, sweep and size."""
+    g = p.add_argument_group("experiment options")
+    g.add_argument("--out", type=Path, help="output folder (default results/<scenario name>/)")
+    g.add_argument("--replications", type=int, help="number of replications")
+    g.add_argument("--seed", type=int, help="the one seed of the experiment")
+    g.add_argument("--horizon", help="measured time per replication, e.g. 7d")
+    g.add_argument("--warmup", help="warm-up duration, or 'auto' (MSER-5)")
+    g.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a scenario value, e.g. stations.run-in.servers=48 (repeatable)")
+    g.add_argument("--jobs", type=int, default=None,
+                   help="worker processes (default: CPU cores); results do not depend on it")
+    g.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where replications run: local processes (default) or a Dask cluster")
+    g.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    g.add_argument("--precision", help="add replications until the throughput CI half-width is "
+                   "within this share of the mean, e.g. 1%%")
+    g.add_argument("--max-replications", type=int, default=200,
+                   help="upper limit for --precision (default 200)")
+    g.add_argument("--engine", choices=["auto", "des", "recursion"],
+                   help="des: the SimPy model; recursion: the exact fast engine where it applies; "
+                        "auto (default): recursion when the scenario is covered")
+    g.add_argument("--fresh", action="store_true",
+                   help="recompute every replication (ignore the cache in the output folder)")
+    g.add_argument("--no-plots", action="store_true", help="write tables and report without plots")
+    g.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    g.add_argument("--format", choices=["table", "json"], default="table",
+                   help="print the summary as a table (default) or as JSON on stdout")
+    g.add_argument("--no-limit", action="store_true",
+                   help="run even when the pre-run estimate exceeds 2 h or 4 GB of memory")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of `python -m sim`: each subcommand names its module and handler."""
+    p = Parser(prog="python -m sim", description="Simulate laptop assembly lines (linesim).")
+    p.add_argument("--version", action="version", version=f"linesim {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    r = _command(sub, "run", "run", "cmd_run", help="simulate a scenario, write results, print a summary")
+    r.add_argument("scenario", type=Path)
+    add_run_options(r)
+
+    c = _command(sub, "check", "scenario", "cmd_check", help="validate a scenario file and print it resolved")
+    c.add_argument("scenario", type=Path)
+    c.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+
+    _command(sub, "schema", "scenario", "cmd_schema", help="print the JSON Schema of the scenario format")
+
+    cp = _command(sub, "compare", "compare", "cmd_compare",
+                  help="scenarios on common random numbers: paired differences")
+    cp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
+    add_run_options(cp)
+
+    va = _command(sub, "validate", "validate", "cmd_validate",
+                  help="theory benchmarks: simulation against exact answers")
+    va.add_argument("--quick", action="store_true", help="short runs (about ten seconds)")
+    va.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
+    va.add_argument("--out", type=Path, default=None,
+                    help="folder for validation.csv and validation.txt (default results/validation/; "
+                         "with --quick results/validation-quick/)")
+    va.add_argument("--format", choices=["table", "json"], default="table")
+
+    sw = _command(sub, "sweep", "sweep", "cmd_sweep", help="one run per grid point of --vary values")
+    sw.add_argument("scenario", type=Path)
+    sw.add_argument("--vary", action="append", default=[], required=True, metavar="PATH=V1,V2,...",
+                    help="a dotted path and its values (repeatable: a grid)")
+    add_run_options(sw)
+
+    cl = _command(sub, "claims", "claims", "cmd_claims",
+                  help="the articles' figures: what each implies, checks, verdicts")
+    cl.add_argument("--file", type=Path, default=DEFAULT_CLAIMS,
+                    help=f"claims file (default {DEFAULT_CLAIMS})")
+    cl.add_argument("--out", type=Path, default=Path("results") / "claims",
+                    help="output folder (default results/claims/)")
+    cl.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
+    cl.add_argument("--quick", action="store_true", help="fewer replications and shorter sizing runs")
+    cl.add_argument("--no-simulation", action="store_true",
+                    help="arithmetic and outside figures only (no scenario is run or read)")
+    cl.add_argument("--no-plots", action="store_true", help="no PNG files")
+    cl.add_argument("--quiet", action="store_true", help="print nothing on success")
+    cl.add_argument("--format", choices=["table", "json"], default="table",
+                    help="print the tables (default) or claims.json on stdout")
+
+    sz = _command(sub, "size", "size", "cmd_size",
+                  help="smallest lines / servers / buffer meeting a target throughput with 95%% "
+                       "confidence, by simulation")
+    sz.add_argument("scenario", type=Path)
+    sz.add_argument("--target", required=True, metavar="RATE", help="throughput to reach, e.g. 100/min or 600/h")
+    sz.add_argument("--vary", required=True, metavar="PATH",
+                    help="lines, stations.NAME.servers, stations.NAME.buffer or stages.NAME.lines")
+    sz.add_argument("--per", choices=["calendar", "scheduled"], default="calendar",
+                    help="time basis of the target: calendar (default; the run's throughput) or "
+                         "scheduled (per on-shift hour of the scenario's calendar)")
+    sz.add_argument("--lo", type=int, help="smallest value to consider (default 1; 0 for buffers)")
+    sz.add_argument("--hi", type=int, help="largest value to consider (default 1024)")
+    sz.add_argument("--start", type=int, help="first value to simulate (default: the loss-free "
+                                              "formula where there is one, else --lo)")
+    sz.add_argument("--simulate-each", action="store_true",
+                    help="for top-level lines: simulate every N instead of N x one line")
+    add_run_options(sz)
+    return p

@@ -1,0 +1,32 @@
+"""`python -m sim run SCENARIO.yaml`: all replications, the files, the summary table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.cli.common import cache_line, check_cost, load, out_folder, report_stability, run_options
+from sim.experiments.runner import Runner, replicate
+from sim.outputs.folders import safe_folder_name
+from sim.outputs.run import RUN_FILES, write_run
+from sim.outputs.serialize import to_json
+from sim.outputs.tables import run_report_text
+
+
+def cmd_run(args) -> int:
+    scenario = load(args)
+    out = out_folder(args, Path("results") / safe_folder_name(scenario.name), "run", RUN_FILES)
+    options = run_options(args, out)
+    check_cost([scenario], options, str(args.scenario))
+    out.prepare()
+    with Runner(options) as runner:
+        result = replicate(scenario, runner)
+    notes = result.summary.get("notes", [])
+    write_run(result, out, plots=not args.no_plots, notes=notes)
+    head = report_stability(result.summary)
+    if args.format == "json":
+        print(to_json(result.summary))
+    elif not args.quiet:
+        print(head + run_report_text(result.summary, notes))
+        cached = cache_line(result)
+        print(f"\nResults written to {out.path}/" + (f" ({cached})" if cached else ""))
+    return 0

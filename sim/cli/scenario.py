@@ -1,0 +1,20 @@
+"""`python -m sim check SCENARIO.yaml` and `python -m sim schema`: the scenario format alone."""
+
+from __future__ import annotations
+
+import json
+
+from sim.cli.common import load
+from sim.scenario import describe, json_schema
+
+
+def cmd_check(args) -> int:
+    scenario = load(args)
+    print(f"# {args.scenario}: valid")
+    print(describe(scenario), end="")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    print(json.dumps(json_schema(), indent=2))
+    return 0

@@ -1,0 +1,208 @@
+"""Experiments: replicate a scenario, several scenarios on common random numbers, or a grid.
+
+Replication r of any scenario uses the random streams of index r (keyed by station name and
+purpose), so results do not depend on the executor, the number of workers or the order in which
+runs finish, and scenarios that share a station share its random numbers."""
+
+from __future__ import annotations
+
+import math
+import platform
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim import __version__
+from sim.analysis.checks import cross_checks, stability
+from sim.analysis.intervals import t_halfwidth
+from sim.analysis.summary import RunResult, summarize
+from sim.analysis.warmup import mser
+from sim.experiments.cache import ReplicationCache
+from sim.experiments.estimate import check_estimate, estimate_run
+from sim.experiments.executors import make_executor
+from sim.experiments.tasks import run_tasks
+from sim.model.records import ReplicationRecord
+from sim.scenario.schema import Scenario
+
+
+def versions() -> dict[str, str]:
+    import numpy
+    import simpy
+
+    return {"linesim": __version__, "python": platform.python_version(),
+            "simpy": simpy.__version__, "numpy": numpy.__version__}
+
+
+def default_jobs() -> int:
+    import os
+
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class RunOptions:
+    """How to run: where, how many workers, caching, precision target."""
+
+    jobs: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
+    progress: bool = False
+    cache_dir: Path | None = None  # None: no cache
+    fresh: bool = False  # ignore cached replications (they are overwritten)
+    precision: float | None = None  # target CI half-width / mean of throughput, e.g. 0.01
+    max_replications: int = 200
+    limit: bool = True  # refuse a scenario whose pre-run estimate exceeds the documented limits
+
+
+class Runner:
+    """One executor, one cache and one progress bar for all the runs of a command."""
+
+    def __init__(self, options: RunOptions | None = None):
+        self.options = options or RunOptions()
+        o = self.options
+        self.executor = make_executor(o.executor, jobs=o.jobs, scheduler=o.scheduler)
+        self.cache = ReplicationCache(o.cache_dir) if o.cache_dir is not None else None
+        self.bar = None
+        self.computed = 0  # replications simulated (not loaded from the cache)
+        self.cached = 0  # replications loaded from the cache
+
+    def __enter__(self):
+        if self.options.progress:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=0, unit="rep", delay=2, file=sys.stderr, leave=False)
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        self.executor.close()
+        return False
+
+    def run(self, tasks: list) -> list[ReplicationRecord]:
+        """Records of (scenario, replication, warmup) tasks, in task order."""
+        if self.bar is not None:
+            self.bar.total += len(tasks)
+            self.bar.refresh()
+        cache = self.cache
+        if cache is not None and self.options.fresh:
+            cache = _WriteOnly(cache)
+
+        def done(_rec):
+            if self.bar is not None:
+                self.bar.update(1)
+
+        hits0 = cache.hits if cache is not None else 0
+        records = run_tasks(tasks, self.executor, cache=cache, on_done=done)
+        hits = (cache.hits - hits0) if cache is not None else 0
+        self.cached += hits
+        self.computed += len(tasks) - hits
+        return records
+
+
+class _WriteOnly:
+    """A cache that is written but never read (--fresh)."""
+
+    def __init__(self, cache: ReplicationCache):
+        self._c = cache
+        self.hits = 0
+
+    def get(self, group, replication):
+        return None
+
+    def put(self, group, replication, rec):
+        self._c.put(group, replication, rec)
+
+
+def detect_warmup(scenario: Scenario, runner: Runner) -> tuple[float, list[float]]:
+    """MSER-5 warm-up: pilot replications from an empty line (no deletion, the scenario's
+    horizon), each hourly completion series truncated by MSER-5; the largest is used."""
+    pilots = runner.run([(scenario, r, 0.0) for r in range(scenario.replications)])
+    per_rep = [mser(p.hourly["completed"]) * 3600.0 for p in pilots]
+    return max(per_rep), per_rep
+
+
+def _resolve_warmup(scenario: Scenario, runner: Runner, notes: list[str], extra: dict) -> float | None:
+    if scenario.warmup != "auto":
+        return None
+    warmup, per_rep = detect_warmup(scenario, runner)
+    extra["warmup_detection"] = {"method": "MSER-5 on hourly completions",
+                                 "per_replication_s": per_rep, "used_s": warmup}
+    notes.append(f"warm-up detected by MSER-5: {warmup / 3600:g} h (largest over "
+                 f"{len(per_rep)} pilot replications)")
+    if warmup > scenario.horizon / 2:
+        notes.append("warning: the detected warm-up exceeds half of the run; lengthen the horizon")
+    return warmup
+
+
+def _throughput_precision(records: list[ReplicationRecord]) -> float:
+    th = [r.completed / r.horizon_s for r in records]
+    mean = sum(th) / len(th)
+    hw = t_halfwidth(th)
+    return hw / mean if mean > 0 and not math.isnan(hw) else math.inf
+
+
+def precision_batch(n: int, achieved: float, target: float) -> int:
+    """Replications to add when n give a relative CI half-width `achieved` above `target`.
+
+    The half-width shrinks like 1/sqrt(n), so about n (achieved/target)^2 replications meet the
+    target; add that many (at least 2, at most n, as the estimate from few replications is rough).
+    A function of the replications' numbers alone: the same batches for any --jobs or executor."""
+    if not math.isfinite(achieved):
+        return max(2, n)
+    need = math.ceil(n * (achieved / target) ** 2)
+    return max(2, min(n, need - n))
+
+
+def replicate(scenario: Scenario, runner: Runner) -> RunResult:
+    """All replications of one scenario (more when a precision target asks), summarized.
+    A scenario whose pre-run estimate exceeds the documented limits is refused first."""
+    from sim.engines.selection import engine_for
+
+    notes: list[str] = []
+    engine, why = engine_for(scenario)
+    if runner.options.limit:
+        reps = max(runner.options.max_replications, scenario.replications) \
+            if runner.options.precision is not None else None
+        check_estimate(estimate_run(scenario, replications=reps, jobs=runner.options.jobs or 1,
+                                    engine=engine))
+    extra: dict = {"engine": engine, "engine_reason": why, "versions": versions()}
+    if engine == "recursion":
+        notes.append("engine: exact departure-time recursion (same random numbers as the SimPy "
+                     "model); bottleneck by utilization")
+    cached0, total0 = runner.cached, runner.cached + runner.computed
+    warmup = _resolve_warmup(scenario, runner, notes, extra)
+    n = scenario.replications
+    records = runner.run([(scenario, r, warmup) for r in range(n)])
+    target = runner.options.precision
+    if target is not None:
+        while _throughput_precision(records) > target and n < runner.options.max_replications:
+            more = min(precision_batch(n, _throughput_precision(records), target),
+                       runner.options.max_replications - n)
+            records += runner.run([(scenario, r, warmup) for r in range(n, n + more)])
+            n += more
+        achieved = _throughput_precision(records)
+        extra["precision"] = {"target_relative_ci95": target, "achieved_relative_ci95": achieved,
+                              "replications": n, "met": achieved <= target}
+        notes.append(f"precision: throughput CI half-width {100 * achieved:.2f}% of the mean after "
+                     f"{n} replications (target {100 * target:g}%)"
+                     + ("" if achieved <= target else " -- not met: --max-replications reached"))
+    result = summarize(scenario.to_dict(), records, seed=scenario.seed, extra=extra)
+    checks = cross_checks(scenario, result.summary)
+    result.summary["checks"] = {k: v for k, v in checks.items() if k != "notes"}
+    stable = stability(scenario, checks, result.timeseries)
+    result.summary["stable"] = stable["stable"]
+    result.summary["stability"] = stable
+    result.summary["notes"] = notes + list(checks.get("notes", []))
+    # how many came from the cache is not a result (it is not written to any file)
+    result.from_cache = runner.cached - cached0
+    result.simulated = runner.cached + runner.computed - total0
+    return result
+
+
+def run_scenario(scenario: Scenario, *, jobs: int = 1, progress: bool = False,
+                 options: RunOptions | None = None) -> RunResult:
+    """All replications of a scenario, summarized with 95% confidence intervals."""
+    options = options or RunOptions(jobs=jobs, progress=progress)
+    with Runner(options) as runner:
+        return replicate(scenario, runner)

@@ -1,0 +1,150 @@
+"""The look shared by every figure: state colours, sizes readable on a projector, helpers."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+#: Station states in the order they are stacked, left to right.
+STATES: tuple[str, ...] = ("busy", "blocked", "starved", "down", "setup", "off_shift")
+#: One fixed colour per station state (Okabe-Ito, safe for the common colour-vision deficiencies).
+STATE_COLORS: dict[str, str] = {
+    "busy": "#009E73",  # bluish green
+    "blocked": "#D55E00",  # vermillion
+    "starved": "#F0E442",  # yellow
+    "down": "#CC79A7",  # reddish purple
+    "setup": "#0072B2",  # blue
+    "off_shift": "#999999",  # grey
+}
+
+
+STATE_LABELS = {"off_shift": "off shift"}
+#: Colours for series that are not station states (scenarios, sweep groups), Okabe-Ito order.
+SERIES_COLORS: tuple[str, ...] = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+    "#F0E442",
+)
+
+
+#: Standard figure size (inches) and resolution of saved figures.
+FIGSIZE: tuple[float, float] = (10.0, 5.5)
+DPI = 120
+TITLE_SIZE = 15
+LABEL_SIZE = 13
+TICK_SIZE = 12
+LEGEND_SIZE = 11.5
+TEXT_SIZE = 11
+WARMUP_COLOR = "#BBBBBB"
+REPLICATION_COLOR = "#56B4E9"
+MEAN_COLOR = "#0072B2"
+LONG_RUN_COLOR = "#D55E00"
+
+
+# Units of the KPIs a run reports (summary.json names), for axis labels.
+_KPI_LABELS: dict[str, tuple[str, str]] = {
+    "throughput_per_hour": ("throughput", "units/h"),
+    "throughput_per_minute": ("throughput", "units/min"),
+    "units_completed": ("units completed", "units"),
+    "units_scrapped": ("units scrapped", "units"),
+    "lead_time_s": ("mean lead time", "s"),
+    "lead_time_p50_s": ("median lead time", "s"),
+    "lead_time_p95_s": ("95th percentile lead time", "s"),
+    "wip_mean": ("mean WIP", "units"),
+}
+
+
+# --------------------------------------------------------------------------------------- helpers
+
+
+def station_figsize(n_stations: int, width: float = FIGSIZE[0]) -> tuple[float, float]:
+    """Return a figure size (inches) for a per-station bar chart of ``n_stations`` horizontal bars.
+
+    The height grows by about 0.32 in per station beyond a dozen, so that 12-point station labels
+    never overlap; below that the standard height is kept.
+    """
+    n = max(int(n_stations), 1)
+    return (width, max(FIGSIZE[1], 1.6 + 0.32 * n))
+
+
+def kpi_label(kpi: str) -> tuple[str, str]:
+    """Return ``(description, unit)`` of a KPI column name, e.g. ``('throughput', 'units/h')``."""
+    if kpi in _KPI_LABELS:
+        return _KPI_LABELS[kpi]
+    name = kpi.replace("_", " ")
+    for suffix, unit in (("_per_hour", "units/h"), ("_per_minute", "units/min"), ("_s", "s")):
+        if kpi.endswith(suffix):
+            return name[: -len(suffix)].strip(), unit
+    return name, ""
+
+
+def time_unit(seconds: float) -> tuple[str, float]:
+    """Pick s, min or h for a typical time of ``seconds``; return (unit, seconds per unit)."""
+    if not np.isfinite(seconds) or seconds < 120:
+        return "s", 1.0
+    if seconds < 2 * 3600:
+        return "min", 60.0
+    return "h", 3600.0
+
+
+def fmt_value(value: float) -> str:
+    """Format a number compactly for labels (3-4 significant figures, no scientific notation)."""
+    if not np.isfinite(value):
+        return "∞" if value > 0 else "–"
+    a = abs(value)
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    if a >= 1000:
+        return f"{value:,.0f}"
+    if a >= 100:
+        return f"{value:.0f}"
+    if a >= 10:
+        return f"{value:.1f}"
+    if a >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def ci95_halfwidth(values: np.ndarray) -> float:
+    """Half-width of the 95% Student-t confidence interval of the mean (0 for fewer than 2 values)."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = x.size
+    if n < 2:
+        return 0.0
+    try:
+        from scipy.stats import t
+
+        q = float(t.ppf(0.975, n - 1))
+    except ImportError:  # pragma: no cover - scipy is a dependency, this is a safety net
+        q = 1.96
+    return q * float(x.std(ddof=1)) / math.sqrt(n)
+
+
+def new_ax(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> Axes:
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=figsize, dpi=DPI, layout="constrained")
+    return ax
+
+
+def decorate(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
+    ax.set_title(title, fontsize=TITLE_SIZE, pad=10)
+    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    ax.tick_params(labelsize=TICK_SIZE)
+
+
+def no_data(ax: Axes, message: str) -> None:
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", fontsize=LABEL_SIZE,
+            color="#555555")
+    ax.set_xticks([])
+    ax.set_yticks([])

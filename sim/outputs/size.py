@@ -1,0 +1,68 @@
+"""The output of `size`: the terminal table and size.csv, size.json, size.png, report.html."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from sim.experiments.size import PER_TEXT, sizing_table
+
+
+def sizing_text(result: dict, title: str = "") -> str:
+    """The evaluated points as a terminal table, then the answer."""
+    from sim.outputs.tables import fmt, render
+
+    rows = []
+    for p in sorted(result["points"], key=lambda p: p["value"]):
+        mark = "  <- answer" if p["value"] == result["answer"] else ""
+        ci = p["ci95_per_h"]
+        rows.append([str(p["value"]), fmt(p["mean_per_h"]), "± " + (f"{ci:,.0f}" if 100 <= ci < math.inf else fmt(ci, 2)),
+                     fmt(p["lower_per_h"]), "yes" if p["met"] else "no", str(p["step"]) + mark])
+    table = render(rows, [result["path"], "units/h", "95% CI", "lower bound", "met", "order"], "lrrrll")
+    t = result["target_per_h"]
+    head = (f"{title + ': ' if title else ''}smallest {result['path']} with throughput >= "
+            f"{fmt(t)} units/h ({fmt(t / 60)}/min) {PER_TEXT[result['per']]}, 95% confidence")
+    if result["answer"] is None:
+        tail = f"Not met up to {result['path']} = {result['hi']}."
+    else:
+        tail = f"Answer: {result['path']} = {result['answer']}."
+    notes = "\n".join(f"* {n}" for n in result["notes"])
+    return f"{head}\n\n{table}\n\n{tail}\n{notes}"
+
+
+#: The files `size` writes.
+SIZE_FILES = ("size.csv", "size.json", "size.png", "report.html")
+
+
+def write_size(out, result: dict, *, plots: bool = True) -> Path:
+    """size.csv, size.json, size.png and report.html into an OutputFolder (or a path)."""
+    from sim.outputs.folders import OutputFolder, output_folder
+    from sim.outputs.report import render_report, write_report
+    from sim.outputs.serialize import to_json
+
+    if not isinstance(out, OutputFolder):
+        out = output_folder(out, "size", SIZE_FILES).prepare()
+    df = sizing_table(result)
+    with out.writing() as tmp:
+        df.to_csv(tmp / "size.csv", index=False, float_format="%.10g")
+        (tmp / "size.json").write_text(to_json(result) + "\n", encoding="utf-8")
+        images = {}
+        if plots and len(df):
+            import matplotlib.pyplot as plt
+
+            from sim.outputs.plots.size import plot_sizing
+
+            ax = plot_sizing(result)
+            ax.figure.savefig(tmp / "size.png", dpi=120)
+            plt.close(ax.figure)
+            images["Throughput against " + result["path"]] = tmp / "size.png"
+        answer = result["answer"]
+        summary = {"scenario": {"name": f"sizing of {result.get('scenario', '')}: {result['path']}",
+                                "description": (f"Smallest {result['path']} whose throughput meets "
+                                                f"{result['target_per_h']:.6g} units/h "
+                                                f"{PER_TEXT[result['per']]} with 95% confidence: "
+                                                + (str(answer) if answer is not None else "not met"))},
+                   "kpis": {}}
+        write_report(tmp / "report.html", render_report(summary, {"Evaluated points": df}, images,
+                                                        result["notes"]))
+    return Path(out.path)

@@ -1,0 +1,132 @@
+"""Plain-text tables for the terminal: the KPI summary of a run and its station breakdown."""
+
+from __future__ import annotations
+
+import math
+
+from sim.analysis.kpis import KPI_UNITS
+from sim.scenario.units import format_duration
+
+_LABELS = {
+    "throughput_per_hour": "Throughput",
+    "throughput_per_minute": "Throughput",
+    "throughput_per_scheduled_hour": "Throughput per scheduled hour",
+    "units_completed": "Units completed",
+    "units_scrapped": "Units scrapped",
+    "first_pass_yield": "First-pass yield",
+    "lead_time_s": "Lead time (mean)",
+    "lead_time_p50_s": "Lead time (median)",
+    "lead_time_p95_s": "Lead time (95th percentile)",
+    "wip_mean": "WIP (mean)",
+    "oee": "OEE (plant)",
+}
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "inf"
+    if abs(x) >= 1e5 or x == int(x) and abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"
+
+
+def render(rows: list[list[str]], header: list[str], align: str | None = None) -> str:
+    """A simple aligned table (first column left, the others right unless `align` says)."""
+    cols = list(zip(header, *rows)) if rows else [(h,) for h in header]
+    widths = [max(len(str(c)) for c in col) for col in cols]
+    align = align or "l" + "r" * (len(header) - 1)
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) if a == "l" else str(c).rjust(w)
+                         for c, w, a in zip(cells, widths, align)).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), sep, *(line(r) for r in rows)])
+
+
+def kpi_table(summary: dict) -> str:
+    """KPI | mean | 95% CI | unit, with lead times also in readable units."""
+    rows = []
+    for k, unit in KPI_UNITS.items():
+        v = summary["kpis"].get(k)
+        if v is None or (k == "units_scrapped" and not any(v["values"])):
+            continue
+        if k == "throughput_per_scheduled_hour" and summary["scenario"].get("calendar") is None:
+            continue
+        if k == "first_pass_yield" and v["mean"] == 1:
+            continue
+        mean, ci = v["mean"], v["ci95"]
+        extra = f"  ({format_duration(mean, 3)})" if unit == "s" and not math.isnan(mean) else ""
+        rows.append([_LABELS[k], fmt(mean), "± " + fmt(ci, 2), unit + extra])
+    return render(rows, ["KPI", "mean", "95% CI", "unit"], "lrrl")
+
+
+def station_table(summary: dict) -> str:
+    """One row per station: % of time in each state, units processed, mean queue."""
+    rows = []
+    for s in summary["stations"]:
+        pct = [f"{100 * s[k]:.1f}" for k in ("busy", "blocked", "starved", "down", "setup", "off_shift")]
+        q = s["queue_mean"]
+        bn = (f"{100 * s['bottleneck_sole']:.0f}/{100 * s['bottleneck_shifting']:.0f}"
+              if "bottleneck_sole" in s else "-")
+        rows.append([s["name"], str(s["servers"]), *pct, fmt(s["units"], 6), "-" if q is None else f"{q:.2f}",
+                     f"{100 * s['oee']:.1f}" if s.get("oee") == s.get("oee") else "-", bn])
+    return render(rows, ["station", "servers", "busy%", "blocked%", "starved%", "down%", "setup%",
+                         "off%", "units", "queue", "OEE%", "bottleneck% sole/shift"])
+
+
+def run_report_text(summary: dict, notes: list[str] = ()) -> str:
+    """What `run` prints: the header, the KPI table, the bottleneck, the stations and notes."""
+    sc = summary["scenario"]
+    head = (f"{sc['name']}: {summary['replications']} replications x "
+            f"{format_duration(summary['horizon_s'])} after {format_duration(summary['warmup_s'])} "
+            f"warm-up, seed {summary['seed']}, engine {summary.get('engine', 'des')}")
+    parts = [head, "", kpi_table(summary), ""]
+    b = summary.get("bottleneck") or {}
+    if b.get("station"):
+        if "sole" in b:
+            parts.append(f"Bottleneck: {b['station']}: sole {100 * b['sole']:.0f}% and shifting "
+                         f"{100 * b['shifting']:.0f}% of the time (active-period method)")
+        else:
+            parts.append(f"Bottleneck: {b['station']} ({b['method']})")
+    parts += ["", station_table(summary)]
+    if notes:
+        parts += [""] + [f"* {n}" for n in notes]
+    return "\n".join(parts)
+
+
+def comparison_text(results, table) -> str:
+    """Each scenario's headline KPIs, then the paired differences against the baseline."""
+    rows = []
+    for r in results:
+        k = r.summary["kpis"]
+        rows.append([r.summary["scenario"]["name"], fmt(k["throughput_per_hour"]["mean"]),
+                     "± " + fmt(k["throughput_per_hour"]["ci95"], 2), fmt(k["oee"]["mean"]),
+                     fmt(k["lead_time_s"]["mean"]), fmt(k["wip_mean"]["mean"])])
+    head = render(rows, ["scenario", "units/h", "95% CI", "OEE", "lead time s", "WIP"])
+    diff_rows = []
+    for _, d in table.iterrows():
+        diff_rows.append([d["kpi"], d["scenario"], fmt(d["baseline_mean"]), fmt(d["mean"]),
+                          fmt(d["difference"]), "± " + fmt(d["ci95"], 2),
+                          "-" if d["relative_difference"] != d["relative_difference"]
+                          else f"{100 * d['relative_difference']:+.1f}%",
+                          "yes" if d["significant"] else "no", "± " + fmt(d["unpaired_ci95"], 2)])
+    diffs = render(diff_rows, ["kpi", "scenario", "baseline", "mean", "difference", "paired 95% CI",
+                               "relative", "significant", "unpaired CI"], "llrrrrrlr")
+    return (f"{len(results)} scenarios on common random numbers, {results[0].summary['replications']} "
+            f"replications each, seed {results[0].summary['seed']}\n\n{head}\n\n"
+            f"Paired differences against {results[0].summary['scenario']['name']} "
+            f"(significant: the 95% CI excludes 0)\n\n{diffs}")
+
+
+def sweep_text(table, paths: list[str]) -> str:
+    """One row per grid point: the varied values and the headline KPIs with CIs."""
+    rows = []
+    for _, r in table.iterrows():
+        rows.append([*(str(r[p]) for p in paths),
+                     fmt(r["throughput_per_hour_mean"]), "± " + fmt(r["throughput_per_hour_ci95"], 2),
+                     fmt(r["oee_mean"]), fmt(r["lead_time_s_mean"]), fmt(r["wip_mean_mean"])])
+    return render(rows, [*paths, "units/h", "95% CI", "OEE", "lead time s", "WIP"],
+                  "l" * len(paths) + "rrrrr")
