@@ -50,7 +50,7 @@ class LineRun:
         return sum(self.calendar) / len(self.calendar)
 
     @classmethod
-    def from_summary(cls, summary: dict, source: str) -> "LineRun":
+    def from_summary(cls, summary: dict, source: str) -> LineRun:
         k = summary["kpis"]
         sched = [float(x) for x in k["throughput_per_scheduled_hour"]["values"]]
         cal = [float(x) for x in k["throughput_per_hour"]["values"]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -38,7 +38,7 @@ class Article(_Model):
     id: str = Field(pattern=_ID)
     title: str = Field(min_length=3)
     outlet: str
-    author: Optional[str] = None
+    author: str | None = None
     date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     file: str
 
@@ -66,8 +66,8 @@ class Shipments(_Model):
 
     year: int = Field(ge=1990, le=2100)
     value: float = Field(gt=0)
-    low: Optional[float] = Field(None, gt=0)
-    high: Optional[float] = Field(None, gt=0)
+    low: float | None = Field(None, gt=0)
+    high: float | None = Field(None, gt=0)
     tier: Tier
     source: str = Field(min_length=3)
 
@@ -78,10 +78,10 @@ class Reference(_Model):
     id: str = Field(pattern=_ID)
     what: str
     value: float
-    low: Optional[float] = None
-    high: Optional[float] = None
+    low: float | None = None
+    high: float | None = None
     unit: str
-    year: Optional[int] = None
+    year: int | None = None
     tier: Tier
     source: str = Field(min_length=3)
 
@@ -104,7 +104,7 @@ class LineSim(_Model):
 
     scenario: str
     vary: str = "lines"
-    summary: Optional[str] = None
+    summary: str | None = None
     quick: RunSettings
 
 
@@ -127,7 +127,7 @@ class Simulation(_Model):
     per: Literal["scheduled", "calendar"] = "scheduled"
     line: LineSim
     plant: PlantSim
-    legacy: Optional[SummaryOnly] = None
+    legacy: SummaryOnly | None = None
 
 
 class Claim(_Model):
@@ -138,25 +138,25 @@ class Claim(_Model):
     quote: str = Field(min_length=3)
     quantity: str = Field(min_length=3)
     value: float
-    low: Optional[float] = None
-    high: Optional[float] = None
+    low: float | None = None
+    high: float | None = None
     unit: str = Field(min_length=1)
     period: str
     scope: Scope
     subject: str
     topic: Topic
     check: Check = "none"
-    year: Optional[int] = None
-    reference: Optional[str] = None
-    compare: Optional[str] = None
-    relation: Optional[Literal["about", "at_most", "at_least"]] = None
-    segment: Optional[str] = None
-    sizing: Optional[Literal["line", "plant"]] = None
-    efficiency_claim: Optional[str] = None
+    year: int | None = None
+    reference: str | None = None
+    compare: str | None = None
+    relation: Literal["about", "at_most", "at_least"] | None = None
+    segment: str | None = None
+    sizing: Literal["line", "plant"] | None = None
+    efficiency_claim: str | None = None
     traced: Literal["yes", "partly", "no"] = "no"
     corroboration: str = ""
-    verdict: Optional[Verdict] = None
-    reason: Optional[str] = None
+    verdict: Verdict | None = None
+    reason: str | None = None
 
     @model_validator(mode="after")
     def _fields_for_check(self):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sim.claims.arithmetic import (
     MINUTES_PER_YEAR,
@@ -312,7 +312,7 @@ def check_output(c: Claim, ctx: Context) -> dict:
                    scenario=scenario, support=support, rates_rows=rows)
 
 
-def _compare_units_a_year(c: Claim, ctx: Context) -> tuple[float, str, Optional[int]]:
+def _compare_units_a_year(c: Claim, ctx: Context) -> tuple[float, str, int | None]:
     """Units a year of what a share claim is compared with, its label and year."""
     other = ctx.cfg.claim(c.compare)
     if other is not None:

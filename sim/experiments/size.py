@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from sim.errors import InputError
 

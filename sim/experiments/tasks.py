@@ -3,7 +3,7 @@ whichever process the executor chose; and a batch of tasks through the cache."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sim.engines.selection import engine_for
 from sim.experiments.cache import scenario_key

@@ -3,7 +3,7 @@ fixed interval, CONWIP), including the drain changeover that holds the release a
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from simpy import Event
 

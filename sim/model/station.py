@@ -4,7 +4,7 @@ hands it on. Time in each state is accumulated at state changes, never sampled."
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from simpy import Event
 

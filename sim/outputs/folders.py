@@ -27,10 +27,10 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 
 from sim.errors import InputError
 
@@ -151,7 +151,7 @@ class OutputFolder:
 
     # -- before simulating --------------------------------------------------------------------
 
-    def prepare(self) -> "OutputFolder":
+    def prepare(self) -> OutputFolder:
         """Check that the folder can take this command's files, create it, clean leftovers.
 
         Raises InputError (exit 2) for a folder that is a file, lies under a file, cannot be

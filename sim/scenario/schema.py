@@ -4,7 +4,7 @@ immutable object the model reads (field types with units, sections, the whole sc
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -109,9 +109,9 @@ class Release(_Model):
     """How units enter the first station."""
 
     mode: Literal["saturated", "poisson", "interval", "conwip"] = "saturated"
-    rate: Optional[Rate] = None
-    every: Optional[PositiveDuration] = None
-    wip: Optional[Int(1, MAX_WIP)] = None
+    rate: Rate | None = None
+    every: PositiveDuration | None = None
+    wip: Int(1, MAX_WIP) | None = None
 
     @model_validator(mode="after")
     def _fields_for_mode(self):
@@ -134,7 +134,7 @@ class Changeover(_Model):
 
     time: Distribution = Field(default_factory=lambda: parse_distribution(0))
     mode: Literal["rolling", "drain"] = "rolling"
-    matrix: Optional[dict[Name, dict[Name, Distribution]]] = None  # from -> to -> time
+    matrix: dict[Name, dict[Name, Distribution]] | None = None  # from -> to -> time
 
 
 def _exp_or_dist(v: Any) -> Dist:
@@ -156,17 +156,17 @@ ExpOrDistribution = Annotated[
 class FailureMode(_Model):
     """One way a station fails: give mtbf (or availability) and mttr (or repair_time)."""
 
-    name: Optional[str] = Field(None, max_length=MAX_NAME_CHARS)
-    mtbf: Optional[ExpOrDistribution] = None
-    availability: Optional[Number] = Field(None, gt=0, lt=1)
-    mttr: Optional[PositiveDuration] = None
-    repair_time: Optional[Distribution] = None
+    name: str | None = Field(None, max_length=MAX_NAME_CHARS)
+    mtbf: ExpOrDistribution | None = None
+    availability: Number | None = Field(None, gt=0, lt=1)
+    mttr: PositiveDuration | None = None
+    repair_time: Distribution | None = None
     basis: Literal["operating", "calendar"] = "operating"
-    crew: Optional[Name] = None
+    crew: Name | None = None
 
     @field_validator("mtbf")
     @classmethod
-    def _failure_clock_positive(cls, v: Optional[Dist]) -> Optional[Dist]:
+    def _failure_clock_positive(cls, v: Dist | None) -> Dist | None:
         """A failure clock of mean 0 fails the station again at once, for ever: bad input."""
         if v is not None and not v.mean > 0:
             raise ValueError(f"the mean time between failures must be > 0 (a failure clock of zero "
@@ -175,7 +175,7 @@ class FailureMode(_Model):
 
     @field_validator("repair_time")
     @classmethod
-    def _repair_positive(cls, v: Optional[Dist]) -> Optional[Dist]:
+    def _repair_positive(cls, v: Dist | None) -> Dist | None:
         """Repairs take time: a mean repair time of 0 is not a failure."""
         if v is not None and not v.mean > 0:
             raise ValueError(f"the mean repair time must be > 0, got {v.spec()}")
@@ -224,13 +224,13 @@ class Rework(_Model):
 class Station(_Model):
     name: Name
     servers: Int(1, MAX_SERVERS) = 1
-    process_time: Union[Distribution, dict[str, Distribution]]
+    process_time: Distribution | dict[str, Distribution]
     buffer: Capacity = INF
-    blocking: Optional[Literal["after_service", "before_service"]] = None
-    changeover: Optional[Distribution] = None
+    blocking: Literal["after_service", "before_service"] | None = None
+    changeover: Distribution | None = None
     failures: list[FailureMode] = Field(default_factory=list, max_length=MAX_FAILURE_MODES)
     yield_: Number = Field(1.0, alias="yield", ge=MIN_YIELD, le=1)
-    on_fail: Union[Literal["scrap"], Rework] = "scrap"
+    on_fail: Literal["scrap"] | Rework = "scrap"
 
     @field_validator("failures", mode="before")
     @classmethod
@@ -274,7 +274,7 @@ class Station(_Model):
 class Stage(_Model):
     name: Name
     lines: Int(1, MAX_LINES) = 1
-    supermarket: Optional[Capacity] = None
+    supermarket: Capacity | None = None
     stations: list[Station] = Field(min_length=1, max_length=MAX_STATIONS)
 
 
@@ -286,22 +286,22 @@ class Scenario(_Model):
     sources: list[Annotated[str, Field(max_length=MAX_SOURCE_CHARS)]] = Field(
         default_factory=list, max_length=MAX_SOURCES)
     horizon: Horizon
-    warmup: Annotated[Union[Literal["auto"], float], BeforeValidator(lambda v: warmup(v)),
+    warmup: Annotated[Literal["auto"] | float, BeforeValidator(lambda v: warmup(v)),
                       WithJsonSchema({"anyOf": [DUR_SCHEMA, {"const": "auto"}]})] = 0.0
     replications: Int(1, MAX_REPLICATIONS) = 10
     seed: Int(0, MAX_SEED) = 0
     engine: Literal["auto", "des", "recursion"] = "auto"
     blocking: Literal["after_service", "before_service"] = "after_service"
-    calendar: Optional[Calendar] = None
+    calendar: Calendar | None = None
     release: Release = Field(default_factory=Release)
-    products: Optional[list[Product]] = Field(None, max_length=MAX_PRODUCTS)
+    products: list[Product] | None = Field(None, max_length=MAX_PRODUCTS)
     lot_size: Int(1, MAX_LOT_SIZE) = 1
     sequence: Literal["cyclic", "random"] = "cyclic"
-    changeover: Optional[Changeover] = None
+    changeover: Changeover | None = None
     repair_crews: dict[Name, Int(1, MAX_CREW_SIZE)] = Field(default_factory=dict, max_length=MAX_CREWS)
     lines: Int(1, MAX_LINES) = 1
-    stations: Optional[list[Station]] = Field(None, min_length=1, max_length=MAX_STATIONS)
-    stages: Optional[list[Stage]] = Field(None, min_length=1, max_length=MAX_STAGES)
+    stations: list[Station] | None = Field(None, min_length=1, max_length=MAX_STATIONS)
+    stages: list[Stage] | None = Field(None, min_length=1, max_length=MAX_STAGES)
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -8,7 +8,7 @@ always set, with fonts sized for a projector. Nothing here calls ``plt.show()``.
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
