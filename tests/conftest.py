@@ -15,6 +15,9 @@ import yaml
 #: The repository root (the folder holding the `sim` package), found from this file's location.
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# the tests draw figures without a screen; the library never chooses a backend itself
+os.environ.setdefault("MPLBACKEND", "Agg")
+
 if str(REPO_ROOT) not in sys.path:  # so that `import sim` works however pytest is started
     sys.path.insert(0, str(REPO_ROOT))
 

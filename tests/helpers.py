@@ -70,3 +70,32 @@ def departure_recursion(p: np.ndarray, buffers: list[int], servers_last_free: bo
                 finish = max(finish, D[j + 1, ahead] if ahead >= 0 else 0.0)
             D[j, k] = finish
     return D
+
+
+def make_summary(**fields):
+    """A valid typed Summary with plain defaults; `fields` override any of its fields (KPIs and
+    stations may be given as dicts, as summary.json holds them)."""
+    import math
+
+    from sim.analysis.results import Summary
+
+    nan = math.nan
+    checks = {k: nan for k in (
+        "capacity_bound_per_hour", "capacity_bound_per_scheduled_hour", "scheduled_fraction",
+        "capacity_with_setups_per_hour", "throughput_per_hour", "throughput_to_capacity",
+        "capacity_count_slack_per_hour", "bottleneck_busy", "bottleneck_utilization",
+        "bottleneck_utilization_on_shift", "little_wip", "little_th_x_lead_time", "little_rel_diff")}
+    checks.update(capacity_station="", capacity_with_setups_station="", capacity_stations=[],
+                  bottleneck_station=None, offered_utilization=None, max_offered_utilization=None)
+    data = {
+        "scenario": {"name": "test"}, "seed": 1, "replications": 1, "horizon_s": 3600.0, "warmup_s": 0.0,
+        "kpis": {}, "kpi_units": {}, "stations": [], "bottleneck": {"station": None, "method": "none"},
+        "lines": [], "supermarkets": [],
+        "conservation": {"released": 0, "completed": 0, "scrapped": 0, "wip_end": 0, "wip_start": 0},
+        "events": 0, "engine": "des", "engine_reason": "test", "versions": {}, "checks": checks,
+        "stable": True, "stability": {"stable": True, "reason": None, "offered_utilization_max": None,
+                                      "wip_growth": None},
+        "notes": [],
+    }
+    data.update(fields)
+    return Summary.from_dict(data)

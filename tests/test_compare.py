@@ -75,7 +75,7 @@ def test_copy_of_a_scenario_differs_by_exactly_zero(tmp_path, engine):
     scenarios = common_setup([a, b])
     assert [s.name for s in scenarios] == ["crn", "crn-2"]  # told apart in the table
     results = run_all(scenarios)
-    assert results[0].summary["kpis"]["units_completed"]["mean"] > 100
+    assert results[0].summary.to_dict()["kpis"]["units_completed"]["mean"] > 100
     table = comparison_table(results)
     assert list(table.columns[:8]) == SPEC_COLUMNS
     assert sorted(table["kpi"]) == sorted(KPI_UNITS)

@@ -50,9 +50,9 @@ stations:
 """
 
 
-def normalized(summary: dict) -> dict:
+def normalized(summary) -> dict:
     """A summary as summary.json holds it (nan -> None), without the `versions` key."""
-    s = json.loads(to_json(summary))
+    s = json.loads(to_json(summary.to_dict()))
     s.pop("versions", None)
     return s
 
@@ -99,15 +99,15 @@ def relative_hw(values) -> float:
 def test_precision_target_adds_replications_until_met():
     sc = precision_line()
     res = run_scenario(sc, options=RunOptions(jobs=1, precision=0.01, max_replications=100))
-    p = res.summary["precision"]
-    values = res.summary["kpis"]["throughput_per_hour"]["values"]
+    p = res.summary.to_dict()["precision"]
+    values = res.summary.to_dict()["kpis"]["throughput_per_hour"]["values"]
     n = p["replications"]
-    assert n == res.summary["replications"] == len(values)
+    assert n == res.summary.to_dict()["replications"] == len(values)
     assert n > sc.replications  # 3 replications are not enough for 1 %
     assert p["met"] is True
     assert p["achieved_relative_ci95"] <= 0.01
     assert p["achieved_relative_ci95"] == pytest.approx(relative_hw(values), rel=1e-9)
-    assert res.summary["kpis"]["throughput_per_hour"]["ci95"] <= 0.01 * res.summary["kpis"]["throughput_per_hour"]["mean"]
+    assert res.summary.to_dict()["kpis"]["throughput_per_hour"]["ci95"] <= 0.01 * res.summary.to_dict()["kpis"]["throughput_per_hour"]["mean"]
     # the batches follow from the replications' numbers alone (not from --jobs), and it stopped
     # as soon as it could: the replications before the last batch were not enough
     sizes = [sc.replications]
@@ -115,28 +115,28 @@ def test_precision_target_adds_replications_until_met():
         sizes.append(sizes[-1] + precision_batch(sizes[-1], relative_hw(values[:sizes[-1]]), 0.01))
     assert sizes[-1] == n and len(sizes) > 1
     assert relative_hw(values[:sizes[-2]]) > 0.01
-    assert not any("not met" in note for note in res.summary["notes"])
+    assert not any("not met" in note for note in res.summary.to_dict()["notes"])
     # the replications are 0..n-1, as a run asking for n would have made
     assert list(res.replications["replication"]) == list(range(n))
     plain = run_scenario(sc.model_copy(update={"replications": n}), options=RunOptions(jobs=1))
-    assert plain.summary["kpis"]["throughput_per_hour"]["values"] == values
+    assert plain.summary.to_dict()["kpis"]["throughput_per_hour"]["values"] == values
 
 
 def test_precision_stops_at_the_maximum_and_says_not_met():
     sc = precision_line()
     res = run_scenario(sc, options=RunOptions(jobs=1, precision=0.01, max_replications=4))
-    p = res.summary["precision"]
-    assert p["replications"] == 4 == res.summary["replications"]
+    p = res.summary.to_dict()["precision"]
+    assert p["replications"] == 4 == res.summary.to_dict()["replications"]
     assert p["met"] is False
     assert p["achieved_relative_ci95"] > 0.01
-    assert any("not met" in note for note in res.summary["notes"])
+    assert any("not met" in note for note in res.summary.to_dict()["notes"])
 
 
 def test_precision_already_met_adds_nothing():
     sc = precision_line(replications=40)
     res = run_scenario(sc, options=RunOptions(jobs=1, precision=0.05))
-    assert res.summary["replications"] == 40
-    assert res.summary["precision"]["met"] is True
+    assert res.summary.to_dict()["replications"] == 40
+    assert res.summary.to_dict()["precision"]["met"] is True
 
 
 def test_cli_precision_option(tmp_path):
@@ -165,8 +165,8 @@ def serial_summary():
 
 def test_two_jobs_give_the_same_summary_as_one(serial_summary):
     sc, one = serial_summary
-    assert one.summary["engine"] == "des"
-    assert one.summary["kpis"]["units_completed"]["mean"] > 100
+    assert one.summary.to_dict()["engine"] == "des"
+    assert one.summary.to_dict()["kpis"]["units_completed"]["mean"] > 100
     two = run_scenario(sc, options=RunOptions(jobs=2))
     assert normalized(two.summary) == normalized(one.summary)
     assert two.replications.equals(one.replications)

@@ -5,14 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+from sim.analysis.bottleneck import shifting_bottlenecks
+from sim.analysis.results import BottleneckShare
+from sim.analysis.timeline import (
+    Timeline,
+    nice_bin,
+    off_shift_intervals,
+    pick_timeline_window,
+    run_timeline,
+    state_shares,
+)
 
 from sim.outputs.plots.compare import plot_kpi_bars
 from sim.outputs.plots.run import (
@@ -25,14 +32,9 @@ from sim.outputs.plots.run import (
 )
 from sim.outputs.plots.style import FIGSIZE, STATE_COLORS, station_figsize
 from sim.outputs.plots.sweep import plot_sweep
-from sim.outputs.plots.timeline import (
-    off_shift_intervals,
-    pick_timeline_window,
-    plot_bottleneck_shares,
-    plot_bottleneck_timeline,
-    plot_state_timeline,
-    state_shares,
-)
+from sim.outputs.plots.timeline import plot_bottleneck_shares, plot_bottleneck_timeline, plot_state_timeline
+
+from .helpers import make_summary
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 STATES = ["busy", "blocked", "starved", "down", "setup", "off_shift"]
@@ -102,16 +104,12 @@ def make_result(
     }
     kpis["lead_time_s"].update(p50=float(reps["lead_time_p50_s"].mean()),
                                p95=float(reps["lead_time_p95_s"].mean()))
-    summary = {
-        "scenario": {"name": "synthetic-line", "description": "A synthetic fixture"},
-        "seed": 2020, "replications": replications, "horizon_s": 3600.0 * hours,
-        "warmup_s": 3600.0 * warmup_h, "kpis": kpis,
-        "stations": stations.groupby("station", sort=False)[STATES + ["units", "queue_mean"]].mean()
-        .reset_index().rename(columns={"station": "name"}).to_dict("records"),
-        "bottleneck": {"station": labels[1][2], "method": "highest busy fraction"},
-    }
+    summary = make_summary(
+        scenario={"name": "synthetic-line", "description": "A synthetic fixture"},
+        seed=2020, replications=replications, horizon_s=3600.0 * hours, warmup_s=3600.0 * warmup_h, kpis=kpis,
+        bottleneck={"station": labels[1][2], "method": "highest busy fraction"})
     return SimpleNamespace(summary=summary, replications=reps, stations=stations,
-                           timeseries=pd.DataFrame(ts_rows), lead_times=lead_times)
+                           timeseries=pd.DataFrame(ts_rows), lead_times=lead_times, timeline=None)
 
 
 def big_plant():
@@ -147,7 +145,7 @@ def test_state_colors_cover_every_state_with_distinct_colours():
 
 
 def test_plot_throughput(result):
-    ax = plot_throughput(result.timeseries, mean_per_hour=250.0, warmup_s=result.summary["warmup_s"])
+    ax = plot_throughput(result.timeseries, mean_per_hour=250.0, warmup_s=result.summary.warmup_s)
     assert_labelled(ax)
     assert "(h)" in ax.get_xlabel()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -165,7 +163,7 @@ def test_plot_throughput_without_given_mean_uses_hours_after_warmup(result):
 
 def test_plot_wip_draws_on_given_ax(result):
     fig, ax = plt.subplots()
-    out = plot_wip(result.timeseries, ax=ax, warmup_s=result.summary["warmup_s"])
+    out = plot_wip(result.timeseries, ax=ax, warmup_s=result.summary.warmup_s)
     assert out is ax
     assert_labelled(ax)
 
@@ -305,16 +303,28 @@ def make_active_periods():
 
 
 SHARES = [
-    {"station": "kit", "sole": 0.05, "sole_ci95": 0.02, "shifting": 0.03, "shifting_ci95": 0.01},
-    {"station": "screw", "sole": 0.70, "sole_ci95": 0.05, "shifting": 0.10, "shifting_ci95": 0.04},
-    {"station": "run-in", "sole": 0.08, "sole_ci95": 0.03, "shifting": 0.04, "shifting_ci95": 0.02},
+    BottleneckShare(station="kit", sole=0.05, sole_ci95=0.02, shifting=0.03, shifting_ci95=0.01),
+    BottleneckShare(station="screw", sole=0.70, sole_ci95=0.05, shifting=0.10, shifting_ci95=0.04),
+    BottleneckShare(station="run-in", sole=0.08, sole_ci95=0.03, shifting=0.04, shifting_ci95=0.02),
 ]
 
 
+def timeline_of(log=None, periods=None, window=None, calendar=None) -> Timeline:
+    """The analysis layer's timeline of a hand-made record (its window forced if given)."""
+    tl = run_timeline(SimpleNamespace(replication=0, state_log=log, active_periods=periods), calendar)
+    if window is None:
+        return tl
+    edges = np.append(np.arange(window[0], window[1], nice_bin(window[1] - window[0])), window[1])
+    shares = state_shares(log, list(tl.stations), edges, tl.stations) if log else {}
+    found = shifting_bottlenecks(periods, *window) if periods else {"segments": [], "overlaps": []}
+    return Timeline(replication=0, window=window, stations=tl.stations, edges=edges, shares=shares,
+                    off_shift=off_shift_intervals(calendar, *window), bottleneck_stations=list(periods or {}),
+                    segments=found["segments"], overlaps=found["overlaps"])
+
+
 def test_plot_state_timeline():
-    log = make_state_log()
     t0, t1 = LOG_START + 4 * 3600, LOG_START + 8 * 3600
-    ax = plot_state_timeline(log, t0=t0, t1=t1)
+    ax = plot_state_timeline(timeline_of(make_state_log(), window=(t0, t1)))
     assert_labelled(ax)
     assert "(h)" in ax.get_xlabel()
     assert ax.get_xlim() == pytest.approx((t0 / 3600, t1 / 3600))
@@ -325,17 +335,17 @@ def test_plot_state_timeline():
     assert ax.get_ylim()[0] > ax.get_ylim()[1]  # first station on top
 
 
-def test_plot_state_timeline_stations_title_and_off_shift():
-    log = make_state_log()
-    ax = plot_state_timeline(log, stations=["screw"], title="Screw station",
-                                   off_shift=[(LOG_START + 3600, LOG_START + 5400)])
+def test_plot_state_timeline_title_and_off_shift():
+    cal = {"shifts": [{"start": "06:00", "end": "22:00"}], "days_per_week": 7}
+    tl = timeline_of(make_state_log(), calendar=cal)
+    assert tl.off_shift  # the night falls inside the picked window
+    ax = plot_state_timeline(tl, title="Screw station")
     assert ax.get_title() == "Screw station"
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["screw"]
     assert any("off shift" in t.get_text() for t in ax.get_legend().get_texts())
 
 
-def test_plot_state_timeline_empty_log():
-    ax = plot_state_timeline([])
+def test_plot_state_timeline_without_states():
+    ax = plot_state_timeline(None)
     assert ax.get_title() and ax.get_legend() is not None
 
 
@@ -377,13 +387,10 @@ def test_pick_timeline_window_without_events_and_for_short_logs():
 
 
 def test_plot_bottleneck_timeline():
-    from sim.analysis.bottleneck import shifting_bottlenecks
-
     periods = make_active_periods()
-    found = shifting_bottlenecks(periods, LOG_START, LOG_START + 20000)
-    assert found["overlaps"]
-    ax = plot_bottleneck_timeline(found["segments"], found["overlaps"], t0=LOG_START,
-                                        t1=LOG_START + 6 * 3600, stations=list(periods))
+    tl = timeline_of(periods=periods, window=(LOG_START, LOG_START + 6 * 3600))
+    assert tl.overlaps
+    ax = plot_bottleneck_timeline(tl)
     assert_labelled(ax)
     assert "(h)" in ax.get_xlabel()
     assert [t.get_text() for t in ax.get_yticklabels()] == list(periods)
@@ -392,11 +399,17 @@ def test_plot_bottleneck_timeline():
     assert ax.collections  # the bars
 
 
-def test_plot_bottleneck_timeline_accepts_tuples_and_nothing():
-    ax = plot_bottleneck_timeline([(0.0, 3600.0, "a", (0.0, 3600.0))], [])
-    assert_labelled(ax)
-    ax = plot_bottleneck_timeline([], [])
+def test_plot_bottleneck_timeline_without_segments():
+    ax = plot_bottleneck_timeline(None)
     assert ax.get_title()
+
+
+def test_run_timeline_picks_the_window_and_computes_the_bottlenecks_once():
+    tl = timeline_of(make_state_log(), make_active_periods())
+    assert tl.window == pytest.approx(pick_timeline_window(make_state_log(), 8 * 3600))
+    assert set(tl.shares) == {"kit", "screw", "run-in"} and tl.stations["run-in"] == 3
+    assert tl.has_states and tl.has_bottlenecks
+    assert run_timeline(SimpleNamespace(replication=0, state_log=None, active_periods=None), None) is None
 
 
 def test_plot_bottleneck_shares():
@@ -410,7 +423,7 @@ def test_plot_bottleneck_shares():
 
 
 def test_plot_bottleneck_shares_largest_total_wins_and_title_is_kept():
-    shares = [{"station": "x", "sole": 0.4, "shifting": 0.0}, {"station": "y", "sole": 0.3, "shifting": 0.3}]
+    shares = pd.DataFrame([{"station": "x", "sole": 0.4, "shifting": 0.0}, {"station": "y", "sole": 0.3, "shifting": 0.3}])
     ax = plot_bottleneck_shares(shares, title="Bottleneck shares")
     assert ax.get_title().startswith("Bottleneck shares") and "Bottleneck: y" in ax.get_title()
 
@@ -429,9 +442,9 @@ def test_off_shift_intervals():
 def with_records(result, state_log=True, active_periods=True, shares=True):
     record = SimpleNamespace(replication=0, state_log=make_state_log() if state_log else None,
                              active_periods=make_active_periods() if active_periods else None)
-    summary = dict(result.summary)
-    summary["bottleneck"] = dict(summary["bottleneck"], **({"shares": SHARES} if shares else {}))
-    return SimpleNamespace(**{**vars(result), "summary": summary, "records": [record]})
+    bottleneck = result.summary.bottleneck.model_copy(update={"shares": SHARES if shares else None})
+    summary = result.summary.model_copy(update={"bottleneck": bottleneck})
+    return SimpleNamespace(**{**vars(result), "summary": summary, "timeline": run_timeline(record, None)})
 
 
 FIVE = ["throughput.png", "wip.png", "station_states.png", "lead_time.png", "buffers.png"]

@@ -7,16 +7,14 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
 from sim.outputs import report
+
+from .helpers import make_summary
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +31,8 @@ def images(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture
-def summary() -> dict:
-    return {
+def summary():
+    return make_summary(**{
         "scenario": {"name": "wistron-final-assembly", "description": "Line <script>alert('x')</script> & co",
                      "sources": ["2020-05-22 iChongqing: steps reduced to 13 seconds"]},
         "seed": 2020, "replications": 3, "horizon_s": 604800.0, "warmup_s": 28800.0,
@@ -47,9 +45,13 @@ def summary() -> dict:
                             "values": [9400.0, 9550.0, 9680.0]},
             "wip_mean": {"mean": 40.12, "ci95": 0.81, "values": [39.5, 40.1, 40.8]},
         },
-        "stations": [{"name": "kitting", "busy": 0.91}],
         "bottleneck": {"station": "screw-fastening", "method": "highest busy fraction"},
-    }
+    })
+
+
+def render(summary, tables, images, notes=()):
+    """The run page of `summary` (its notes replaced by `notes`)."""
+    return report.render_page(report.run_page(summary.model_copy(update={"notes": list(notes)}), tables, images))
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ class _Collector(HTMLParser):
 
 
 def test_report_is_one_self_contained_page(summary, tables, images):
-    page = report.render_report(summary, tables, images, notes=["Little's law holds within 1%"])
+    page = render(summary, tables, images, notes=["Little's law holds within 1%"])
     assert page.lstrip().lower().startswith("<!doctype html>")
     parser = _Collector()
     parser.feed(page)
@@ -88,7 +90,7 @@ def test_report_is_one_self_contained_page(summary, tables, images):
 
 
 def test_report_embeds_every_image_as_png_data_uri(summary, tables, images):
-    page = report.render_report(summary, tables, images)
+    page = render(summary, tables, images)
     uris = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
     assert len(uris) == len(images)
     for uri, path in zip(uris, images.values()):
@@ -98,7 +100,7 @@ def test_report_embeds_every_image_as_png_data_uri(summary, tables, images):
 
 
 def test_report_contains_every_table_and_kpi(summary, tables, images):
-    page = report.render_report(summary, tables, images)
+    page = render(summary, tables, images)
     for title, df in tables.items():
         assert f">{title}</h3>" in page
         for col in df.columns:
@@ -113,7 +115,7 @@ def test_report_contains_every_table_and_kpi(summary, tables, images):
 def test_report_escapes_text(summary, tables, images):
     tables = dict(tables)
     tables["<b>odd</b> table"] = pd.DataFrame({"note<i>": ["<script>x</script>"]})
-    page = report.render_report(summary, tables, images, notes=["warning: <script>bad()</script>"])
+    page = render(summary, tables, images, notes=["warning: <script>bad()</script>"])
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in page
     assert "<b>odd</b>" not in page and "&lt;b&gt;odd&lt;/b&gt;" in page
@@ -121,7 +123,7 @@ def test_report_escapes_text(summary, tables, images):
 
 
 def test_report_notes_and_footer(summary, tables, images):
-    page = report.render_report(summary, tables, images, notes=["Little's law holds", "WARNING: short run"])
+    page = render(summary, tables, images, notes=["Little's law holds", "WARNING: short run"])
     assert "Little&#x27;s law holds" in page
     assert 'class="warning"' in page
     footer = page[page.index("<footer"):]
@@ -132,7 +134,7 @@ def test_report_notes_and_footer(summary, tables, images):
 
 def test_report_handles_missing_image_and_large_table(summary, tmp_path):
     big = pd.DataFrame({"hour": range(report.MAX_TABLE_ROWS + 10), "wip": 1.5})
-    page = report.render_report(summary, {"Time series": big}, {"Gone": tmp_path / "nope.png"})
+    page = render(summary, {"Time series": big}, {"Gone": tmp_path / "nope.png"})
     assert "Image not available" in page and str(tmp_path) not in page
     assert f"of {report.MAX_TABLE_ROWS + 10:,} rows" in page
 

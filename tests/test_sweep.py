@@ -98,9 +98,9 @@ def test_each_grid_point_is_the_run_of_its_scenario(swept):
         sc = validate_scenario(data, file="<sweep point>")
         res = run_scenario(sc, options=RunOptions(jobs=1))
         for k in ("throughput_per_hour", "lead_time_s", "wip_mean"):
-            got, want = row[f"{k}_mean"], res.summary["kpis"][k]["mean"]
+            got, want = row[f"{k}_mean"], res.summary.to_dict()["kpis"][k]["mean"]
             assert got == pytest.approx(want, rel=1e-9), (row[PATHS[0]], row[PATHS[1]], k)
-            assert row[f"{k}_ci95"] == pytest.approx(res.summary["kpis"][k]["ci95"], rel=1e-9)
+            assert row[f"{k}_ci95"] == pytest.approx(res.summary.to_dict()["kpis"][k]["ci95"], rel=1e-9)
 
 
 def test_bad_vary_value_exits_2_with_one_line_naming_vary(tmp_path, cli):

@@ -11,6 +11,12 @@ import heapq
 from dataclasses import dataclass
 
 from sim.analysis.intervals import mean_ci
+from sim.analysis.results import (
+    Bottleneck,
+    BottleneckShare,
+    StationSummary,
+    UtilizationBottleneck,
+)
 from sim.model.records import ReplicationRecord
 
 
@@ -87,34 +93,41 @@ def shifting_bottlenecks(periods: dict[str, list[tuple[float, float]]], t0: floa
             "segments": segs, "overlaps": overlaps}
 
 
-def shifting_bottleneck_summary(records: list[ReplicationRecord], station_rows: list[dict]) -> dict | None:
-    """Active-period method per replication, averaged: sole and shifting shares per station."""
+ACTIVE_PERIOD_METHOD = ("active-period method (Roser, Nakano & Tanaka): longest uninterrupted active "
+                        "period; share of time as sole or shifting bottleneck")
+UTILIZATION_METHOD = "highest busy + down + setup fraction (utilization method)"
+
+
+def bottleneck_shares(records: list[ReplicationRecord]) -> list[BottleneckShare] | None:
+    """Per station, the shares of time as sole and as shifting bottleneck (active-period method
+    per replication, averaged with 95% CIs); None when a replication tracked no active periods."""
     per_rep = [r.bottleneck_shares for r in records]
     if not per_rep or any(p is None for p in per_rep):
         return None
-    labels = list(per_rep[0]["sole"])
     shares = []
-    for label in labels:
+    for label in per_rep[0]["sole"]:
         sole = mean_ci([p["sole"].get(label, 0.0) for p in per_rep])
         shift = mean_ci([p["shifting"].get(label, 0.0) for p in per_rep])
-        shares.append({"station": label, "sole": sole["mean"], "sole_ci95": sole["ci95"],
-                       "shifting": shift["mean"], "shifting_ci95": shift["ci95"]})
-    best = max(shares, key=lambda x: x["sole"] + x["shifting"])
-    for row in station_rows:
-        match = next((x for x in shares if x["station"] == row["name"]), None)
-        row["bottleneck_sole"] = match["sole"] if match else 0.0
-        row["bottleneck_shifting"] = match["shifting"] if match else 0.0
-    return {"station": best["station"], "sole": best["sole"], "shifting": best["shifting"],
-            "method": "active-period method (Roser, Nakano & Tanaka): longest uninterrupted active "
-                      "period; share of time as sole or shifting bottleneck",
-            "shares": shares,
-            "utilization_method": utilization_bottleneck(station_rows)}
+        shares.append(BottleneckShare(station=label, sole=sole["mean"], sole_ci95=sole["ci95"],
+                                      shifting=shift["mean"], shifting_ci95=shift["ci95"]))
+    return shares
 
 
-def utilization_bottleneck(station_rows: list[dict]) -> dict:
-    """First indicator: the station with the highest busy + down fraction."""
-    if not station_rows:
-        return {"station": None, "method": "none"}
-    best = max(station_rows, key=lambda r: r["busy"] + r["down"] + r["setup"])
-    return {"station": best["name"], "value": best["busy"] + best["down"] + best["setup"],
-            "method": "highest busy + down + setup fraction (utilization method)"}
+def utilization_bottleneck(stations: list[StationSummary]) -> UtilizationBottleneck:
+    """First indicator: the station with the highest busy + down + set-up fraction."""
+    if not stations:
+        return UtilizationBottleneck(station=None, method="none")
+    best = max(stations, key=lambda r: r.busy + r.down + r.setup)
+    return UtilizationBottleneck(station=best.name, value=best.busy + best.down + best.setup,
+                                 method=UTILIZATION_METHOD)
+
+
+def run_bottleneck(shares: list[BottleneckShare] | None, stations: list[StationSummary]) -> Bottleneck:
+    """The run's bottleneck: the station with the largest sole + shifting share where shares
+    exist, else the utilization indicator."""
+    by_use = utilization_bottleneck(stations)
+    if not shares:
+        return Bottleneck(station=by_use.station, value=by_use.value, method=by_use.method)
+    best = max(shares, key=lambda x: x.sole + x.shifting)
+    return Bottleneck(station=best.station, sole=best.sole, shifting=best.shifting, method=ACTIVE_PERIOD_METHOD,
+                      shares=shares, utilization_method=by_use)

@@ -9,97 +9,70 @@
 * for an open release (Poisson or fixed interval), each station's offered utilization
   rate x mean time / servers; at or above 1 the queue grows without limit and averages mean nothing.
 
-`cross_checks(scenario, summary)` returns the numbers and human `notes` (warnings start with
-"warning:")."""
+`cross_checks(scenario, measures)` returns the numbers (`Checks`) and human notes (warnings start
+with "warning:"); `stability(...)` says whether the run's averages mean anything.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 
-from sim.analysis.capacity import (
-    capacity_bound,
-    offered_utilizations,
-    scheduled_fraction,
-    station_capacities,
-)
+from sim.analysis.capacity import capacity_bound, offered_utilizations, scheduled_fraction, station_capacities
+from sim.analysis.intervals import t_halfwidth
+from sim.analysis.results import Checks, Measures, Stability, StationCapacity, WipGrowth
 from sim.scenario.schema import Scenario
 
 #: Little's-law relative difference above which a warning is given.
 LITTLE_WARN = 0.05
 UNSTABLE_NOTE = "unstable: averages mean nothing"
-
-
-# --------------------------------------------------------------------------------- cross checks
-
-
-def _get(d: Mapping, *path, default=math.nan):
-    for k in path:
-        if not isinstance(d, Mapping) or k not in d or d[k] is None:
-            return default
-        d = d[k]
-    return d
+#: Growth of WIP over the measured window, relative to its mean, above which (with a 95% lower
+#: confidence bound above zero over the replications) WIP is said to grow without bound.
+GROWTH_WARN = 0.25
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def _num(x: float) -> str:
+def _num(x: float | None) -> str:
     if x is None or not math.isfinite(x):
         return str(x)
     return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
-def cross_checks(scenario: Scenario, summary: Mapping) -> dict:
-    """Capacity bound, bottleneck utilization, Little's law and (open release) stability.
-
-    `summary` is the dict `sim.statistics.summarize` builds (summary.json). Rates are in units per
-    calendar hour unless named otherwise, times in seconds. Returns the numbers and `notes`.
-    """
-    sc = scenario
+def cross_checks(scenario: Scenario, m: Measures) -> tuple[Checks, list[str]]:
+    """Capacity bound, bottleneck utilization, Little's law and (open release) offered
+    utilization of what the replications measured. Rates are per calendar hour unless named
+    otherwise, times in seconds."""
     notes: list[str] = []
-    out: dict = {}
+    capacity = _capacity(scenario, m, notes)
+    bottleneck = _bottleneck(m, capacity["who"], notes)
+    little = _little(m, notes)
+    util = offered_utilizations(scenario)
+    _offered(scenario, util, notes)
+    checks = Checks(
+        **{k: v for k, v in capacity.items() if k != "who"}, **bottleneck, **little,
+        offered_utilization=util, max_offered_utilization=max(util.values()) if util else None)
+    return checks, notes
 
-    # (a) capacity bound ------------------------------------------------------------------
+
+def _capacity(sc: Scenario, m: Measures, notes: list[str]) -> dict:
+    """(a) the capacity bound against the simulated throughput."""
     bound_shift, who = capacity_bound(sc)
     bound_setup_shift, who_setup = capacity_bound(sc, setups=True)
-    frac = scheduled_fraction(sc, float(_get(summary, "warmup_s", default=sc.warmup_s())),
-                              float(_get(summary, "horizon_s", default=sc.horizon)))
-    bound = bound_shift * frac
-    bound_setup = bound_setup_shift * frac
-    th = float(_get(summary, "kpis", "throughput_per_hour", "mean"))
-    th_ci = float(_get(summary, "kpis", "throughput_per_hour", "ci95", default=0.0))
+    frac = scheduled_fraction(sc, m.warmup_s, m.horizon_s)
+    bound, bound_setup = bound_shift * frac, bound_setup_shift * frac
+    th, th_ci = m.kpis["throughput_per_hour"].mean, m.kpis["throughput_per_hour"].ci95
     ratio = th / bound if bound > 0 and math.isfinite(th) else math.nan
-    out.update({
-        "capacity_bound_per_hour": bound,
-        "capacity_bound_per_scheduled_hour": bound_shift,
-        "scheduled_fraction": frac,
-        "capacity_station": who["label"],
-        "capacity_with_setups_per_hour": bound_setup,
-        "capacity_with_setups_station": who_setup["label"],
-        "capacity_stations": station_capacities(sc),
-        "throughput_per_hour": th,
-        "throughput_to_capacity": ratio,
-    })
-    extra = []
-    if who["availability"] < 1:
-        extra.append(f"availability {_pct(who['availability'])}")
-    if abs(who["visits_per_unit"] - 1) > 1e-12:
-        extra.append(f"{who['visits_per_unit']:.3g} visits per good unit")
-    how = (f"{who['servers']} server{'s' if who['servers'] != 1 else ''} / "
-           f"{_num(who['mean_time_s'])} s" + (", " + ", ".join(extra) if extra else "")
-           + (f", x {who['lines']} lines" if who["lines"] > 1 else "")
-           + (f", on shift {_pct(frac)} of the time" if frac < 1 else ""))
     # units in the line when the window opens can finish inside it: a count can beat the bound
     # by that much (one unit in 277 on an hour of a 13 s line) without anything being wrong
-    reps = float(_get(summary, "replications", default=1.0)) or 1.0
-    horizon_h = float(_get(summary, "horizon_s", default=sc.horizon)) / 3600.0
-    start_wip = float(_get(summary, "conservation", "wip_start", default=0.0)) / reps
+    horizon_h = m.horizon_s / 3600.0
+    start_wip = m.conservation.wip_start / max(1, m.replications)
     slack = start_wip / horizon_h if horizon_h > 0 else 0.0
-    out["capacity_count_slack_per_hour"] = slack
+    how = _bound_how(who, frac)
     if math.isfinite(ratio):
         notes.append(f"capacity bound {_num(bound)} units/h, set by {who['label']} ({how}); "
                      f"simulated throughput {_num(th)} units/h is {_pct(ratio)} of it")
@@ -125,52 +98,70 @@ def cross_checks(scenario: Scenario, summary: Mapping) -> dict:
         if bound_setup > 0 and math.isfinite(th):
             msg += f"; the simulated throughput is {_pct(th / bound_setup)} of it"
         notes.append(msg)
+    return {"capacity_bound_per_hour": bound, "capacity_bound_per_scheduled_hour": bound_shift,
+            "scheduled_fraction": frac, "capacity_station": who["label"],
+            "capacity_with_setups_per_hour": bound_setup, "capacity_with_setups_station": who_setup["label"],
+            "capacity_stations": [StationCapacity(**row) for row in station_capacities(sc)],
+            "throughput_per_hour": th, "throughput_to_capacity": ratio,
+            "capacity_count_slack_per_hour": slack, "who": who}
 
-    # (b) the bottleneck's utilization -----------------------------------------------------
-    bn = _get(summary, "bottleneck", "station", default=None)
-    row = next((r for r in summary.get("stations", []) if r.get("name") == bn), None)
-    if row is not None:
-        busy, down, setup = (float(row.get(k, 0.0) or 0.0) for k in ("busy", "down", "setup"))
-        util = busy + down + setup
-        on = 1.0 - float(row.get("off_shift", 0.0) or 0.0)
-        util_on = util / on if on > 0 else math.nan
-        out.update({"bottleneck_station": bn, "bottleneck_busy": busy,
-                    "bottleneck_utilization": util, "bottleneck_utilization_on_shift": util_on})
-        parts = [f"busy {_pct(busy)}"]
-        if down > 0:
-            parts.append(f"down {_pct(down)}")
-        if setup > 0:
-            parts.append(f"set-up {_pct(setup)}")
-        parts.append(f"blocked {_pct(float(row.get('blocked', 0) or 0))}")
-        parts.append(f"starved {_pct(float(row.get('starved', 0) or 0))}")
-        if on < 1:
-            parts.append(f"off shift {_pct(1 - on)}")
-        head = f"bottleneck {bn}: utilization (busy + down + set-up) {_pct(util)}"
-        if on < 1:
-            head += f" of calendar time, {_pct(util_on)} of on-shift time"
-        notes.append(f"{head} ({', '.join(parts)})")
-        bn_name = row.get("station", bn)
-        if bn_name != who["station"] and str(bn).split("/")[-1] != who["station"]:
-            notes.append(f"the capacity bound points at {who['label']}, the simulation at {bn}: "
-                         "variability, blocking or starving moves the bottleneck")
-    else:
-        out.update({"bottleneck_station": bn, "bottleneck_busy": math.nan,
-                    "bottleneck_utilization": math.nan,
-                    "bottleneck_utilization_on_shift": math.nan})
 
-    # (c) Little's law --------------------------------------------------------------------
-    wip = float(_get(summary, "kpis", "wip_mean", "mean"))
-    lt = float(_get(summary, "kpis", "lead_time_s", "mean"))
+def _bound_how(who: dict, frac: float) -> str:
+    """How the bound's station sets it: servers / time, availability, visits, lines, shifts."""
+    extra = []
+    if who["availability"] < 1:
+        extra.append(f"availability {_pct(who['availability'])}")
+    if abs(who["visits_per_unit"] - 1) > 1e-12:
+        extra.append(f"{who['visits_per_unit']:.3g} visits per good unit")
+    return (f"{who['servers']} server{'s' if who['servers'] != 1 else ''} / "
+            f"{_num(who['mean_time_s'])} s" + (", " + ", ".join(extra) if extra else "")
+            + (f", x {who['lines']} lines" if who["lines"] > 1 else "")
+            + (f", on shift {_pct(frac)} of the time" if frac < 1 else ""))
+
+
+def _bottleneck(m: Measures, who: dict, notes: list[str]) -> dict:
+    """(b) the utilization of the station the run names as its bottleneck."""
+    bn = m.bottleneck.station
+    row = next((r for r in m.stations if r.name == bn), None)
+    if row is None:
+        return {"bottleneck_station": bn, "bottleneck_busy": math.nan, "bottleneck_utilization": math.nan,
+                "bottleneck_utilization_on_shift": math.nan}
+    util = row.busy + row.down + row.setup
+    on = 1.0 - row.off_shift
+    util_on = util / on if on > 0 else math.nan
+    parts = [f"busy {_pct(row.busy)}"]
+    if row.down > 0:
+        parts.append(f"down {_pct(row.down)}")
+    if row.setup > 0:
+        parts.append(f"set-up {_pct(row.setup)}")
+    parts += [f"blocked {_pct(row.blocked)}", f"starved {_pct(row.starved)}"]
+    if on < 1:
+        parts.append(f"off shift {_pct(1 - on)}")
+    head = f"bottleneck {bn}: utilization (busy + down + set-up) {_pct(util)}"
+    if on < 1:
+        head += f" of calendar time, {_pct(util_on)} of on-shift time"
+    notes.append(f"{head} ({', '.join(parts)})")
+    if row.station != who["station"] and str(bn).split("/")[-1] != who["station"]:
+        notes.append(f"the capacity bound points at {who['label']}, the simulation at {bn}: "
+                     "variability, blocking or starving moves the bottleneck")
+    return {"bottleneck_station": bn, "bottleneck_busy": row.busy, "bottleneck_utilization": util,
+            "bottleneck_utilization_on_shift": util_on}
+
+
+def _little(m: Measures, notes: list[str]) -> dict:
+    """(c) Little's law: mean WIP against throughput x mean lead time."""
+    th = m.kpis["throughput_per_hour"].mean
+    wip = m.kpis["wip_mean"].mean
+    lt = m.kpis["lead_time_s"].mean
     product = th / 3600.0 * lt
     if math.isfinite(wip) and math.isfinite(product) and max(abs(wip), abs(product)) > 0:
         rel = abs(wip - product) / max(abs(wip), abs(product))
     else:
         rel = math.nan
-    out.update({"little_wip": wip, "little_th_x_lead_time": product, "little_rel_diff": rel})
     if math.isfinite(rel):
         msg = (f"Little's law: mean WIP {_num(wip)} vs throughput x lead time "
                f"{_num(th / 3600.0)}/s x {_num(lt)} s = {_num(product)} ({_pct(rel)} apart)")
-        scrapped = float(_get(summary, "kpis", "units_scrapped", "mean", default=0.0))
+        scrapped = m.kpis["units_scrapped"].mean
         if rel > LITTLE_WARN:
             msg = ("warning: " + msg + ": the horizon is short against the lead time, or WIP "
                    "is still drifting (not in steady state)")
@@ -179,86 +170,79 @@ def cross_checks(scenario: Scenario, summary: Mapping) -> dict:
         elif scrapped > 0:
             msg += " (approximate: scrapped units count in WIP only)"
         notes.append(msg)
-
-    # (d) offered utilization for an open release -----------------------------------------
-    util = offered_utilizations(sc)
-    out["offered_utilization"] = util
-    out["max_offered_utilization"] = max(util.values()) if util else None
-    if util:
-        worst_label = max(util, key=util.get)
-        worst = util[worst_label]
-        kind = "Poisson" if sc.release.mode == "poisson" else "fixed-interval"
-        for label, u in util.items():
-            if u >= 1:
-                notes.append(f"warning: {label}: offered utilization {u:.3f} >= 1 under the {kind} "
-                             f"release (rate x mean time / servers): the queue grows without "
-                             f"limit; {UNSTABLE_NOTE}")
-        if worst < 1:
-            note = (f"offered utilization (rate x mean time / servers) at most {worst:.3f}, "
-                    f"at {worst_label}")
-            if worst >= 0.95:
-                note += ": close to 1, so averages converge slowly (long warm-up and horizon)"
-            notes.append(note)
-    out["notes"] = notes
-    return out
+    return {"little_wip": wip, "little_th_x_lead_time": product, "little_rel_diff": rel}
 
 
-#: Growth of WIP over the measured window, relative to its mean, above which (with a 95% lower
-#: confidence bound above zero over the replications) WIP is said to grow without bound.
-GROWTH_WARN = 0.25
+def _offered(sc: Scenario, util: dict[str, float] | None, notes: list[str]) -> None:
+    """(d) offered utilization of each station under an open release."""
+    if not util:
+        return
+    worst_label = max(util, key=util.get)
+    worst = util[worst_label]
+    kind = "Poisson" if sc.release.mode == "poisson" else "fixed-interval"
+    for label, u in util.items():
+        if u >= 1:
+            notes.append(f"warning: {label}: offered utilization {u:.3f} >= 1 under the {kind} "
+                         f"release (rate x mean time / servers): the queue grows without limit; "
+                         f"{UNSTABLE_NOTE}")
+    if worst < 1:
+        note = f"offered utilization (rate x mean time / servers) at most {worst:.3f}, at {worst_label}"
+        if worst >= 0.95:
+            note += ": close to 1, so averages converge slowly (long warm-up and horizon)"
+        notes.append(note)
 
 
-def stability(scenario: Scenario, checks: Mapping, timeseries) -> dict:
-    """Whether averages of the run mean anything: `{"stable": bool, "reason": str | None, ...}`.
+def stability(scenario: Scenario, checks: Checks, timeseries: pd.DataFrame | None) -> Stability:
+    """Whether the run's averages mean anything.
 
     Unstable when an open release offers some station a utilization >= 1, or when WIP grows
     through the measured window (least-squares slope of hourly WIP per replication, times the
     window, is above GROWTH_WARN x mean WIP with a 95% lower bound above zero). The second test
     runs only where WIP is not bounded by construction (an unlimited buffer or supermarket)."""
-    from sim.analysis.intervals import t_halfwidth
-
-    util = checks.get("offered_utilization") or {}
+    util = checks.offered_utilization or {}
+    top = max(util.values()) if util else None
     over = {k: u for k, u in util.items() if u >= 1}
     if over:
         worst = max(over, key=over.get)
         kind = "Poisson" if scenario.release.mode == "poisson" else "fixed-interval"
-        return {"stable": False, "reason": (
+        return Stability(stable=False, reason=(
             f"offered utilization {over[worst]:.3f} >= 1 at {worst} under the {kind} release: "
             "its queue grows without limit, so averages over the run mean nothing"),
-            "offered_utilization_max": over[worst], "wip_growth": None}
-    unbounded = any(math.isinf(st.buffer) for stage in scenario.stage_list() for st in stage.stations[1:]) \
-        or any(st.supermarket is None or math.isinf(st.supermarket) for st in scenario.stage_list()[1:]) \
-        or (scenario.release.mode in ("poisson", "interval")
-            and math.isinf(scenario.stage_list()[0].stations[0].buffer))
-    growth = None
-    if unbounded and timeseries is not None and len(timeseries) and "wip" in timeseries:
-        measured = timeseries[~timeseries["warmup"].astype(bool)]
-        rises, levels = [], []
-        for _, g in measured.groupby("replication"):
-            if len(g) < 6:
-                continue
-            x = np.arange(len(g), dtype=float)
-            y = g["wip"].to_numpy(dtype=float)
-            slope = float(np.polyfit(x, y, 1)[0])
-            rises.append(slope * len(g))
-            levels.append(float(np.mean(y)))
-        if len(rises) >= 2:
-            rise = float(np.mean(rises))
-            hw = t_halfwidth(rises)
-            level = float(np.mean(levels))
-            growth = {"rise_over_window": rise, "ci95": hw, "mean_wip": level}
-            if rise - hw > 0 and rise > GROWTH_WARN * max(level, 1.0):
-                return {"stable": False, "reason": (
-                    f"WIP grows through the measured window (by {_num(rise)} units on average, "
-                    f"± {_num(hw)}, against a mean of {_num(level)}): an unlimited buffer fills "
-                    "faster than it empties, so the line is unstable or far from steady state "
-                    "and averages over this window are not long-run figures"),
-                    "offered_utilization_max": max(util.values()) if util else None,
-                    "wip_growth": growth}
-    return {"stable": True, "reason": None,
-            "offered_utilization_max": max(util.values()) if util else None, "wip_growth": growth}
+            offered_utilization_max=over[worst], wip_growth=None)
+    growth = _wip_growth(timeseries) if _wip_unbounded(scenario) else None
+    if growth is not None and growth.rise_over_window - growth.ci95 > 0 \
+            and growth.rise_over_window > GROWTH_WARN * max(growth.mean_wip, 1.0):
+        return Stability(stable=False, reason=(
+            f"WIP grows through the measured window (by {_num(growth.rise_over_window)} units on "
+            f"average, ± {_num(growth.ci95)}, against a mean of {_num(growth.mean_wip)}): an "
+            "unlimited buffer fills faster than it empties, so the line is unstable or far from "
+            "steady state and averages over this window are not long-run figures"),
+            offered_utilization_max=top, wip_growth=growth)
+    return Stability(stable=True, reason=None, offered_utilization_max=top, wip_growth=growth)
 
 
-def format_checks(checks: Mapping) -> str:
-    """The notes as text lines, for the terminal under the run's summary table."""
-    return "\n".join(f"  - {n}" for n in checks.get("notes", []))
+def _wip_unbounded(sc: Scenario) -> bool:
+    """Whether WIP can grow without bound: an unlimited buffer or supermarket inside the plant,
+    or in front of the first station of an open release."""
+    stages = sc.stage_list()
+    return (any(math.isinf(st.buffer) for stage in stages for st in stage.stations[1:])
+            or any(stage.supermarket is None or math.isinf(stage.supermarket) for stage in stages[1:])
+            or (sc.release.mode in ("poisson", "interval") and math.isinf(stages[0].stations[0].buffer)))
+
+
+def _wip_growth(timeseries: pd.DataFrame | None) -> WipGrowth | None:
+    """WIP's rise over the measured window, per replication (at least 6 hours each)."""
+    if timeseries is None or not len(timeseries) or "wip" not in timeseries:
+        return None
+    measured = timeseries[~timeseries["warmup"].astype(bool)]
+    rises, levels = [], []
+    for _, g in measured.groupby("replication"):
+        if len(g) < 6:
+            continue
+        y = g["wip"].to_numpy(dtype=float)
+        rises.append(float(np.polyfit(np.arange(len(g), dtype=float), y, 1)[0]) * len(g))
+        levels.append(float(np.mean(y)))
+    if len(rises) < 2:
+        return None
+    return WipGrowth(rise_over_window=float(np.mean(rises)), ci95=t_halfwidth(rises),
+                     mean_wip=float(np.mean(levels)))

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.kpis import oee_parts, replication_kpis
+from sim.analysis.results import BottleneckShare, StationSummary
 from sim.model.records import STATE_COLUMNS, ReplicationRecord
 
 
@@ -54,24 +55,27 @@ def timeseries_table(records: list[ReplicationRecord]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def station_summary(stations: pd.DataFrame) -> list[dict]:
-    """Per station, the across-replication means (for summary.json and tables)."""
+def station_summary(stations: pd.DataFrame,
+                    shares: list[BottleneckShare] | None = None) -> list[StationSummary]:
+    """Per station, the across-replication means (for summary.json and the tables), with its
+    shares as sole and shifting bottleneck where they were measured."""
     cols = list(STATE_COLUMNS) + ["units", "queue_mean", "availability", "performance", "quality", "oee"]
     g = stations.groupby("station", sort=False)
     mean = g[cols].mean()
     first = g[["stage", "line", "name", "servers", "buffer"]].first()
+    by_label = {s.station: s for s in shares or []}
     out = []
     for label in mean.index:
-        row = {"name": label, "stage": first.loc[label, "stage"], "line": int(first.loc[label, "line"]),
-               "station": first.loc[label, "name"], "servers": int(first.loc[label, "servers"])}
-        for c in STATE_COLUMNS:
-            row[c] = float(mean.loc[label, c])
-        row["units"] = float(mean.loc[label, "units"])
-        for c in ("availability", "performance", "quality", "oee"):
-            row[c] = float(mean.loc[label, c])
         q = mean.loc[label, "queue_mean"]
-        row["queue_mean"] = None if pd.isna(q) else float(q)
         b = first.loc[label, "buffer"]
-        row["buffer"] = None if pd.isna(b) else ("inf" if math.isinf(b) else int(b))
-        out.append(row)
+        share = by_label.get(label)
+        out.append(StationSummary(
+            name=label, stage=first.loc[label, "stage"], line=int(first.loc[label, "line"]),
+            station=first.loc[label, "name"], servers=int(first.loc[label, "servers"]),
+            **{c: float(mean.loc[label, c]) for c in (*STATE_COLUMNS, "units", "availability", "performance",
+                                                      "quality", "oee")},
+            queue_mean=None if pd.isna(q) else float(q),
+            buffer=None if pd.isna(b) else ("inf" if math.isinf(b) else int(b)),
+            bottleneck_sole=(share.sole if share else 0.0) if shares else None,
+            bottleneck_shifting=(share.shifting if share else 0.0) if shares else None))
     return out

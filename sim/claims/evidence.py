@@ -139,7 +139,7 @@ def simulate_evidence(cfg: ClaimsFile, base: Path, runner, *, quick: bool = Fals
         sc = validate_scenario(run_data, file=str(path))
         res = replicate(sc, runner)
         label = _run_label(sc.replications, sc.horizon)
-        line = LineRun.from_summary(res.summary, source=f"simulated: {label}")
+        line = LineRun.from_summary(res.summary.to_dict(), source=f"simulated: {label}")
         notes.append(f"line: {sc.name} simulated now ({label}{', quick' if quick else ''}): {why}")
     # --- sizing
     sizing: dict[str, dict] = {}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+from sim.analysis.results import Estimate
 from sim.claims.arithmetic import per_hour, units_per_year
 from sim.claims.cross import Evaluation
 from sim.claims.schema import rate_period
 from sim.claims.text import readme_section
 from sim.claims.verdicts import duration_h
 from sim.claims.words import num_text, pct_text
+from sim.outputs.report import Page, render_page
 
 
 def _plots(ev: Evaluation, folder: Path) -> dict[str, Path]:
@@ -167,32 +170,24 @@ def as_json(ev: Evaluation) -> dict:
 
 
 def _report_html(ev: Evaluation, claims, sizing, images) -> str:
-    from sim.outputs.report import render_report
-
     cfg, ctx = ev.cfg, ev.ctx
     conv = cfg.convention()
     main = claims[claims["topic"] != "context"]
     kpis = {}
     if ctx.line is not None:
-        kpis["wistron_line_units_per_on_shift_hour"] = {"mean": ctx.line.mean, "ci95": ctx.line.ci95,
-                                                        "values": ctx.line.on_shift}
-        kpis["wistron_line_efficiency"] = {"mean": ctx.efficiency, "ci95": ctx.efficiency_ci,
-                                           "values": [v / ctx.per_line for v in ctx.line.on_shift]}
-    for cid, sz in ev.sizing.items():
+        kpis["wistron_line_units_per_on_shift_hour"] = Estimate(mean=ctx.line.mean, ci95=ctx.line.ci95,
+                                                                values=ctx.line.on_shift)
+        kpis["wistron_line_efficiency"] = Estimate(mean=ctx.efficiency, ci95=ctx.efficiency_ci,
+                                                   values=[v / ctx.per_line for v in ctx.line.on_shift])
+    for sz in ev.sizing.values():
         if sz["answer"] is not None:
-            kpis[f"{sz['question']} (sized)"] = {"mean": sz["answer"]}
-    summary = {
-        "scenario": {"name": "What the articles' figures imply",
-                     "description": (f"{len(ev.claims)} figures from {len(cfg.articles)} articles. Each laptop or "
-                                     "efficiency figure is turned into line terms (rates under "
-                                     + ", ".join(f"{c.id} = {c.label}" for c in cfg.conventions)
-                                     + "), checked against outside figures, the other claims and the simulated "
-                                     "lines, and given a verdict: consistent, strained, inconsistent or unverifiable."),
-                     "sources": [f"{a.outlet}, {a.date}: {a.title}" for a in cfg.articles]},
-        "seed": None, "replications": ctx.line.replications if ctx.line else None,
-        "horizon_s": ctx.line.horizon_s if ctx.line else None, "warmup_s": None,
-        "kpis": kpis,
-    }
+            kpis[f"{sz['question']} (sized)"] = Estimate(mean=sz["answer"], ci95=math.nan, values=[])
+    description = (f"{len(ev.claims)} figures from {len(cfg.articles)} articles. Each laptop or efficiency figure is "
+                   "turned into line terms (rates under " + ", ".join(f"{c.id} = {c.label}" for c in cfg.conventions)
+                   + "), checked against outside figures, the other claims and the simulated lines, and given a "
+                   "verdict: consistent, strained, inconsistent or unverifiable.")
+    facts = [("replications", ctx.line.replications), ("horizon (after warm-up)", f"{ctx.line.horizon_s:,.0f} s")] \
+        if ctx.line is not None else []
     tables = {
         "Verdicts (laptop and efficiency figures)": main[["id", "quantity", "value", "unit", "period", "verdict",
                                                           "reason", "scenario", "support"]],
@@ -208,4 +203,8 @@ def _report_html(ev: Evaluation, claims, sizing, images) -> str:
     tables["Notebooks shipped worldwide"] = _df([s.model_dump() for s in cfg.global_shipments])
     tables["Outside figures used"] = _df([r.model_dump() for r in cfg.references])
     tables["Evidence per claim"] = main[["id", "traced", "corroboration", "evidence"]]
-    return render_report(summary, tables, images, ev.meta.get("notes", []))
+    return render_page(Page(title="What the articles' figures imply", kind="linesim claims audit",
+                            description=description,
+                            sources=[f"{a.outlet}, {a.date}: {a.title}" for a in cfg.articles],
+                            kpis=kpis, notes=list(ev.meta.get("notes", [])), tables=tables, images=images,
+                            facts=facts))

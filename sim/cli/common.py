@@ -6,39 +6,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sim.analysis.results import Summary
 from sim.cli.parser import MAX_JOBS, MAX_REPLICATIONS
 from sim.engines.selection import engine_for
 from sim.errors import InputError
 from sim.experiments.estimate import check_estimate, combine_estimates, estimate_run
 from sim.experiments.runner import RunOptions, default_jobs
 from sim.outputs.folders import OutputFolder, output_folder
-from sim.scenario import Scenario, load_scenario
-
-
-def overrides(args) -> list[str]:
-    """Command-line options that change the scenario, as --set overrides (validated with it)."""
-    out = list(args.overrides)
-    for key in ("replications", "seed", "horizon", "warmup", "engine"):
-        v = getattr(args, key, None)
-        if v is not None:
-            out.append(f"{key}={v}")
-    return out
-
-
-def load(args, path: Path | None = None) -> Scenario:
-    """The scenario file of the command (or `path`), with its option overrides, checked."""
-    path = args.scenario if path is None else path
-    scenario = load_scenario(path, overrides(args))
-    check_engine(scenario, str(path))
-    return scenario
-
-
-def check_engine(scenario: Scenario, file: str) -> None:
-    """An engine the scenario asks for but cannot use is bad input in that file."""
-    try:
-        engine_for(scenario)
-    except InputError as e:
-        raise InputError(e.problem, file=file, path=e.path) from None
+from sim.scenario import Scenario
 
 
 def parse_precision(text: str | None) -> float | None:
@@ -96,12 +71,12 @@ def out_folder(args, default: Path, command: str, planned) -> OutputFolder:
     return output_folder(args.out if args.out is not None else default, command, planned)
 
 
-def report_stability(summary: dict) -> str:
+def report_stability(summary: Summary) -> str:
     """Warn on stderr (always, even with --quiet) when a run is unstable; return the line that
     heads the printed table ('' when stable)."""
-    if summary.get("stable", True):
+    if summary.stable:
         return ""
-    line = f"UNSTABLE: {summary['scenario']['name']}: {summary['stability']['reason']}"
+    line = f"UNSTABLE: {summary.name}: {summary.stability.reason}"
     print(f"warning: {line}", file=sys.stderr)
     return line + "\n\n"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.common import check_cost, load, out_folder, report_stability, run_options
+from sim.cli.common import check_cost, out_folder, report_stability, run_options
+from sim.cli.loading import load
 from sim.errors import InputError
 from sim.experiments.compare import common_setup, comparison_table
 from sim.experiments.runner import Runner, replicate
@@ -35,12 +36,12 @@ def cmd_compare(args) -> int:
         results = [replicate(sc, runner) for sc in scenarios]
     table = comparison_table(results)
     for folder, res in zip(own, results):
-        write_run(res, folder, plots=not args.no_plots, notes=res.summary.get("notes", []))
+        write_run(res, folder, plots=not args.no_plots)
     write_comparison(out, results, table, plots=not args.no_plots, scenario_folders=inside)
     heads = "".join(report_stability(r.summary) for r in results)
     if args.format == "json":
         print(to_json({"comparison": table.to_dict(orient="records"),
-                       "scenarios": [r.summary for r in results]}))
+                       "scenarios": [r.summary.to_dict() for r in results]}))
     elif not args.quiet:
         print(heads + comparison_text(results, table))
         print(f"\nResults written to {out.path}/")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.common import cache_line, check_cost, load, out_folder, report_stability, run_options
+from sim.cli.common import cache_line, check_cost, out_folder, report_stability, run_options
+from sim.cli.loading import load
 from sim.experiments.runner import Runner, replicate
 from sim.outputs.folders import safe_folder_name
 from sim.outputs.run import RUN_FILES, write_run
@@ -20,13 +21,12 @@ def cmd_run(args) -> int:
     out.prepare()
     with Runner(options) as runner:
         result = replicate(scenario, runner)
-    notes = result.summary.get("notes", [])
-    write_run(result, out, plots=not args.no_plots, notes=notes)
+    write_run(result, out, plots=not args.no_plots)
     head = report_stability(result.summary)
     if args.format == "json":
-        print(to_json(result.summary))
+        print(to_json(result.summary.to_dict()))
     elif not args.quiet:
-        print(head + run_report_text(result.summary, notes))
+        print(head + run_report_text(result.summary))
         cached = cache_line(result)
         print(f"\nResults written to {out.path}/" + (f" ({cached})" if cached else ""))
     return 0

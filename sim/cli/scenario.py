@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sim.cli.common import load
+from sim.cli.loading import load
 from sim.scenario import describe, json_schema
 
 

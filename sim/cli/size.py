@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.common import check_cost, check_engine, out_folder, overrides, run_options
+from sim.cli.common import check_cost, out_folder, run_options
+from sim.cli.loading import check_engine, overrides
 from sim.errors import InputError
 from sim.experiments.runner import Runner
 from sim.experiments.size import check_path, search_bounds, size_scenario

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.common import check_cost, check_engine, out_folder, overrides, report_stability, run_options
+from sim.cli.common import check_cost, out_folder, report_stability, run_options
+from sim.cli.loading import check_engine, overrides
 from sim.errors import InputError
 from sim.experiments.compare import common_setup
 from sim.experiments.runner import Runner, replicate

@@ -47,8 +47,8 @@ def comparison_table(results: list[RunResult], kpis=None) -> pd.DataFrame:
             bm, m = float(np.mean(b)), float(np.mean(x))
             diff = float(np.mean(d))
             rows.append({
-                "kpi": kpi, "scenario": res.summary["scenario"]["name"],
-                "baseline": base.summary["scenario"]["name"], "baseline_mean": bm, "mean": m,
+                "kpi": kpi, "scenario": res.summary.name,
+                "baseline": base.summary.name, "baseline_mean": bm, "mean": m,
                 "difference": diff, "ci95": ci,
                 "relative_difference": diff / bm if bm else math.nan,
                 "significant": bool(abs(diff) > ci) if not math.isnan(ci) else False,

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import __version__
-from sim.analysis.checks import cross_checks, stability
 from sim.analysis.intervals import t_halfwidth
+from sim.analysis.results import PrecisionResult, WarmupDetection
 from sim.analysis.summary import RunResult, summarize
 from sim.analysis.warmup import mser
+from sim.engines.selection import engine_for
 from sim.experiments.cache import ReplicationCache
 from sim.experiments.estimate import check_estimate, estimate_run
 from sim.experiments.executors import make_executor
@@ -114,25 +115,21 @@ class _WriteOnly:
         self._c.put(group, replication, rec)
 
 
-def detect_warmup(scenario: Scenario, runner: Runner) -> tuple[float, list[float]]:
+def detect_warmup(scenario: Scenario, runner: Runner) -> WarmupDetection:
     """MSER-5 warm-up: pilot replications from an empty line (no deletion, the scenario's
     horizon), each hourly completion series truncated by MSER-5; the largest is used."""
     pilots = runner.run([(scenario, r, 0.0) for r in range(scenario.replications)])
     per_rep = [mser(p.hourly["completed"]) * 3600.0 for p in pilots]
-    return max(per_rep), per_rep
+    return WarmupDetection(method="MSER-5 on hourly completions", per_replication_s=per_rep,
+                           used_s=max(per_rep))
 
 
-def _resolve_warmup(scenario: Scenario, runner: Runner, notes: list[str], extra: dict) -> float | None:
-    if scenario.warmup != "auto":
-        return None
-    warmup, per_rep = detect_warmup(scenario, runner)
-    extra["warmup_detection"] = {"method": "MSER-5 on hourly completions",
-                                 "per_replication_s": per_rep, "used_s": warmup}
-    notes.append(f"warm-up detected by MSER-5: {warmup / 3600:g} h (largest over "
-                 f"{len(per_rep)} pilot replications)")
-    if warmup > scenario.horizon / 2:
+def _warmup_notes(scenario: Scenario, found: WarmupDetection) -> list[str]:
+    notes = [f"warm-up detected by MSER-5: {found.used_s / 3600:g} h (largest over "
+             f"{len(found.per_replication_s)} pilot replications)"]
+    if found.used_s > scenario.horizon / 2:
         notes.append("warning: the detected warm-up exceeds half of the run; lengthen the horizon")
-    return warmup
+    return notes
 
 
 def _throughput_precision(records: list[ReplicationRecord]) -> float:
@@ -157,47 +154,50 @@ def precision_batch(n: int, achieved: float, target: float) -> int:
 def replicate(scenario: Scenario, runner: Runner) -> RunResult:
     """All replications of one scenario (more when a precision target asks), summarized.
     A scenario whose pre-run estimate exceeds the documented limits is refused first."""
-    from sim.engines.selection import engine_for
-
-    notes: list[str] = []
     engine, why = engine_for(scenario)
     if runner.options.limit:
         reps = max(runner.options.max_replications, scenario.replications) \
             if runner.options.precision is not None else None
         check_estimate(estimate_run(scenario, replications=reps, jobs=runner.options.jobs or 1,
                                     engine=engine))
-    extra: dict = {"engine": engine, "engine_reason": why, "versions": versions()}
+    notes: list[str] = []
     if engine == "recursion":
         notes.append("engine: exact departure-time recursion (same random numbers as the SimPy "
                      "model); bottleneck by utilization")
     cached0, total0 = runner.cached, runner.cached + runner.computed
-    warmup = _resolve_warmup(scenario, runner, notes, extra)
-    n = scenario.replications
-    records = runner.run([(scenario, r, warmup) for r in range(n)])
-    target = runner.options.precision
-    if target is not None:
-        while _throughput_precision(records) > target and n < runner.options.max_replications:
-            more = min(precision_batch(n, _throughput_precision(records), target),
-                       runner.options.max_replications - n)
-            records += runner.run([(scenario, r, warmup) for r in range(n, n + more)])
-            n += more
-        achieved = _throughput_precision(records)
-        extra["precision"] = {"target_relative_ci95": target, "achieved_relative_ci95": achieved,
-                              "replications": n, "met": achieved <= target}
-        notes.append(f"precision: throughput CI half-width {100 * achieved:.2f}% of the mean after "
-                     f"{n} replications (target {100 * target:g}%)"
-                     + ("" if achieved <= target else " -- not met: --max-replications reached"))
-    result = summarize(scenario.to_dict(), records, seed=scenario.seed, extra=extra)
-    checks = cross_checks(scenario, result.summary)
-    result.summary["checks"] = {k: v for k, v in checks.items() if k != "notes"}
-    stable = stability(scenario, checks, result.timeseries)
-    result.summary["stable"] = stable["stable"]
-    result.summary["stability"] = stable
-    result.summary["notes"] = notes + list(checks.get("notes", []))
+    found = detect_warmup(scenario, runner) if scenario.warmup == "auto" else None
+    if found is not None:
+        notes += _warmup_notes(scenario, found)
+    warmup = found.used_s if found is not None else None
+    records = runner.run([(scenario, r, warmup) for r in range(scenario.replications)])
+    precision = None
+    if runner.options.precision is not None:
+        records, precision = _add_until_precise(scenario, runner, records, warmup)
+        notes.append(f"precision: throughput CI half-width {100 * precision.achieved_relative_ci95:.2f}% of the "
+                     f"mean after {precision.replications} replications (target "
+                     f"{100 * precision.target_relative_ci95:g}%)"
+                     + ("" if precision.met else " -- not met: --max-replications reached"))
+    result = summarize(scenario, records, engine=engine, engine_reason=why, versions=versions(),
+                       warmup_detection=found, precision=precision, notes=notes)
     # how many came from the cache is not a result (it is not written to any file)
     result.from_cache = runner.cached - cached0
     result.simulated = runner.cached + runner.computed - total0
     return result
+
+
+def _add_until_precise(scenario: Scenario, runner: Runner, records: list[ReplicationRecord],
+                       warmup: float | None) -> tuple[list[ReplicationRecord], PrecisionResult]:
+    """Add replications in batches (`precision_batch`) until the throughput's relative CI
+    half-width meets the target or --max-replications is reached."""
+    target = runner.options.precision
+    n = len(records)
+    while _throughput_precision(records) > target and n < runner.options.max_replications:
+        more = min(precision_batch(n, _throughput_precision(records), target), runner.options.max_replications - n)
+        records = records + runner.run([(scenario, r, warmup) for r in range(n, n + more)])
+        n += more
+    achieved = _throughput_precision(records)
+    return records, PrecisionResult(target_relative_ci95=target, achieved_relative_ci95=achieved,
+                                    replications=n, met=achieved <= target)
 
 
 def run_scenario(scenario: Scenario, *, jobs: int = 1, progress: bool = False,

@@ -207,8 +207,8 @@ def size_scenario(data: dict, path: str, target_per_s: float, runner, *, lo: int
             sc = _with_value(data, path, value, file)
             res = replicate(sc, runner)
             runs[value] = [float(x) for x in res.replications[kpi]]
-            runs_meta[value] = {"replications": int(res.summary["replications"]),
-                                "horizon_s": float(res.summary["horizon_s"]), "source": "simulated"}
+            runs_meta[value] = {"replications": res.summary.replications,
+                                "horizon_s": res.summary.horizon_s, "source": "simulated"}
         return runs[value]
 
     points: dict[int, dict] = {}

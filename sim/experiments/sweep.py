@@ -14,9 +14,9 @@ def sweep_table(points: list[dict], results: list[RunResult]) -> pd.DataFrame:
     for values, res in zip(points, results):
         row = dict(values)
         for k in KPI_UNITS:
-            v = res.summary["kpis"][k]
-            row[f"{k}_mean"] = v["mean"]
-            row[f"{k}_ci95"] = v["ci95"]
-        row["replications"] = res.summary["replications"]
+            v = res.summary.kpi(k)
+            row[f"{k}_mean"] = v.mean
+            row[f"{k}_ci95"] = v.ci95
+        row["replications"] = res.summary.replications
         rows.append(row)
     return pd.DataFrame(rows)

@@ -10,12 +10,15 @@ import base64
 import html
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from sim.analysis.results import Estimate, Summary
 
 #: Tables longer than this are cut in the page (the CSV files hold every row).
 MAX_TABLE_ROWS = 500
@@ -166,44 +169,37 @@ def _version() -> str:
 # ------------------------------------------------------------------------------- sections
 
 
-def _kpi_rows(kpis: Mapping[str, Any]) -> list[tuple[str, str, str, str, str]]:
+def _kpi_rows(kpis: Mapping[str, Estimate]) -> list[tuple[str, str, str, str, str]]:
     """Rows (key, description, value ± CI, unit, replications) of the KPI table."""
     rows = []
     names = [k for k in _KPIS if k in kpis] + [k for k in kpis if k not in _KPIS]
     for key in names:
-        entry = kpis[key]
-        if not isinstance(entry, Mapping):
-            entry = {"mean": entry}
+        est = kpis[key]
         desc, unit = _KPIS.get(key, (key.replace("_", " ").capitalize(), ""))
         if not unit and key.endswith("_s"):
             unit = "s"
-        n = len(entry.get("values") or []) or ""
-        value = format_mean_ci(entry.get("mean"), entry.get("ci95"))
-        if unit == "s" and isinstance(entry.get("mean"), (int, float)) and math.isfinite(entry["mean"]):
-            u, scale = _readable_time(float(entry["mean"]))
+        n = len(est.values) or ""
+        value = format_mean_ci(est.mean, est.ci95)
+        if unit == "s" and math.isfinite(est.mean):
+            u, scale = _readable_time(est.mean)
             if u != "s":
-                ci = entry.get("ci95")
-                ci_scaled = float(ci) / scale if isinstance(ci, (int, float)) else None
-                value += f" s  ({format_mean_ci(entry['mean'] / scale, ci_scaled)} {u})"
+                value += f" s  ({format_mean_ci(est.mean / scale, est.ci95 / scale)} {u})"
                 unit = ""
         rows.append((key, desc, value, unit, str(n)))
         for q, qdesc in (("p50", "median"), ("p95", "95th percentile")):
-            if q in entry and entry[q] is not None:
-                qv = float(entry[q])
-                text = format_number(qv)
-                qunit = unit
-                if key.endswith("_s"):
-                    u, scale = _readable_time(qv)
-                    text = f"{format_number(qv)} s" + (f"  ({format_number(qv / scale)} {u})" if u != "s" else "")
-                    qunit = ""
-                rows.append((f"{key} {q}", f"{desc.split(',')[0]}, {qdesc}", text, qunit, str(n)))
+            qv = getattr(est, q)
+            if qv is None:
+                continue
+            text, qunit = format_number(qv), unit
+            if key.endswith("_s"):
+                u, scale = _readable_time(qv)
+                text = f"{format_number(qv)} s" + (f"  ({format_number(qv / scale)} {u})" if u != "s" else "")
+                qunit = ""
+            rows.append((f"{key} {q}", f"{desc.split(',')[0]}, {qdesc}", text, qunit, str(n)))
     return rows
 
 
-def _kpi_table(summary: Mapping[str, Any]) -> str:
-    kpis = summary.get("kpis") or {}
-    if not kpis:
-        return "<p>No KPIs in the summary.</p>"
+def _kpi_table(kpis: Mapping[str, Estimate]) -> str:
     body = "".join(
         f"<tr><td>{_esc(desc)}<br><code>{_esc(key)}</code></td><td class=\"value\">{_esc(value)}</td>"
         f"<td>{_esc(unit)}</td><td>{_esc(n)}</td></tr>"
@@ -263,102 +259,102 @@ def _scenario_json(scenario: Any) -> str:
 # ------------------------------------------------------------------------------- the page
 
 
-def render_report(
-    summary: Mapping[str, Any],
-    tables: Mapping[str, pd.DataFrame],
-    images: Mapping[str, Path],
-    notes: Iterable[str] = (),
-) -> str:
-    """Return one self-contained HTML page of a run.
+@dataclass
+class Page:
+    """What one report page shows, in the order it shows it: a title, an optional banner (e.g.
+    an unstable run), the key figures with CIs, notes, tables, figures, the scenario as run."""
 
-    ``summary`` is shaped like summary.json (SPEC section 3); ``tables`` maps a title to a
-    DataFrame, ``images`` a title to an image file (embedded as a data URI), and ``notes`` are
-    cross-checks and warnings (a note starting with "warning" is highlighted).
-    """
-    summary = summary or {}
-    scenario = summary.get("scenario") or {}
-    if not isinstance(scenario, Mapping):
-        scenario = {"name": str(scenario)}
-    name = str(scenario.get("name") or "unnamed scenario")
-    description = scenario.get("description") or ""
-    sources = scenario.get("sources") or []
-    if isinstance(sources, str):
-        sources = [sources]
-    notes = [str(n) for n in (notes or ())]
+    title: str
+    kind: str = "linesim simulation report"  # the caption above the title
+    description: str = ""
+    sources: list[str] = field(default_factory=list)
+    banner: str | None = None
+    kpis: Mapping[str, Estimate] | None = None
+    bottleneck: str | None = None  # a sentence naming the bottleneck and the method
+    notes: list[str] = field(default_factory=list)
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    images: Mapping[str, Path] = field(default_factory=dict)
+    scenario: Mapping[str, Any] | None = None  # the resolved scenario, shown folded
+    facts: list[tuple[str, Any]] = field(default_factory=list)  # the footer
 
-    parts: list[str] = []
-    parts.append(f"<header><p class=\"caption\">linesim simulation report</p><h1>{_esc(name)}</h1>")
-    if summary.get("stable") is False:  # before anything else: the averages below mean nothing
-        reason = (summary.get("stability") or {}).get("reason") or "the line is unstable"
-        parts.append(f'<p class="unstable" id="unstable"><strong>Unstable:</strong> {_esc(reason)}</p>')
-    if description:
-        parts.append(f'<p class="description">{_esc(description)}</p>')
-    if sources:
-        items = "".join(f"<li>{_esc(s)}</li>" for s in sources)
+
+def run_page(summary: Summary, tables: Mapping[str, pd.DataFrame], images: Mapping[str, Path]) -> Page:
+    """The page of a run, from its summary."""
+    sc = summary.scenario
+    sources = sc.get("sources") or []
+    bn = summary.bottleneck
+    facts: list[tuple[str, Any]] = [
+        ("scenario", summary.name), ("seed", summary.seed), ("replications", summary.replications),
+        ("horizon (after warm-up)", _duration(summary.horizon_s)), ("warm-up", _duration(summary.warmup_s)),
+        ("linesim version", _version())]
+    facts += [(f"{k} version", v) for k, v in summary.versions.items() if k not in ("linesim", "sim")]
+    return Page(
+        title=summary.name or "unnamed scenario", description=str(sc.get("description") or ""),
+        sources=[sources] if isinstance(sources, str) else list(sources),
+        banner=None if summary.stable else (summary.stability.reason or "the line is unstable"),
+        kpis=summary.kpis,
+        bottleneck=f"{bn.station} ({bn.method})" if bn.station else None,
+        notes=list(summary.notes), tables=tables, images=images, scenario=sc, facts=facts)
+
+
+def render_page(page: Page) -> str:
+    """Return one self-contained HTML page."""
+    notes = [str(n) for n in page.notes]
+    parts: list[str] = [f"<header><p class=\"caption\">{_esc(page.kind)}</p><h1>{_esc(page.title)}</h1>"]
+    if page.banner:  # before anything else: the averages below mean nothing
+        parts.append(f'<p class="unstable" id="unstable"><strong>Unstable:</strong> {_esc(page.banner)}</p>')
+    if page.description:
+        parts.append(f'<p class="description">{_esc(page.description)}</p>')
+    if page.sources:
+        items = "".join(f"<li>{_esc(s)}</li>" for s in page.sources)
         parts.append(f'<div class="sources">Sources:<ul>{items}</ul></div>')
     parts.append("</header>")
-
-    toc = [("kpis", "Key figures")]
-    if notes:
-        toc.append(("notes", "Notes and checks"))
-    toc += [(_slug("table", i), t) for i, t in enumerate(tables)]
-    toc += [(_slug("figure", i), t) for i, t in enumerate(images)]
-    toc.append(("scenario", "Resolved scenario"))
-    parts.append("<nav><strong>Contents</strong><ul>"
-                 + "".join(f'<li><a href="#{a}">{_esc(t)}</a></li>' for a, t in toc) + "</ul></nav>")
-
-    parts.append('<section id="kpis"><h2>Key figures</h2>')
-    parts.append(_kpi_table(summary))
-    bottleneck = summary.get("bottleneck") or {}
-    if isinstance(bottleneck, Mapping) and bottleneck.get("station"):
-        method = bottleneck.get("method")
-        parts.append(f'<p class="bottleneck">Bottleneck: <strong>{_esc(bottleneck["station"])}</strong>'
-                     + (f" ({_esc(method)})" if method else "") + "</p>")
-    parts.append("</section>")
-
-    if notes:
+    parts.append(_contents(page, notes))
+    if page.kpis:
+        parts.append('<section id="kpis"><h2>Key figures</h2>' + _kpi_table(page.kpis))
+        if page.bottleneck:
+            parts.append(f'<p class="bottleneck">Bottleneck: <strong>{_esc(page.bottleneck)}</strong></p>')
+        parts.append("</section>")
+    if notes:  # right after the KPIs, so a warning is seen before the numbers are used
         items = "".join(
             f'<li class="{"warning" if n.strip().lower().startswith("warning") else "note"}">{_esc(n)}</li>'
             for n in notes)
-        notes_html = f'<section id="notes"><h2>Notes and checks</h2><ul class="notes">{items}</ul></section>'
-        parts.append(notes_html)  # right after the KPIs, so a warning is seen before the numbers are used
-
-    if tables:
+        parts.append(f'<section id="notes"><h2>Notes and checks</h2><ul class="notes">{items}</ul></section>')
+    if page.tables:
         parts.append("<section><h2>Tables</h2>")
-        for i, (title, df) in enumerate(tables.items()):
+        for i, (title, df) in enumerate(page.tables.items()):
             parts.append(f'<h3 id="{_slug("table", i)}">{_esc(title)}</h3>{_table_html(df)}')
         parts.append("</section>")
-
-    if images:
+    if page.images:
         parts.append("<section><h2>Plots</h2>")
-        for i, (title, path) in enumerate(images.items()):
+        for i, (title, path) in enumerate(page.images.items()):
             parts.append(f'<div id="{_slug("figure", i)}">{_image_html(str(title), path)}</div>')
         parts.append("</section>")
-
-    parts.append('<section id="scenario"><h2>Resolved scenario</h2><details><summary>Show the scenario as '
-                 f"simulated</summary><pre>{_esc(_scenario_json(scenario))}</pre></details></section>")
-
-    footer = [
-        ("scenario", name),
-        ("seed", summary.get("seed", "–")),
-        ("replications", summary.get("replications", "–")),
-        ("horizon (after warm-up)", _duration(summary.get("horizon_s"))),
-        ("warm-up", _duration(summary.get("warmup_s"))),
-        ("linesim version", _version()),
-    ]
-    versions = summary.get("versions")
-    if isinstance(versions, Mapping):
-        footer += [(f"{k} version", v) for k, v in versions.items() if k not in ("linesim", "sim")]
-    parts.append("<footer><dl>" + "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in footer)
-                 + "</dl></footer>")
-
+    if page.scenario is not None:
+        parts.append('<section id="scenario"><h2>Resolved scenario</h2><details><summary>Show the scenario as '
+                     f"simulated</summary><pre>{_esc(_scenario_json(page.scenario))}</pre></details></section>")
+    if page.facts:
+        parts.append("<footer><dl>" + "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in page.facts)
+                     + "</dl></footer>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_esc(name)} — linesim report</title>\n<style>{_CSS}</style>\n</head>\n"
+            f"<title>{_esc(page.title)} — linesim report</title>\n<style>{_CSS}</style>\n</head>\n"
             "<body>\n<main>\n" + "\n".join(parts) + "\n</main>\n</body>\n</html>\n")
 
 
-def write_report(path: Path | str, html: str) -> Path:  # noqa: F811 - the name of the brief
+def _contents(page: Page, notes: list[str]) -> str:
+    toc = [("kpis", "Key figures")] if page.kpis else []
+    if notes:
+        toc.append(("notes", "Notes and checks"))
+    toc += [(_slug("table", i), t) for i, t in enumerate(page.tables)]
+    toc += [(_slug("figure", i), t) for i, t in enumerate(page.images)]
+    if page.scenario is not None:
+        toc.append(("scenario", "Resolved scenario"))
+    return ("<nav><strong>Contents</strong><ul>"
+            + "".join(f'<li><a href="#{a}">{_esc(t)}</a></li>' for a, t in toc) + "</ul></nav>")
+
+
+def write_report(path: Path | str, html: str) -> Path:
     """Write the page ``html`` to ``path`` (UTF-8), creating its folder; return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,18 +6,21 @@ import math
 from pathlib import Path
 
 from sim.experiments.size import PER_TEXT, sizing_table
+from sim.outputs.folders import OutputFolder, output_folder
+from sim.outputs.report import Page, render_page, write_report
+from sim.outputs.serialize import to_json
+from sim.outputs.tables import fmt, render
 
 
 def sizing_text(result: dict, title: str = "") -> str:
     """The evaluated points as a terminal table, then the answer."""
-    from sim.outputs.tables import fmt, render
-
     rows = []
     for p in sorted(result["points"], key=lambda p: p["value"]):
         mark = "  <- answer" if p["value"] == result["answer"] else ""
         ci = p["ci95_per_h"]
-        rows.append([str(p["value"]), fmt(p["mean_per_h"]), "± " + (f"{ci:,.0f}" if 100 <= ci < math.inf else fmt(ci, 2)),
-                     fmt(p["lower_per_h"]), "yes" if p["met"] else "no", str(p["step"]) + mark])
+        ci_text = f"{ci:,.0f}" if 100 <= ci < math.inf else fmt(ci, 2)
+        rows.append([str(p["value"]), fmt(p["mean_per_h"]), "± " + ci_text, fmt(p["lower_per_h"]),
+                     "yes" if p["met"] else "no", str(p["step"]) + mark])
     table = render(rows, [result["path"], "units/h", "95% CI", "lower bound", "met", "order"], "lrrrll")
     t = result["target_per_h"]
     head = (f"{title + ': ' if title else ''}smallest {result['path']} with throughput >= "
@@ -34,12 +37,8 @@ def sizing_text(result: dict, title: str = "") -> str:
 SIZE_FILES = ("size.csv", "size.json", "size.png", "report.html")
 
 
-def write_size(out, result: dict, *, plots: bool = True) -> Path:
+def write_size(out: OutputFolder | Path | str, result: dict, *, plots: bool = True) -> Path:
     """size.csv, size.json, size.png and report.html into an OutputFolder (or a path)."""
-    from sim.outputs.folders import OutputFolder, output_folder
-    from sim.outputs.report import render_report, write_report
-    from sim.outputs.serialize import to_json
-
     if not isinstance(out, OutputFolder):
         out = output_folder(out, "size", SIZE_FILES).prepare()
     df = sizing_table(result)
@@ -48,21 +47,18 @@ def write_size(out, result: dict, *, plots: bool = True) -> Path:
         (tmp / "size.json").write_text(to_json(result) + "\n", encoding="utf-8")
         images = {}
         if plots and len(df):
-            import matplotlib.pyplot as plt
-
+            # deferred on purpose: matplotlib is imported only when figures are drawn
+            from sim.outputs.figures import new_figure, save_figure
             from sim.outputs.plots.size import plot_sizing
 
-            ax = plot_sizing(result)
-            ax.figure.savefig(tmp / "size.png", dpi=120)
-            plt.close(ax.figure)
-            images["Throughput against " + result["path"]] = tmp / "size.png"
+            fig, ax = new_figure()
+            plot_sizing(result, ax)
+            images["Throughput against " + result["path"]] = save_figure(fig, tmp / "size.png")
         answer = result["answer"]
-        summary = {"scenario": {"name": f"sizing of {result.get('scenario', '')}: {result['path']}",
-                                "description": (f"Smallest {result['path']} whose throughput meets "
-                                                f"{result['target_per_h']:.6g} units/h "
-                                                f"{PER_TEXT[result['per']]} with 95% confidence: "
-                                                + (str(answer) if answer is not None else "not met"))},
-                   "kpis": {}}
-        write_report(tmp / "report.html", render_report(summary, {"Evaluated points": df}, images,
-                                                        result["notes"]))
+        page = Page(title=f"sizing of {result.get('scenario', '')}: {result['path']}", kind="linesim sizing",
+                    description=(f"Smallest {result['path']} whose throughput meets {result['target_per_h']:.6g} "
+                                 f"units/h {PER_TEXT[result['per']]} with 95% confidence: "
+                                 + (str(answer) if answer is not None else "not met")),
+                    notes=list(result["notes"]), tables={"Evaluated points": df}, images=images)
+        write_report(tmp / "report.html", render_page(page))
     return Path(out.path)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from sim.analysis.kpis import KPI_UNITS
+from sim.analysis.results import Summary
+from sim.analysis.summary import RunResult
 from sim.scenario.units import format_duration
 
 _LABELS = {
@@ -46,65 +50,62 @@ def render(rows: list[list[str]], header: list[str], align: str | None = None) -
     return "\n".join([line(header), sep, *(line(r) for r in rows)])
 
 
-def kpi_table(summary: dict) -> str:
+def kpi_table(summary: Summary) -> str:
     """KPI | mean | 95% CI | unit, with lead times also in readable units."""
     rows = []
     for k, unit in KPI_UNITS.items():
-        v = summary["kpis"].get(k)
-        if v is None or (k == "units_scrapped" and not any(v["values"])):
+        v = summary.kpis.get(k)
+        if v is None or (k == "units_scrapped" and not any(v.values)):
             continue
-        if k == "throughput_per_scheduled_hour" and summary["scenario"].get("calendar") is None:
+        if k == "throughput_per_scheduled_hour" and summary.scenario.get("calendar") is None:
             continue
-        if k == "first_pass_yield" and v["mean"] == 1:
+        if k == "first_pass_yield" and v.mean == 1:
             continue
-        mean, ci = v["mean"], v["ci95"]
-        extra = f"  ({format_duration(mean, 3)})" if unit == "s" and not math.isnan(mean) else ""
-        rows.append([_LABELS[k], fmt(mean), "± " + fmt(ci, 2), unit + extra])
+        extra = f"  ({format_duration(v.mean, 3)})" if unit == "s" and not math.isnan(v.mean) else ""
+        rows.append([_LABELS[k], fmt(v.mean), "± " + fmt(v.ci95, 2), unit + extra])
     return render(rows, ["KPI", "mean", "95% CI", "unit"], "lrrl")
 
 
-def station_table(summary: dict) -> str:
+def station_table(summary: Summary) -> str:
     """One row per station: % of time in each state, units processed, mean queue."""
     rows = []
-    for s in summary["stations"]:
-        pct = [f"{100 * s[k]:.1f}" for k in ("busy", "blocked", "starved", "down", "setup", "off_shift")]
-        q = s["queue_mean"]
-        bn = (f"{100 * s['bottleneck_sole']:.0f}/{100 * s['bottleneck_shifting']:.0f}"
-              if "bottleneck_sole" in s else "-")
-        rows.append([s["name"], str(s["servers"]), *pct, fmt(s["units"], 6), "-" if q is None else f"{q:.2f}",
-                     f"{100 * s['oee']:.1f}" if s.get("oee") == s.get("oee") else "-", bn])
+    for s in summary.stations:
+        pct = [f"{100 * s.fraction(k):.1f}" for k in ("busy", "blocked", "starved", "down", "setup", "off_shift")]
+        q = s.queue_mean
+        bn = (f"{100 * s.bottleneck_sole:.0f}/{100 * s.bottleneck_shifting:.0f}"
+              if s.bottleneck_sole is not None else "-")
+        rows.append([s.name, str(s.servers), *pct, fmt(s.units, 6), "-" if q is None else f"{q:.2f}",
+                     f"{100 * s.oee:.1f}" if s.oee == s.oee else "-", bn])
     return render(rows, ["station", "servers", "busy%", "blocked%", "starved%", "down%", "setup%",
                          "off%", "units", "queue", "OEE%", "bottleneck% sole/shift"])
 
 
-def run_report_text(summary: dict, notes: list[str] = ()) -> str:
+def run_report_text(summary: Summary) -> str:
     """What `run` prints: the header, the KPI table, the bottleneck, the stations and notes."""
-    sc = summary["scenario"]
-    head = (f"{sc['name']}: {summary['replications']} replications x "
-            f"{format_duration(summary['horizon_s'])} after {format_duration(summary['warmup_s'])} "
-            f"warm-up, seed {summary['seed']}, engine {summary.get('engine', 'des')}")
+    head = (f"{summary.name}: {summary.replications} replications x "
+            f"{format_duration(summary.horizon_s)} after {format_duration(summary.warmup_s)} "
+            f"warm-up, seed {summary.seed}, engine {summary.engine}")
     parts = [head, "", kpi_table(summary), ""]
-    b = summary.get("bottleneck") or {}
-    if b.get("station"):
-        if "sole" in b:
-            parts.append(f"Bottleneck: {b['station']}: sole {100 * b['sole']:.0f}% and shifting "
-                         f"{100 * b['shifting']:.0f}% of the time (active-period method)")
+    b = summary.bottleneck
+    if b.station:
+        if b.sole is not None:
+            parts.append(f"Bottleneck: {b.station}: sole {100 * b.sole:.0f}% and shifting "
+                         f"{100 * b.shifting:.0f}% of the time (active-period method)")
         else:
-            parts.append(f"Bottleneck: {b['station']} ({b['method']})")
+            parts.append(f"Bottleneck: {b.station} ({b.method})")
     parts += ["", station_table(summary)]
-    if notes:
-        parts += [""] + [f"* {n}" for n in notes]
+    if summary.notes:
+        parts += [""] + [f"* {n}" for n in summary.notes]
     return "\n".join(parts)
 
 
-def comparison_text(results, table) -> str:
+def comparison_text(results: list[RunResult], table: pd.DataFrame) -> str:
     """Each scenario's headline KPIs, then the paired differences against the baseline."""
     rows = []
     for r in results:
-        k = r.summary["kpis"]
-        rows.append([r.summary["scenario"]["name"], fmt(k["throughput_per_hour"]["mean"]),
-                     "± " + fmt(k["throughput_per_hour"]["ci95"], 2), fmt(k["oee"]["mean"]),
-                     fmt(k["lead_time_s"]["mean"]), fmt(k["wip_mean"]["mean"])])
+        k = r.summary.kpis
+        rows.append([r.summary.name, fmt(k["throughput_per_hour"].mean), "± " + fmt(k["throughput_per_hour"].ci95, 2),
+                     fmt(k["oee"].mean), fmt(k["lead_time_s"].mean), fmt(k["wip_mean"].mean)])
     head = render(rows, ["scenario", "units/h", "95% CI", "OEE", "lead time s", "WIP"])
     diff_rows = []
     for _, d in table.iterrows():
@@ -115,10 +116,10 @@ def comparison_text(results, table) -> str:
                           "yes" if d["significant"] else "no", "± " + fmt(d["unpaired_ci95"], 2)])
     diffs = render(diff_rows, ["kpi", "scenario", "baseline", "mean", "difference", "paired 95% CI",
                                "relative", "significant", "unpaired CI"], "llrrrrrlr")
-    return (f"{len(results)} scenarios on common random numbers, {results[0].summary['replications']} "
-            f"replications each, seed {results[0].summary['seed']}\n\n{head}\n\n"
-            f"Paired differences against {results[0].summary['scenario']['name']} "
-            f"(significant: the 95% CI excludes 0)\n\n{diffs}")
+    first = results[0].summary
+    return (f"{len(results)} scenarios on common random numbers, {first.replications} "
+            f"replications each, seed {first.seed}\n\n{head}\n\n"
+            f"Paired differences against {first.name} (significant: the 95% CI excludes 0)\n\n{diffs}")
 
 
 def sweep_text(table, paths: list[str]) -> str:

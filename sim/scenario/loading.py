@@ -97,7 +97,8 @@ def _one_line(err: dict) -> tuple[str, str]:
 def validate_scenario(data: Any, *, file: str = "<scenario>") -> Scenario:
     """Validate raw data (a mapping from YAML) into a Scenario, or raise a one-line InputError."""
     if not isinstance(data, dict):
-        raise InputError(f"must be a mapping of keys (name, horizon, stations, ...), got {type(data).__name__}", file=file)
+        raise InputError(f"must be a mapping of keys (name, horizon, stations, ...), got {type(data).__name__}",
+                         file=file)
     data = {k: v for k, v in data.items() if k != "$schema"}
     try:
         return Scenario.model_validate(data)

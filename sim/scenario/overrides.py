@@ -64,14 +64,15 @@ def _list_index(node: list, part: str, here: str, what: str) -> int:
     if part.lstrip("-").isdigit():
         idx = int(part) if len(part) < 20 else None  # a huge index is out of range too
         if idx is None or not -len(node) <= idx < len(node):
-            raise InputError(f"index {idx if idx is not None else short(part, 30)} is out of range (0..{len(node) - 1})", path=here,
-                             file=what)
+            shown = idx if idx is not None else short(part, 30)
+            raise InputError(f"index {shown} is out of range (0..{len(node) - 1})", path=here, file=what)
         return idx
     names = [x.get("name") for x in node if isinstance(x, dict)]
     if part in names:
         return names.index(part)
     close = difflib.get_close_matches(part, [n for n in names if isinstance(n, str) and n], n=1)
-    hint = f" (did you mean {short(close[0])}?)" if close else f"; names: {short(', '.join(map(str, names)), 120)[1:-1]}"
+    listed = short(", ".join(map(str, names)), 120)[1:-1]
+    hint = f" (did you mean {short(close[0])}?)" if close else f"; names: {listed}"
     raise InputError(f"no item named {short(part)}{hint}", path=here, file=what)
 
 

@@ -29,4 +29,12 @@ from sim.analysis.theory.lines import (
 )
 from sim.analysis.theory.queues import erlang_c, littles_law, md1, mg1, mm1, mmc
 
-__all__ = ['availability', 'availability_operating_modes', 'availability_calendar_modes', 'effective_process_time', 'down_fraction_operating', 'down_fraction_calendar', 'critical_wip', 'best_case_th', 'worst_case_th', 'practical_worst_case_th', 'best_case_ct', 'worst_case_ct', 'practical_worst_case_ct', 'mva_closed_line', 'setup_capacity', 'capacity_bound', 'two_station_bas_throughput', 'two_station_bbs_yield', 'two_station_bbs_rework', 'exp_line_ctmc', 'zero_buffer_two_station_throughput', 'expected_max', 'mm1', 'erlang_c', 'mmc', 'mg1', 'md1', 'littles_law']
+__all__ = [
+    'availability', 'availability_operating_modes', 'availability_calendar_modes',
+    'effective_process_time', 'down_fraction_operating', 'down_fraction_calendar', 'critical_wip',
+    'best_case_th', 'worst_case_th', 'practical_worst_case_th', 'best_case_ct', 'worst_case_ct',
+    'practical_worst_case_ct', 'mva_closed_line', 'setup_capacity', 'capacity_bound',
+    'two_station_bas_throughput', 'two_station_bbs_yield', 'two_station_bbs_rework',
+    'exp_line_ctmc', 'zero_buffer_two_station_throughput', 'expected_max', 'mm1', 'erlang_c', 'mmc',
+    'mg1', 'md1', 'littles_law',
+]

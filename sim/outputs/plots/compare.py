@@ -81,12 +81,12 @@ def plot_throughput_overlay(results, ax=None):
         color = SERIES_COLORS[i % len(SERIES_COLORS)]
         ts = res.timeseries
         hourly = ts.groupby("hour")["completed"].mean()
-        name = res.summary["scenario"]["name"]
-        k = res.summary["kpis"]["throughput_per_hour"]
+        name = res.summary.name
+        k = res.summary.kpi("throughput_per_hour")
         ax.plot(hourly.index + 0.5, hourly.to_numpy(), color=color, lw=1.4, alpha=0.8,
                 label=f"{name}: hourly mean over replications")
-        ax.axhline(k["mean"], color=color, ls="--", lw=2,
-                   label=f"{name}: long-run mean {k['mean']:.1f} ± {k['ci95']:.1f} units/h")
+        ax.axhline(k.mean, color=color, ls="--", lw=2,
+                   label=f"{name}: long-run mean {k.mean:.1f} ± {k.ci95:.1f} units/h")
     ax.set_title("Throughput over time, scenarios compared", fontsize=15)
     ax.set_xlabel("simulated time (h)", fontsize=13)
     ax.set_ylabel("units completed per hour (units/h)", fontsize=13)
@@ -99,12 +99,12 @@ def plot_states_side_by_side(results, ax=None):
     """Per station, one stacked bar per scenario of its time fractions (mean over replications)."""
     frames = []
     for res in results:
-        df = pd.DataFrame(res.summary["stations"])
-        df["scenario"] = res.summary["scenario"]["name"]
+        df = pd.DataFrame([st.to_dict() for st in res.summary.stations])
+        df["scenario"] = res.summary.name
         frames.append(df)
     data = pd.concat(frames, ignore_index=True)
     stations = list(dict.fromkeys(data["name"]))
-    names = [r.summary["scenario"]["name"] for r in results]
+    names = [r.summary.name for r in results]
     n = len(names)
     height = max(FIGSIZE[1], 0.35 * len(stations) * n + 1.5)
     if ax is None:

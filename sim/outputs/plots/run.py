@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from sim.analysis.summary import RunResult
+from sim.outputs.figures import new_figure, save_figure
 from sim.outputs.plots.style import (
-    DPI,
     FIGSIZE,
     LEGEND_SIZE,
     LONG_RUN_COLOR,
@@ -33,9 +33,6 @@ from sim.outputs.plots.style import (
     time_unit,
 )
 from sim.outputs.plots.timeline import (
-    log_stations,
-    off_shift_intervals,
-    pick_timeline_window,
     plot_bottleneck_shares,
     plot_bottleneck_timeline,
     plot_state_timeline,
@@ -278,83 +275,40 @@ def plot_buffer_occupancy(stations: pd.DataFrame, ax: Axes | None = None,
 # --------------------------------------------------------------------------- saving a run
 
 
-def _scenario_name(summary: Mapping[str, Any] | None) -> str:
-    scenario = (summary or {}).get("scenario") or {}
-    return str(scenario.get("name", "")) if isinstance(scenario, Mapping) else ""
-
-
-def _record_jobs(result_like: Any, summary: Mapping[str, Any]) -> list:
+def _timeline_jobs(result: RunResult) -> list:
     """The timeline and bottleneck figures of :func:`save_run_plots`, as far as their data exists."""
-    records = getattr(result_like, "records", None) or []
-    first = records[0] if records else None
-    log = getattr(first, "state_log", None)
-    periods = getattr(first, "active_periods", None)
-    bottleneck = summary.get("bottleneck") or {}
-    shares = bottleneck.get("shares") if isinstance(bottleneck, Mapping) else None
-    rep = f"replication {int(getattr(first, 'replication', 0)) + 1}" if first is not None else ""
-    scenario = summary.get("scenario") if isinstance(summary.get("scenario"), Mapping) else {}
+    tl = result.timeline
+    shares = result.summary.bottleneck.shares
     jobs: list = []
-
-    def off_shift(window: tuple[float, float]) -> list[tuple[float, float]]:
-        try:
-            return off_shift_intervals(scenario.get("calendar"), *window)
-        except Exception:  # a calendar this module cannot read: no shading rather than no figure
-            return []
-
-    window = None
-    if log:
-        window = pick_timeline_window(log, 8 * 3600.0)
-        off = off_shift(window)
-        n = len(log_stations(log))
-        span = f"{window[0] / 3600:.1f}–{window[1] / 3600:.1f} h"
-        jobs.append(("Station state timeline", "timeline.png", station_figsize(n, width=12.0),
-                     lambda ax, t: plot_state_timeline(log, ax, *window, off_shift=off,
-                                                       title=f"{t} ({rep}, {span})")))
+    span = f"replication {tl.replication + 1}, {tl.window[0] / 3600:.1f}–{tl.window[1] / 3600:.1f} h" if tl else ""
+    if tl is not None and tl.has_states:
+        jobs.append(("Station state timeline", "timeline.png", station_figsize(len(tl.stations), width=12.0),
+                     lambda ax, t: plot_state_timeline(tl, ax, title=f"{t} ({span})")))
     if shares:
         jobs.append(("Bottleneck shares", "bottleneck.png", station_figsize(len(shares)),
                      lambda ax, t: plot_bottleneck_shares(shares, ax, title=t)))
-        if periods:
-            from sim.analysis.bottleneck import shifting_bottlenecks
-
-            if window is None:
-                start = min((s for ps in periods.values() for s, _ in ps), default=0.0)
-                window = (start, start + 8 * 3600.0)
-            # from all periods (not clipped to the window), so periods crossing its edges keep
-            # their length; the window only limits what is drawn
-            found = shifting_bottlenecks(periods, window[0], window[1])
-            span = f"{window[0] / 3600:.1f}–{window[1] / 3600:.1f} h"
-            off_b = off_shift(window)
-            jobs.append(("Bottleneck timeline", "bottleneck_timeline.png", station_figsize(len(periods), width=12.0),
-                         lambda ax, t: plot_bottleneck_timeline(found["segments"], found["overlaps"], ax, *window,
-                                                                stations=list(periods), off_shift=off_b,
-                                                                title=f"{t} ({rep}, {span})")))
+        if tl is not None and tl.has_bottlenecks:
+            jobs.append(("Bottleneck timeline", "bottleneck_timeline.png",
+                         station_figsize(len(tl.bottleneck_stations), width=12.0),
+                         lambda ax, t: plot_bottleneck_timeline(tl, ax, title=f"{t} ({span})")))
     return jobs
 
 
-def save_run_plots(result_like: Any, outdir: Path | str) -> dict[str, Path]:
-    """Write the standard PNGs of a run into ``outdir`` and return ``{title: path}``.
-
-    ``result_like`` has the attributes ``summary``, ``replications``, ``stations``,
-    ``timeseries`` and ``lead_times`` (SPEC section 3). Writes ``throughput.png``, ``wip.png``,
-    ``station_states.png``, ``lead_time.png`` and ``buffers.png``; every figure is closed.
-
-    When ``result_like.records`` holds replication records whose first has a ``state_log``, also
-    writes ``timeline.png``: that replication's station states over at most 8 hours picked by
-    :func:`pick_timeline_window` (off-shift time shaded). When ``summary["bottleneck"]`` has
-    ``shares``, writes ``bottleneck.png`` (:func:`plot_bottleneck_shares`) and, if the first
-    record has ``active_periods``, ``bottleneck_timeline.png`` over the same window.
-    """
+def save_run_plots(result: RunResult, outdir: Path | str) -> dict[str, Path]:
+    """Write the standard PNGs of a run into ``outdir`` and return ``{title: path}``: throughput,
+    WIP, station time breakdown, lead times and buffer occupancy; where the run has them, the
+    station-state timeline, the bottleneck shares and the bottleneck timeline (replication 1 over
+    the window `sim.analysis.timeline` picked). Every figure is closed."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    summary = getattr(result_like, "summary", None) or {}
-    timeseries = getattr(result_like, "timeseries", None)
-    stations = getattr(result_like, "stations", None)
-    lead_times = getattr(result_like, "lead_times", None)
-    warmup_s = float(summary.get("warmup_s") or 0.0)
-    kpis = summary.get("kpis") or {}
-    tput = (kpis.get("throughput_per_hour") or {}).get("mean")
-    wip = (kpis.get("wip_mean") or {}).get("mean")
-    name = _scenario_name(summary)
+    summary = result.summary
+    timeseries = result.timeseries
+    stations = result.stations
+    lead_times = result.lead_times
+    warmup_s = summary.warmup_s
+    tput = summary.kpi("throughput_per_hour").mean
+    wip = summary.kpi("wip_mean").mean
+    name = summary.name
     suffix = f" — {name}" if name else ""
     n_stations = stations["station"].nunique() if stations is not None and len(stations) else 0
 
@@ -370,15 +324,14 @@ def save_run_plots(result_like: Any, outdir: Path | str) -> dict[str, Path]:
         ("Buffer occupancy", "buffers.png", station_figsize(n_stations),
          lambda ax, t: plot_buffer_occupancy(stations, ax, title=t)),
     ]
-    jobs.extend(_record_jobs(result_like, summary))
+    jobs.extend(_timeline_jobs(result))
     written: dict[str, Path] = {}
     for title, filename, figsize, draw in jobs:
-        fig, ax = plt.subplots(figsize=figsize, dpi=DPI, layout="constrained")
+        fig, ax = new_figure(figsize)
         try:
             draw(ax, title + suffix)
-            path = outdir / filename
-            fig.savefig(path, dpi=DPI)
-            written[title] = path
-        finally:
+        except BaseException:
             plt.close(fig)
+            raise
+        written[title] = save_figure(fig, outdir / filename)
     return written

@@ -29,7 +29,8 @@ def plot_sizing(result: Mapping, ax: Axes | None = None, title: str | None = Non
     m = np.array([p["mean_per_h"] for p in pts], dtype=float)
     c = np.array([p["ci95_per_h"] if math.isfinite(p["ci95_per_h"]) else 0.0 for p in pts], dtype=float)
     met = np.array([p["met"] for p in pts], dtype=bool)
-    ax.axhline(result["target_per_h"], color="black", ls="--", lw=2, label=f"target: {fmt_value(result['target_per_h'])}/h")
+    target = result["target_per_h"]
+    ax.axhline(target, color="black", ls="--", lw=2, label=f"target: {fmt_value(target)}/h")
     for flag, color, lab in ((False, SERIES_COLORS[1], "does not meet it"), (True, SERIES_COLORS[2], "meets it")):
         sel = met == flag
         if sel.any():
