@@ -20,7 +20,6 @@ from sim.analysis.timeline import (
     run_timeline,
     state_shares,
 )
-
 from sim.outputs.plots.compare import plot_kpi_bars
 from sim.outputs.plots.run import (
     plot_buffer_occupancy,
@@ -249,6 +248,8 @@ def test_plot_sweep_single_group():
     df = pd.DataFrame({"x": [1, 2, 3], "throughput_per_hour_mean": [1.0, 2, 3], "throughput_per_hour_ci95": [0.1] * 3})
     ax = plot_sweep(df, "x", "throughput_per_hour")
     assert ax.get_title() and ax.get_legend() is not None
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]  # the CI band spans mean ± ci95
+    assert band.min() == pytest.approx(0.9) and band.max() == pytest.approx(3.1)
 
 
 def test_save_run_plots_writes_five_pngs_and_closes_figures(result, tmp_path: Path):

@@ -547,9 +547,9 @@ def test_setup_capacity():
     assert th.setup_capacity(1, 2.0, 0.0) == pytest.approx(0.5)
 
 
-def test_capacity_bound():
-    rate, idx = th.capacity_bound([(1, 0.9, 10.0), (2, 0.8, 15.0), (1, 1.0, 12.0)])
+def test_bottleneck_rate():
+    rate, idx = th.bottleneck_rate([(1, 0.9, 10.0), (2, 0.8, 15.0), (1, 1.0, 12.0)])
     assert idx == 2
     assert rate == pytest.approx(1 / 12)
-    rate, idx = th.capacity_bound([(1, 0.5, 1.0), (3, 1.0, 1.0)])
+    rate, idx = th.bottleneck_rate([(1, 0.5, 1.0), (3, 1.0, 1.0)])
     assert (rate, idx) == (pytest.approx(0.5), 0)

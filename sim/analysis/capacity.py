@@ -12,7 +12,7 @@ from sim.scenario.worktime import WorkCalendar
 # ---------------------------------------------------------------------------- station capacity
 
 
-def _availability(st: Station) -> tuple[float, float]:
+def station_availability(st: Station) -> tuple[float, float]:
     """(A_operating, A_calendar) of a station's failure modes."""
     op = [(fm.mtbf.mean, fm.mttr) for fm in st.failures if fm.basis == "operating"]
     cal = [(fm.mtbf.mean, fm.mttr) for fm in st.failures if fm.basis == "calendar"]
@@ -35,7 +35,7 @@ def _setup_per_unit(sc: Scenario, st: Station) -> float:
     shares = sc.product_shares()
     n = len(names)
     if sc.sequence == "cyclic":
-        sizes = [max(1, round(sc.lot_size * shares[p] * n)) for p in names]
+        sizes = list(sc.lot_sizes().values())
         per_cycle = sum(time[(names[i], names[(i + 1) % n])] for i in range(n))
         switches_per_unit = n / sum(sizes)
         mean_s = per_cycle / n
@@ -89,7 +89,7 @@ def station_capacities(sc: Scenario) -> list[dict]:
     stages = sc.stage_list()
     for si, stage in enumerate(stages):
         for st in stage.stations:
-            a_op, a_cal = _availability(st)
+            a_op, a_cal = station_availability(st)
             t = st.mean_time(shares if isinstance(st.process_time, dict) else None)
             setup = _setup_per_unit(sc, st)
             v = visits[(si, st.name)] / done if done > 0 else math.inf
@@ -114,7 +114,7 @@ def capacity_bound(sc: Scenario, *, setups: bool = False) -> tuple[float, dict]:
     """The plant's capacity bound in good units per on-shift hour and the station row setting it.
 
     Per stage: lines x min over its stations of servers x availability / mean time (per good
-    unit, theory.capacity_bound); the plant: min over stages. `setups=True` also charges the
+    unit, theory.bottleneck_rate); the plant: min over stages. `setups=True` also charges the
     changeovers (amortized over the lots).
     """
     rows = station_capacities(sc)
@@ -122,7 +122,7 @@ def capacity_bound(sc: Scenario, *, setups: bool = False) -> tuple[float, dict]:
     best = None
     for stage in sc.stage_list():
         mine = [r for r in rows if r["stage"] == stage.name and r[key] > 0]
-        rate, idx = theory.capacity_bound(
+        rate, idx = theory.bottleneck_rate(
             [(r["servers"], r["availability_calendar"], r[key]) for r in mine])
         stage_rate = rate * 3600 * stage.lines
         if best is None or stage_rate < best[0]:
@@ -152,7 +152,7 @@ def offered_utilizations(sc: Scenario) -> dict[str, float] | None:
     for si, stage in enumerate(stages):
         per_line = total / stage.lines
         for st in stage.stations:
-            a_op, a_cal = _availability(st)
+            a_op, a_cal = station_availability(st)
             t = st.mean_time(shares if isinstance(st.process_time, dict) else None)
             work = per_line * visits[(si, st.name)] * (t / a_op + _setup_per_unit(sc, st))
             label = "/".join(x for x in (stage.name, st.name) if x)

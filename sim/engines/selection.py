@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from sim.engines.recursion.coverage import covered
 from sim.errors import InputError
 
 
 def engine_for(scenario) -> tuple[str, str]:
     """The engine that runs a scenario ('des' or 'recursion') and why."""
-    from sim.engines.recursion.coverage import covered
 
     if scenario.engine == "des":
         return "des", "asked for"

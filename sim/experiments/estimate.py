@@ -7,6 +7,10 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.engines.recursion.coverage import covered
+from sim.errors import InputError
+from sim.scenario.worktime import WEEK, weekly_pattern
+
 if TYPE_CHECKING:  # the estimate reads a validated scenario; the scenario layer reads the limits
     from sim.scenario.schema import Scenario, Stage
 
@@ -151,7 +155,6 @@ def check_estimate(est: RunEstimate, *, max_seconds: float = MAX_RUN_SECONDS,
     if not est.bytes <= max_bytes:
         over.append(f"{_bytes(est.bytes)} of memory (limit {_bytes(max_bytes)})")
     if over:
-        from sim.errors import InputError
 
         raise InputError(f"the run would take about {' and '.join(over)}: {est.basis()}; shorten "
                          "the horizon or use fewer replications, or pass --no-limit to run it anyway",
@@ -211,7 +214,7 @@ def _line_flow(stage: Stage, shares: dict[str, float], inflow: float, *, first: 
     targets = {s.on_fail.rework for s in stage.stations if not isinstance(s.on_fail, str)}
     by_name = {s.name: s for s in stage.stations}
     flow = [s for s in stage.stations if s.name not in targets]
-    cap = [_capacity(s, shares) for s in flow]
+    cap = [s.ideal_rate(shares) for s in flow]
     eff = cap[:]
     for j in range(len(flow) - 2, -1, -1):  # blocking passes slowness upstream to the next unlimited buffer
         if flow[j + 1].buffer != math.inf:
@@ -237,14 +240,8 @@ def _line_flow(stage: Stage, shares: dict[str, float], inflow: float, *, first: 
             visits += 2.0 * loops
             target = by_name.get(st.on_fail.rework)
             if target is not None and target.buffer == math.inf:
-                pile += _excess(loops, _capacity(target, shares))
+                pile += _excess(loops, target.ideal_rate(shares))
     return [entered or 0.0, x], visits, pile
-
-
-def _capacity(st, shares: dict[str, float]) -> float:
-    """Units a second a station can pass: servers / mean process time (unlimited at time 0)."""
-    mean = st.mean_time(shares)
-    return st.servers / mean if mean > 0 else math.inf
 
 
 def _excess(x: float, cap: float) -> float:
@@ -275,7 +272,6 @@ def _shift_events(sc: Scenario, sim_s: float) -> float:
     """Each server stops and restarts at every shift or break boundary."""
     if sc.calendar is None:
         return 0.0
-    from sim.scenario.worktime import WEEK, weekly_pattern
 
     boundaries = 2 * len(weekly_pattern(sc.calendar))
     servers = sum(st.lines * sum(s.servers for s in st.stations) for st in sc.stage_list())
@@ -309,7 +305,6 @@ def _on_fraction(sc: Scenario) -> float:
     """The share of the week the calendar works (1 without a calendar)."""
     if sc.calendar is None:
         return 1.0
-    from sim.scenario.worktime import WEEK, weekly_pattern
 
     return sum(e - s for s, e in weekly_pattern(sc.calendar)) / WEEK
 
@@ -319,7 +314,6 @@ def _engine(sc: Scenario, engine: str) -> str:
     if engine == "auto":
         engine = sc.engine
     if engine == "auto":
-        from sim.engines.recursion.coverage import covered
 
         return "recursion" if covered(sc)[0] else "des"
     return "recursion" if engine == "recursion" else "des"

@@ -7,10 +7,15 @@ runs finish, and scenarios that share a station share its random numbers."""
 from __future__ import annotations
 
 import math
+import os
 import platform
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy
+import simpy
+from tqdm import tqdm
 
 from sim import __version__
 from sim.analysis.intervals import t_halfwidth
@@ -27,15 +32,12 @@ from sim.scenario.schema import Scenario
 
 
 def versions() -> dict[str, str]:
-    import numpy
-    import simpy
 
     return {"linesim": __version__, "python": platform.python_version(),
             "simpy": simpy.__version__, "numpy": numpy.__version__}
 
 
 def default_jobs() -> int:
-    import os
 
     return max(1, os.cpu_count() or 1)
 
@@ -69,7 +71,6 @@ class Runner:
 
     def __enter__(self):
         if self.options.progress:
-            from tqdm import tqdm
 
             self.bar = tqdm(total=0, unit="rep", delay=2, file=sys.stderr, leave=False)
         return self

@@ -22,7 +22,13 @@ import copy
 import math
 from collections.abc import Callable, Mapping
 
+import pandas as pd
+
+from sim.analysis.intervals import t_halfwidth
 from sim.errors import InputError
+from sim.experiments.runner import replicate
+from sim.scenario.loading import validate_scenario
+from sim.scenario.overrides import set_path
 
 #: The KPI (per-replication column of the statistics layer) for each time basis.
 KPI_FOR = {"calendar": "throughput_per_hour", "scheduled": "throughput_per_scheduled_hour"}
@@ -91,7 +97,6 @@ def search_smallest(met: Callable[[int], bool], lo: int, hi: int, guess: int | N
 
 def check_path(data: dict, path: str, file: str) -> str:
     """The leaf of a variable path (lines, servers or buffer); the path must exist in `data`."""
-    from sim.scenario.overrides import set_path
 
     leaf = path.split(".")[-1]
     if leaf not in _VARIABLE_LEAVES:
@@ -120,8 +125,6 @@ def search_bounds(leaf: str, lo: int | None, hi: int | None) -> tuple[int, int]:
 
 
 def _with_value(data: dict, path: str, value: int, file: str):
-    from sim.scenario.loading import validate_scenario
-    from sim.scenario.overrides import set_path
 
     d = copy.deepcopy(data)
     set_path(d, path, int(value), what=file)
@@ -151,7 +154,7 @@ def formula_guess(scenario, path: str, target_per_h: float, per: str) -> int | N
     stage = _stage_of(scenario, path)
     if leaf == "lines":
         flow = [s for s in stage.stations if s.name not in scenario.rework_targets(stage)]
-        per_line = min(s.servers / s.mean_time(shares) for s in flow) * 3600
+        per_line = min(s.ideal_rate(shares) for s in flow) * 3600
         return max(1, math.ceil(target_per_h / per_line - 1e-9)) if per_line > 0 else None
     name = parts[-2]
     st = next((s for s in stage.stations if s.name == name), None)
@@ -161,6 +164,51 @@ def formula_guess(scenario, path: str, target_per_h: float, per: str) -> int | N
 
 
 # ----------------------------------------------------------------------------------- sizing
+
+
+class _Search:
+    """The points one sizing search evaluates: each value simulated at most once (with `scaled`,
+    N lines are N x one line), met when the 95% lower bound reaches the target."""
+
+    def __init__(self, data: dict, path: str, runner, *, kpi: str, target_h: float, scaled: bool,
+                 known: dict[int, list[float]], file: str):
+        self.data, self.path, self.runner, self.file = data, path, runner, file
+        self.kpi, self.target_h, self.scaled, self.known = kpi, target_h, scaled, known
+        self.method = "1 line simulated, x N (lines share nothing)" if scaled else "simulated"
+        self.runs: dict[int, list[float]] = {}  # simulated per-replication throughput (units/h)
+        self.meta: dict[int, dict] = {}
+        self.points: dict[int, dict] = {}
+        self.order: list[int] = []
+
+    def _simulate(self, value: int) -> list[float]:
+        if value in self.known:
+            self.meta[value] = {"replications": len(self.known[value]), "horizon_s": None, "source": "given"}
+            return self.known[value]
+        if value not in self.runs:
+            res = replicate(_with_value(self.data, self.path, value, self.file), self.runner)
+            self.runs[value] = [float(x) for x in res.replications[self.kpi]]
+            self.meta[value] = {"replications": res.summary.replications, "horizon_s": res.summary.horizon_s,
+                                "source": "simulated"}
+        return self.runs[value]
+
+    def evaluate(self, value: int) -> dict:
+        """The point of `value`: mean, CI, lower bound, met (simulating it if needed)."""
+        if value in self.points:
+            return self.points[value]
+        run = 1 if self.scaled else value
+        vals = self._simulate(run)
+        meta = self.meta[run]
+        factor = value if self.scaled else 1  # N lines = N x one line: mean and half-width scale alike
+        mean = factor * sum(vals) / len(vals)
+        hw = t_halfwidth(vals)
+        hw = math.inf if math.isnan(hw) else factor * hw
+        how = self.method if meta["source"] == "simulated" else self.method.replace("simulated", "from a finished run")
+        self.points[value] = {
+            "value": int(value), "mean_per_h": mean, "ci95_per_h": hw, "lower_per_h": mean - hw,
+            "met": bool(mean - hw >= self.target_h * (1 - 1e-12)), "replications": meta["replications"],
+            "horizon_s": meta["horizon_s"], "method": how, "step": len(self.order) + 1}
+        self.order.append(value)
+        return self.points[value]
 
 
 def size_scenario(data: dict, path: str, target_per_s: float, runner, *, lo: int | None = None,
@@ -177,69 +225,26 @@ def size_scenario(data: dict, path: str, target_per_s: float, runner, *, lo: int
     Returns a dict with the answer (None if `hi` does not meet the target), the target, and every
     evaluated point in the order the search asked for it.
     """
-    from sim.analysis.intervals import t_halfwidth
-    from sim.experiments.runner import replicate
-
     if per not in KPI_FOR:
         raise InputError(f"--per must be calendar or scheduled, got {per!r}")
     if not (target_per_s > 0 and math.isfinite(target_per_s)):
         raise InputError(f"--target must be a rate > 0, got {target_per_s!r}")
-    leaf = check_path(data, path, file)
-    lo, hi = search_bounds(leaf, lo, hi)
+    lo, hi = search_bounds(check_path(data, path, file), lo, hi)
     target_h = target_per_s * 3600.0
     base = _with_value(data, path, lo, file)  # validates the scenario once, up front
     if base.replications < 2 and runner.options.precision is None and not known:
         raise InputError("sizing needs at least 2 replications for a confidence interval, got "
                          f"{base.replications}", file=file, path="replications")
-    scaled = scale_lines and path == "lines" and base.stages is None
-    kpi = KPI_FOR[per]
-    known = {int(k): [float(x) for x in v] for k, v in (known or {}).items()}
-    method = ("1 line simulated, x N (lines share nothing)" if scaled else "simulated")
-
-    runs: dict[int, list[float]] = {}  # simulated per-replication throughput (units/h), by value
-    runs_meta: dict[int, dict] = {}
-
-    def simulate(value: int) -> list[float]:
-        if value in known:
-            runs_meta[value] = {"replications": len(known[value]), "horizon_s": None, "source": "given"}
-            return known[value]
-        if value not in runs:
-            sc = _with_value(data, path, value, file)
-            res = replicate(sc, runner)
-            runs[value] = [float(x) for x in res.replications[kpi]]
-            runs_meta[value] = {"replications": res.summary.replications,
-                                "horizon_s": res.summary.horizon_s, "source": "simulated"}
-        return runs[value]
-
-    points: dict[int, dict] = {}
-    order: list[int] = []
-
-    def evaluate(value: int) -> dict:
-        if value in points:
-            return points[value]
-        vals = simulate(1 if scaled else value)
-        meta = runs_meta[1 if scaled else value]
-        factor = value if scaled else 1  # N lines = N x one line: mean and half-width scale alike
-        mean = factor * sum(vals) / len(vals)
-        hw = t_halfwidth(vals)
-        hw = math.inf if math.isnan(hw) else factor * hw
-        lower = mean - hw
-        how = method if meta["source"] == "simulated" else method.replace("simulated", "from a finished run")
-        points[value] = {"value": int(value), "mean_per_h": mean, "ci95_per_h": hw, "lower_per_h": lower,
-                         "met": bool(lower >= target_h * (1 - 1e-12)), "replications": meta["replications"],
-                         "horizon_s": meta["horizon_s"], "method": how, "step": len(order) + 1}
-        order.append(value)
-        return points[value]
-
-    start = guess
-    guess_source = "given" if guess is not None else None
+    search = _Search(data, path, runner, kpi=KPI_FOR[per], target_h=target_h,
+                     scaled=scale_lines and path == "lines" and base.stages is None,
+                     known={int(k): [float(x) for x in v] for k, v in (known or {}).items()}, file=file)
+    start, guess_source = guess, "given" if guess is not None else None
     if start is None and use_formula:
         start = formula_guess(base, path, target_h, per)
         guess_source = "formula: the value a loss-free line would need" if start is not None else None
-    answer = search_smallest(lambda v: evaluate(v)["met"], lo, hi, start)
-    ordered = [points[v] for v in order]
+    answer = search_smallest(lambda v: search.evaluate(v)["met"], lo, hi, start)
     notes = [f"throughput {PER_TEXT[per]}; met = lower end of the 95% confidence interval >= target"]
-    if scaled:
+    if search.scaled:
         notes.append("lines: one line simulated; N lines = N x one line (independent identical lines "
                      "share nothing); the CI is N x one line's, a conservative interval")
     if start is not None:
@@ -247,10 +252,10 @@ def size_scenario(data: dict, path: str, target_per_s: float, runner, *, lo: int
     if answer is None:
         notes.append(f"warning: the target is not met even at {path}={hi}")
     return {
-        "path": path, "per": per, "kpi": kpi, "target_per_s": target_per_s, "target_per_h": target_h,
+        "path": path, "per": per, "kpi": search.kpi, "target_per_s": target_per_s, "target_per_h": target_h,
         "answer": answer, "met": answer is not None, "lo": lo, "hi": hi, "start": start,
-        "method": method, "points": ordered,
-        "simulated_values": sorted(runs), "notes": notes,
+        "method": search.method, "points": [search.points[v] for v in search.order],
+        "simulated_values": sorted(search.runs), "notes": notes,
     }
 
 
@@ -259,7 +264,6 @@ def size_scenario(data: dict, path: str, target_per_s: float, runner, *, lo: int
 
 def sizing_table(result: dict):
     """Every evaluated point, sorted by value (a tidy DataFrame for size.csv)."""
-    import pandas as pd
 
     df = pd.DataFrame(result["points"])
     if len(df):

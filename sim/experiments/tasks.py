@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sim.analysis.bottleneck import shifting_bottlenecks
+from sim.engines.recursion.record import simulate_recursion
 from sim.engines.selection import engine_for
 from sim.experiments.cache import scenario_key
 from sim.model import simulate
@@ -22,7 +24,6 @@ def simulate_task(task: Task) -> ReplicationRecord:
     """Run one replication task (module-level, so worker processes can pickle it)."""
     scenario, r, warmup = task
     if engine_for(scenario)[0] == "recursion":
-        from sim.engines.recursion.record import simulate_recursion
 
         return simulate_recursion(scenario, r, warmup=warmup)
     w = scenario.warmup_s() if warmup is None else warmup
@@ -33,7 +34,6 @@ def simulate_task(task: Task) -> ReplicationRecord:
     if rec.active_periods:
         # the bottleneck analysis runs here, in the worker: only its shares travel back (and,
         # for the timeline plot of replication 0, the periods inside the timeline window)
-        from sim.analysis.bottleneck import shifting_bottlenecks
 
         res = shifting_bottlenecks(rec.active_periods, *window)
         rec.bottleneck_shares = {"sole": res["sole"], "shifting": res["shifting"]}

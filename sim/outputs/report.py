@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim import __version__
 from sim.analysis.results import Estimate, Summary
+from sim.scenario.units import format_duration
 
 #: Tables longer than this are cut in the page (the CSV files hold every row).
 MAX_TABLE_ROWS = 500
@@ -148,7 +150,6 @@ def _duration(seconds: Any) -> str:
     except (TypeError, ValueError):
         return "–" if seconds is None else str(seconds)
     try:
-        from sim.scenario.units import format_duration
 
         short = format_duration(s)
     except Exception:  # the units module is optional for the report
@@ -159,7 +160,6 @@ def _duration(seconds: Any) -> str:
 
 def _version() -> str:
     try:
-        from sim import __version__
 
         return str(__version__)
     except Exception:

@@ -5,6 +5,7 @@ bounds) and draws numpy arrays from a `numpy.random.Generator` handed in by the 
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Iterator
@@ -394,7 +395,6 @@ def parse_distribution(value: object) -> Dist:
     m = _CALL_RE.match(value)
     name, body = m.group(1), m.group(2)
     if name not in _GRAMMAR:
-        import difflib
 
         close = difflib.get_close_matches(name, _GRAMMAR, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(_GRAMMAR)}"

@@ -17,7 +17,6 @@ from sim.scenario.schema import Scenario
 
 def apply_overrides(data: dict, overrides: list[str], *, file: str = "<scenario>") -> dict:
     """Apply `--set PATH=VALUE` overrides to raw scenario data; stations are addressed by name."""
-    import copy
 
     data = copy.deepcopy(data)
     for item in overrides:

@@ -4,6 +4,7 @@ immutable object the model reads (field types with units, sections, the whole sc
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -262,6 +263,11 @@ class Station(_Model):
             return self.process_time[product]
         return self.process_time
 
+    def ideal_rate(self, shares: dict[str, float] | None = None) -> float:
+        """Units per second the station makes with no losses: servers / mean process time."""
+        t = self.mean_time(shares)
+        return self.servers / t if t > 0 else math.inf
+
     def mean_time(self, shares: dict[str, float] | None = None) -> float:
         """Mean process time, weighted by product shares when times differ per product."""
         if isinstance(self.process_time, dict):
@@ -351,6 +357,14 @@ class Scenario(_Model):
 
     def product_shares(self) -> dict[str, float]:
         return {p.name: p.share for p in self.products} if self.products else {"default": 1.0}
+
+    def lot_sizes(self) -> dict[str, int]:
+        """Units of each product in its lot of a cyclic sequence: lot_size x share x number of
+        products, rounded, at least 1 (so that a cycle of all lots holds lot_size x products
+        units in the product shares). The one home of this rule: the model releases these lots."""
+        shares = self.product_shares()
+        n = len(shares)
+        return {p: max(1, round(self.lot_size * s * n)) for p, s in shares.items()}
 
     def stage_list(self) -> list[Stage]:
         """The plant as stages; a one-line scenario is one stage named '' with `lines` copies."""

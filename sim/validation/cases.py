@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.analysis import theory
+from sim.analysis.capacity import station_availability
 from sim.analysis.kpis import replication_kpis
 from sim.model.records import ReplicationRecord
 from sim.scenario.distributions import Exp
@@ -159,9 +160,9 @@ def _operating_failure(st: Station) -> tuple[float, float] | None:
 
 
 def _availability(st: Station) -> float:
-    op = [(fm.mtbf.mean, fm.mttr) for fm in st.failures if fm.basis == "operating"]
-    cal = [(fm.mtbf.mean, fm.mttr) for fm in st.failures if fm.basis == "calendar"]
-    return theory.availability_operating_modes(op) * theory.availability_calendar_modes(cal)
+    """A station's availability over all its failure modes (the rule of sim.analysis.capacity)."""
+    a_op, a_cal = station_availability(st)
+    return a_op * a_cal
 
 
 def _per_hour(rate_per_s: float) -> float:
@@ -285,8 +286,7 @@ def _setup(sc: Scenario) -> tuple[float, float, float]:
     names = sc.product_names()
     if len(names) < 2 or sc.sequence != "cyclic" or sc.changeover is None:
         raise ValueError("this benchmark needs cyclic lots of two or more products with changeovers")
-    shares = sc.product_shares()
-    sizes = {max(1, round(sc.lot_size * shares[p] * len(names))) for p in names}
+    sizes = set(sc.lot_sizes().values())
     if len(sizes) != 1:
         raise ValueError("this benchmark needs lots of equal size")
     co = st.changeover if st.changeover is not None else sc.changeover.time
@@ -300,7 +300,7 @@ def _inf_buffer_th(sc: Scenario) -> float:
     sts = _stations(sc)
     if any(not math.isinf(s.buffer) for s in sts[1:]):
         raise ValueError("the infinite-buffer limit needs unlimited buffers")
-    rate, _ = theory.capacity_bound([(s.servers, _availability(s), _const(s)) for s in sts])
+    rate, _ = theory.bottleneck_rate([(s.servers, _availability(s), _const(s)) for s in sts])
     return rate
 
 

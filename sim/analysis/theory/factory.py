@@ -163,8 +163,9 @@ def setup_capacity(k: float, t0: float, s: float) -> float:
     return require_positive("k", k) / (float(k) * require_positive("t0", t0) + require_nonnegative("s", s))
 
 
-def capacity_bound(stations: Sequence[tuple[int, float, float]]) -> tuple[float, int]:
-    """Line capacity bound min_k servers*A/mean over stations (servers, availability, mean_time), with argmin."""
+def bottleneck_rate(stations: Sequence[tuple[int, float, float]]) -> tuple[float, int]:
+    """The rate of a line's slowest station, min_k servers x A / mean time over stations given as
+    (servers, availability, mean time), and its index: the line's capacity bound."""
     if not stations:
         raise ValueError("stations must not be empty")
     best_rate = math.inf

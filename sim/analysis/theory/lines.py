@@ -76,45 +76,25 @@ def two_station_bbs_yield(mu1: float, mu2: float, b: int, p: float = 1.0) -> dic
     """
     mu1 = require_positive("mu1", mu1)
     mu2 = require_positive("mu2", mu2)
-    if int(b) != b or b < 0:
-        raise ValueError(f"b must be a non-negative integer, got {b!r}")
-    p = float(p)
-    if not (0.0 <= p <= 1.0):
-        raise ValueError(f"p must be in [0, 1], got {p!r}")
-    places = int(b) + 1
+    places = _check_count("b", b) + 1
+    p = _check_share("p", p)
 
     def settle(m: int, r: int) -> tuple[int, int]:
         """Station 1 reserves at once when it holds no reservation and a place is free."""
-        if r == 0 and m + 1 <= places:
-            return m, 1
-        return m, r
+        return (m, 1) if r == 0 and m + 1 <= places else (m, r)
 
-    start = settle(0, 0)
-    index: dict[tuple[int, int], int] = {start: 0}
-    states = [start]
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    k = 0
-    while k < len(states):
-        m, r = states[k]
-        moves = []
+    def moves(state: tuple[int, int]) -> list[tuple[tuple[int, int], float]]:
+        m, r = state
+        out = []
         if r == 1 and p > 0.0:  # a pass: the reservation becomes a unit at station 2
-            moves.append((settle(m + 1, 0), p * mu1))
+            out.append((settle(m + 1, 0), p * mu1))
         # a scrap gives the place back and reserves it again at once: no change of state
         if m >= 1:
-            moves.append((settle(m - 1, r), mu2))
-        for t, rate in moves:
-            j = index.get(t)
-            if j is None:
-                j = index[t] = len(states)
-                states.append(t)
-            rows.append(k)
-            cols.append(j)
-            vals.append(rate)
-        k += 1
-    pi = _ctmc_stationary(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
-                          np.array(vals, dtype=float), len(states), "direct")
+            out.append((settle(m - 1, r), mu2))
+        return out
+
+    states, triplets = _explore(settle(0, 0), moves)
+    pi = _solve(states, triplets)
     S = np.array(states, dtype=np.int64).reshape(len(states), 2)
     m, r = S[:, 0], S[:, 1]
     busy1 = float(pi[r == 1].sum())
@@ -157,64 +137,33 @@ def two_station_bbs_rework(mu1: float, mu2: float, b: int, p: float, mu_r: float
     mu1 = require_positive("mu1", mu1)
     mu2 = require_positive("mu2", mu2)
     mu_r = require_positive("mu_r", mu_r)
-    for name, v in (("b", b), ("b_r", b_r)):
-        if int(v) != v or v < 0:
-            raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
-    for name, v in (("p", p), ("q", q)):
-        if not (0.0 <= float(v) <= 1.0):
-            raise ValueError(f"{name} must be in [0, 1], got {v!r}")
-    p, q = float(p), float(q)
-    places, r_places = int(b) + 1, int(b_r) + 1
+    places, r_places = _check_count("b", b) + 1, _check_count("b_r", b_r) + 1
+    p, q = _check_share("p", p), _check_share("q", q)
     WORK, WAIT, HOLD = 0, 1, 2
 
     def next_unit(m: int, n: int, k: int) -> tuple[int, int, int, int]:
         """Station 1 is free: it takes a repaired unit if one waits (else a new one) and
         reserves at station 2 if a place is free there."""
-        if k > 0:
-            k -= 1
-        return (m, WORK if m + 1 <= places else WAIT, n, k)
+        return (m, WORK if m + 1 <= places else WAIT, n, max(0, k - 1))
 
-    start = next_unit(0, 0, 0)
-    index = {start: 0}
-    states = [start]
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    i = 0
-    while i < len(states):
-        m, s, n, k = states[i]
-        moves = []
+    def moves(state: tuple[int, int, int, int]) -> list:
+        m, s, n, k = state
+        out = []
         if s == WORK:
             if p > 0.0:  # pass: the reservation becomes a unit at station 2
-                moves.append((next_unit(m + 1, n, k), p * mu1))
+                out.append((next_unit(m + 1, n, k), p * mu1))
             if p < 1.0:  # fail: the reservation is given back, the unit goes to rework
-                if n < r_places:
-                    moves.append((next_unit(m, n + 1, k), (1.0 - p) * mu1))
-                else:
-                    moves.append(((m, HOLD, n, k), (1.0 - p) * mu1))
+                out.append((next_unit(m, n + 1, k) if n < r_places else (m, HOLD, n, k), (1.0 - p) * mu1))
         if m >= 1:  # station 2 finishes; a waiting station 1 gets the freed place at once
-            moves.append(((m - 1, WORK if s == WAIT else s, n, k), mu2))
+            out.append(((m - 1, WORK if s == WAIT else s, n, k), mu2))
         if n >= 1:  # the rework station finishes: back to station 1 (q) or scrapped
             for k2, rate in ((k + 1, q * mu_r), (k, (1.0 - q) * mu_r)):
-                if rate <= 0.0:
-                    continue
-                if s == HOLD:  # the freed place takes station 1's failed unit at once
-                    moves.append((next_unit(m, n, k2), rate))
-                else:
-                    moves.append(((m, s, n - 1, k2), rate))
-        for t, rate in moves:
-            j = index.get(t)
-            if j is None:
-                if len(states) > 1_000_000:
-                    raise RuntimeError("rework chain: state space unexpectedly large")
-                j = index[t] = len(states)
-                states.append(t)
-            rows.append(i)
-            cols.append(j)
-            vals.append(rate)
-        i += 1
-    pi = _ctmc_stationary(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
-                          np.array(vals, dtype=float), len(states), "direct")
+                if rate > 0.0:  # a freed rework place takes station 1's held unit at once
+                    out.append((next_unit(m, n, k2) if s == HOLD else (m, s, n - 1, k2), rate))
+        return out
+
+    states, triplets = _explore(next_unit(0, 0, 0), moves)
+    pi = _solve(states, triplets)
     S = np.array(states, dtype=np.int64).reshape(len(states), 4)
     m, st, n, k = S[:, 0], S[:, 1], S[:, 2], S[:, 3]
     busy_r = float(pi[n >= 1].sum())
@@ -257,31 +206,114 @@ def exp_line_ctmc(
     """
     if solver not in ("auto", "direct", "iterative"):
         raise ValueError(f"solver must be 'auto', 'direct' or 'iterative', got {solver!r}")
+    mus, caps, fail_rate, repair_rate = _line_parameters(rates, buffers, failures)
+    n = len(mus)
+    complete = _completion(n, caps)
+
+    def moves(s: tuple[int, ...]) -> list[tuple[tuple[int, ...], float]]:
+        out = []
+        for i in range(n):
+            if s[i] == _BUSY:
+                out.append((complete(s, i), mus[i]))
+                if fail_rate[i] > 0.0:
+                    out.append((s[:i] + (_DOWN,) + s[i + 1:], fail_rate[i]))
+            elif s[i] == _DOWN:
+                out.append((s[:i] + (_BUSY,) + s[i + 1:], repair_rate[i]))
+        return out
+
+    # State: n station statuses, then the n - 1 buffer contents.
+    states, triplets = _explore(tuple([_BUSY] + [_IDLE] * (n - 1) + [0] * (n - 1)), moves)
+    ns = len(states)
+    if solver == "auto":
+        # LU fill stays moderate for <= 3 stations (about two buffer dimensions); longer lines
+        # fill in badly, so ILU-preconditioned GMRES goes first there (falls back to LU).
+        solver = "direct" if (ns <= 5000 or n <= 3) else "iterative"
+    pi = _solve(states, triplets, solver)
+    S = np.array(states, dtype=np.int64).reshape(ns, 2 * n - 1)
+    status, bufs = S[:, :n], S[:, n:]
+    utilization = [float(pi[status[:, i] == _BUSY].sum()) for i in range(n)]
+    buffer_mean = [float(pi @ bufs[:, j]) for j in range(n - 1)]
+    return {
+        "throughput": float(utilization[-1] * mus[-1]),
+        "wip": float(pi @ (status != _IDLE).sum(axis=1)) + sum(buffer_mean),
+        "buffer_mean": buffer_mean,
+        "utilization": utilization,
+        "blocked": [float(pi[status[:, i] == _BLOCKED].sum()) for i in range(n)],
+        "starved": [float(pi[status[:, i] == _IDLE].sum()) for i in range(n)],
+        "down": [float(pi[status[:, i] == _DOWN].sum()) for i in range(n)],
+        "n_states": ns,
+    }
+
+
+def _check_count(name: str, v) -> int:
+    if int(v) != v or v < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+    return int(v)
+
+
+def _check_share(name: str, v) -> float:
+    if not (0.0 <= float(v) <= 1.0):
+        raise ValueError(f"{name} must be in [0, 1], got {v!r}")
+    return float(v)
+
+
+def _explore(start: tuple, moves: Callable[[tuple], list[tuple[tuple, float]]],
+             limit: int = 1_000_000) -> tuple[list[tuple], tuple[list[int], list[int], list[float]]]:
+    """All states reachable from `start` (breadth first) and the CTMC's off-diagonal rates as
+    (rows, cols, rates), where `moves(state)` lists (next state, rate) out of a state."""
+    index: dict[tuple, int] = {start: 0}
+    states = [start]
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    k = 0
+    while k < len(states):
+        for t, rate in moves(states[k]):
+            j = index.get(t)
+            if j is None:
+                if len(states) >= limit:
+                    raise RuntimeError(f"state space larger than {limit:,} states")
+                j = index[t] = len(states)
+                states.append(t)
+            rows.append(k)
+            cols.append(j)
+            vals.append(rate)
+        k += 1
+    return states, (rows, cols, vals)
+
+
+def _solve(states: list[tuple], triplets: tuple[list[int], list[int], list[float]],
+           solver: str = "direct") -> np.ndarray:
+    """The stationary distribution of the chain `_explore` found."""
+    rows, cols, vals = triplets
+    return _ctmc_stationary(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                            np.array(vals, dtype=float), len(states), solver)
+
+
+def _line_parameters(rates, buffers, failures) -> tuple[list[float], list[int], list[float], list[float]]:
+    """Checked rates, buffer capacities, failure and repair rates of a line (`exp_line_ctmc`)."""
     mus = [require_positive(f"rates[{i}]", r) for i, r in enumerate(rates)]
     n = len(mus)
     if n < 1:
         raise ValueError("rates must list at least one station")
     if len(buffers) != n - 1:
         raise ValueError(f"buffers must have len(rates) - 1 = {n - 1} entries, got {len(buffers)}")
-    caps = []
-    for j, b in enumerate(buffers):
-        if int(b) != b or b < 0:
-            raise ValueError(f"buffers[{j}] must be a non-negative integer, got {b!r}")
-        caps.append(int(b))
-    if failures is None:
-        failures = [None] * n
+    caps = [_check_count(f"buffers[{j}]", b) for j, b in enumerate(buffers)]
+    failures = [None] * n if failures is None else list(failures)
     if len(failures) != n:
         raise ValueError(f"failures must have {n} entries, got {len(failures)}")
-    fail_rate = [0.0] * n
-    repair_rate = [0.0] * n
+    fail_rate, repair_rate = [0.0] * n, [0.0] * n
     for i, f in enumerate(failures):
-        if f is None:
-            continue
-        mtbf, mttr = f
-        fail_rate[i] = 1.0 / require_positive(f"failures[{i}].mtbf", mtbf)
-        repair_rate[i] = 1.0 / require_positive(f"failures[{i}].mttr", mttr)
+        if f is not None:
+            mtbf, mttr = f
+            fail_rate[i] = 1.0 / require_positive(f"failures[{i}].mtbf", mtbf)
+            repair_rate[i] = 1.0 / require_positive(f"failures[{i}].mttr", mttr)
+    return mus, caps, fail_rate, repair_rate
 
-    # State: tuple of n station statuses followed by n-1 buffer contents.
+
+def _completion(n: int, caps: list[int]) -> Callable[[tuple[int, ...], int], tuple[int, ...]]:
+    """The state after station i completes a unit (blocking after service, saturated start)."""
+
     def release(st: list[int], i: int) -> None:
         """Station i's server just lost its unit: refill it and cascade upstream instantly."""
         if i == 0:
@@ -316,69 +348,7 @@ def exp_line_ctmc(
                 st[i] = _BLOCKED
         return tuple(st)
 
-    start = tuple([_BUSY] + [_IDLE] * (n - 1) + [0] * (n - 1))
-    index: dict[tuple[int, ...], int] = {start: 0}
-    states: list[tuple[int, ...]] = [start]
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    k = 0
-    while k < len(states):
-        s = states[k]
-        for i in range(n):
-            moves: list[tuple[tuple[int, ...], float]] = []
-            if s[i] == _BUSY:
-                moves.append((complete(s, i), mus[i]))
-                if fail_rate[i] > 0.0:
-                    t = list(s)
-                    t[i] = _DOWN
-                    moves.append((tuple(t), fail_rate[i]))
-            elif s[i] == _DOWN:
-                t = list(s)
-                t[i] = _BUSY
-                moves.append((tuple(t), repair_rate[i]))
-            for t, rate in moves:
-                m = index.get(t)
-                if m is None:
-                    m = len(states)
-                    index[t] = m
-                    states.append(t)
-                rows.append(k)
-                cols.append(m)
-                vals.append(rate)
-        k += 1
-
-    ns = len(states)
-    S = np.array(states, dtype=np.int64).reshape(ns, 2 * n - 1)
-    if solver == "auto":
-        # LU fill stays moderate for <= 3 stations (about two buffer dimensions); longer lines
-        # fill in badly, so ILU-preconditioned GMRES goes first there (falls back to LU).
-        solver = "direct" if (ns <= 5000 or n <= 3) else "iterative"
-    pi = _ctmc_stationary(
-        np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
-        np.array(vals, dtype=float), ns, solver,
-    )
-
-    status = S[:, :n]
-    bufs = S[:, n:]
-    utilization = [float(pi[status[:, i] == _BUSY].sum()) for i in range(n)]
-    blocked = [float(pi[status[:, i] == _BLOCKED].sum()) for i in range(n)]
-    starved = [float(pi[status[:, i] == _IDLE].sum()) for i in range(n)]
-    down = [float(pi[status[:, i] == _DOWN].sum()) for i in range(n)]
-    buffer_mean = [float(pi @ bufs[:, j]) for j in range(n - 1)]
-    on_servers = (status != _IDLE).sum(axis=1)
-    wip = float(pi @ on_servers) + sum(buffer_mean)
-    throughput = utilization[-1] * mus[-1]
-    return {
-        "throughput": float(throughput),
-        "wip": wip,
-        "buffer_mean": buffer_mean,
-        "utilization": utilization,
-        "blocked": blocked,
-        "starved": starved,
-        "down": down,
-        "n_states": ns,
-    }
+    return complete
 
 
 def _ctmc_stationary(

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from sim.analysis.intervals import t_halfwidth
 from sim.analysis.summary import RunResult
 from sim.outputs.figures import new_figure, save_figure
 from sim.outputs.plots.style import (
@@ -24,7 +25,6 @@ from sim.outputs.plots.style import (
     TEXT_SIZE,
     TITLE_SIZE,
     WARMUP_COLOR,
-    ci95_halfwidth,
     decorate,
     fmt_value,
     new_ax,
@@ -238,7 +238,8 @@ def plot_buffer_occupancy(stations: pd.DataFrame, ax: Axes | None = None,
         return ax
     grouped = stations.groupby("station", sort=False)
     q = grouped["queue_mean"].mean().astype(float)
-    err = grouped["queue_mean"].agg(lambda s: ci95_halfwidth(s.to_numpy(dtype=float))).astype(float)
+    # a CI needs two replications: none (0) with one
+    err = grouped["queue_mean"].agg(lambda s: np.nan_to_num(t_halfwidth(s.to_numpy(dtype=float)))).astype(float)
     cap = (grouped["buffer"].first().astype(float) if "buffer" in stations
            else pd.Series(np.inf, index=q.index))
     y = np.arange(n)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
@@ -111,22 +109,6 @@ def fmt_value(value: float) -> str:
     if a >= 1:
         return f"{value:.2f}"
     return f"{value:.3g}"
-
-
-def ci95_halfwidth(values: np.ndarray) -> float:
-    """Half-width of the 95% Student-t confidence interval of the mean (0 for fewer than 2 values)."""
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = x.size
-    if n < 2:
-        return 0.0
-    try:
-        from scipy.stats import t
-
-        q = float(t.ppf(0.975, n - 1))
-    except ImportError:  # pragma: no cover - scipy is a dependency, this is a safety net
-        q = 1.96
-    return q * float(x.std(ddof=1)) / math.sqrt(n)
 
 
 def new_ax(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> Axes:

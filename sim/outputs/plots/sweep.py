@@ -15,6 +15,7 @@ from sim.outputs.plots.style import (
     new_ax,
     no_data,
 )
+from sim.scenario.units import parse_duration
 
 
 def plot_sweep(
@@ -28,12 +29,12 @@ def plot_sweep(
 ) -> Axes:
     """Plot a KPI against a swept parameter: a line through the means and a 95% CI band per group.
 
-    ``df`` has the column ``x`` (the varied path), ``<kpi>_mean`` and ``<kpi>ci95_halfwidth`` and, if
+    ``df`` has the column ``x`` (the varied path), ``<kpi>_mean`` and ``<kpi>_ci95`` and, if
     ``group`` is given, a column of that name (one line per value). ``xlabel`` overrides the
     x-axis label (by default the varied path), e.g. to state its unit.
     """
     ax = new_ax(ax)
-    mean_col, ci_col = f"{kpi}_mean", f"{kpi}ci95_halfwidth"
+    mean_col, ci_col = f"{kpi}_mean", f"{kpi}_ci95"
     ylabel, scale = kpi_axis(kpi, df[mean_col].to_numpy(dtype=float) if len(df) else np.empty(0))
     desc = kpi_label(kpi)[0]
     decorate(ax, title or f"{desc[:1].upper()}{desc[1:]} against {x}", xlabel or x, ylabel)
@@ -66,7 +67,6 @@ def plot_sweep(
 
 def sweep_axis(values: pd.Series) -> tuple[pd.Series, str, bool]:
     """Numeric x values for a swept column: durations in hours (log axis when they span a lot)."""
-    from sim.scenario.units import parse_duration
 
     num = pd.to_numeric(values, errors="coerce")
     if not num.isna().any():  # plain numbers (buffer sizes, servers, lot sizes)
