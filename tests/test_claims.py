@@ -26,9 +26,10 @@ from sim.claims.arithmetic import (
     share_of_global,
     units_per_year,
 )
-from sim.claims.cross import evaluate
+from sim.claims.evaluation import evaluate
 from sim.claims.evidence import LineRun, matching_summary
-from sim.claims.schema import VERDICTS, load_claims, validate_claims
+from sim.claims.loading import load_claims, validate_claims
+from sim.claims.schema import VERDICTS
 from sim.cli.claims import cmd_claims
 from sim.cli.parser import build_parser
 from sim.errors import InputError
