@@ -1,4 +1,4 @@
-"""The claims (sim/claims.py, scenarios/claims.yaml): the arithmetic of each implication against
+"""The claims (sim/claims/, scenarios/claims.yaml): the arithmetic of each implication against
 hand-computed values, the file's completeness (every claim quoted from its article, with a
 source and a verdict), one-line errors, the checks between claims and the `claims` command
 without simulation."""
