@@ -4,12 +4,15 @@ claims, and the line every "lines needed" counts (the takt claim's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sim.claims.arithmetic import changeover_hours, line_rate, per_calendar_hour
-from sim.claims.evidence import LineRun
 from sim.claims.roles import CLAIM_ROLES
 from sim.claims.schema import Claim, ClaimsFile, Convention, Reference, rate_period
 from sim.scenario.units import parse_duration
+
+if TYPE_CHECKING:  # annotations only: evidence runs the simulations
+    from sim.claims.evidence import LineRun
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,15 @@ collected as the rows of the tables `claims` writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from sim.claims.context import Context
 from sim.claims.cross import run_cross_check
-from sim.claims.evidence import LineRun
 from sim.claims.schema import Claim, ClaimsFile
 from sim.claims.verdicts import CHECKS
+
+if TYPE_CHECKING:  # annotations only: evidence runs the simulations
+    from sim.claims.evidence import LineRun
 
 
 @dataclass

@@ -263,20 +263,25 @@ class ClaimsFile(_Model):
         return self
 
     # --- look-ups
-    def claim(self, cid: str) -> Claim | None:
+    def claim(self, cid: str | None) -> Claim | None:
+        """The claim `cid`, or None."""
         return next((c for c in self.claims if c.id == cid), None)
 
     def ref(self, rid: str | None) -> Reference | None:
+        """The reference `rid`, or None."""
         return next((r for r in self.references if r.id == rid), None)
 
     def article(self, aid: str) -> Article:
+        """The article `aid` (the schema guarantees it exists)."""
         return next(a for a in self.articles if a.id == aid)
 
     def convention(self, cid: str | None = None) -> Convention:
+        """The convention `cid`, the default one if None."""
         cid = cid or self.default_convention
         return next(c for c in self.conventions if c.id == cid)
 
     def shipments(self, year: int) -> Shipments | None:
+        """World notebook shipments of `year`, or None."""
         return next((s for s in self.global_shipments if s.year == year), None)
 
     def takt_claim(self) -> Claim:
@@ -296,6 +301,7 @@ class ClaimsFile(_Model):
 
 
 def _check_unique_ids(cfg: ClaimsFile) -> None:
+    """No id twice within a section, no year twice in global_shipments."""
     for key, items in (("articles", cfg.articles), ("conventions", cfg.conventions),
                        ("references", cfg.references), ("claims", cfg.claims), ("cross_checks", cfg.cross_checks)):
         seen: set[str] = set()
@@ -401,6 +407,7 @@ def _binding_error(role: Role, bound: str, claims: dict[str, Claim], refs: dict[
 
 
 def _unit_fits(rule: str | None, unit: str) -> bool:
+    """Whether a reference's `unit` meets a role's unit rule (see `roles.Role.unit`)."""
     if rule is None or rule == unit:
         return True
     if rule == "rate":

@@ -41,11 +41,13 @@ def ratio_verdict(ratio: float, tight: float = 0.10, loose: float = 0.30) -> str
 
 
 def _imp(label: str, value: float, unit: str, basis: str = "") -> dict:
+    """One row of implications.csv (without its claim id)."""
     return {"implication": label, "value": value, "unit": unit, "basis": basis}
 
 
 def _result(verdict: str, reason: str, *, headline: str = "", implications: Iterable[dict] = (),
             evidence: str = "", scenario: str = "", support: str = "-", rates_rows: Iterable[dict] = ()) -> dict:
+    """What a check returns."""
     return {"verdict": verdict, "reason": reason, "headline": headline, "implications": list(implications),
             "evidence": evidence or "none: no scenario models this", "scenario": scenario, "support": support,
             "rates": list(rates_rows)}
@@ -206,6 +208,7 @@ def _changeover_evidence(c: Claim, ctx: Context) -> tuple[str, str, str]:
 
 
 def _rates_rows(c: Claim, ctx: Context, period: str) -> list[dict]:
+    """The rows of rates.csv of an output claim: its rates under each convention, lines needed."""
     rows = []
     eff = ctx.efficiency
     for cv in ctx.cfg.conventions:
