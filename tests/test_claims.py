@@ -1,4 +1,4 @@
-"""The claims (sim/claims.py, scenarios/claims.yaml): the arithmetic of each implication against
+"""The claims (sim/claims/, scenarios/claims.yaml): the arithmetic of each implication against
 hand-computed values, the file's completeness (every claim quoted from its article, with a
 source and a verdict), one-line errors, the checks between claims and the `claims` command
 without simulation."""
@@ -26,9 +26,10 @@ from sim.claims.arithmetic import (
     share_of_global,
     units_per_year,
 )
-from sim.claims.cross import evaluate
+from sim.claims.evaluation import evaluate
 from sim.claims.evidence import LineRun, matching_summary
-from sim.claims.schema import VERDICTS, load_claims, validate_claims
+from sim.claims.loading import load_claims, validate_claims
+from sim.claims.schema import VERDICTS
 from sim.cli.claims import cmd_claims
 from sim.cli.parser import build_parser
 from sim.errors import InputError

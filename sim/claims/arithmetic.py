@@ -1,17 +1,16 @@
 """The arithmetic of claims: pure functions (rates under an operating-time convention, lines
-needed, shares of world shipments, capacity lost to changeovers, run-in racks by Little's law)."""
+needed, shares of world shipments, capacity lost to changeovers, run-in racks by Little's law),
+each with a worked example from the articles in its docstring."""
 
 from __future__ import annotations
 
 import math
 
 from sim.claims.schema import Convention
+from sim.scenario.units import parse_duration
 
 HOURS_PER_YEAR = 8760.0  # around the clock, 365 days
 MINUTES_PER_YEAR = HOURS_PER_YEAR * 60
-
-
-# ========================================================================== arithmetic
 
 
 def line_rate(takt_s: float) -> float:
@@ -75,10 +74,24 @@ def share_of_global(units_a_year: float, global_units: float) -> float:
     return units_a_year / global_units
 
 
+def changeover_hours(value: float, unit: str, working_day_hours: float) -> float:
+    """Productive hours a changeover of `value` `unit` stops the line, a day ("d") being a
+    working day: 2.5 d x 22 h = 55 h; 14.33 min = 0.239 h."""
+    if unit == "d":
+        return value * working_day_hours
+    return parse_duration(f"{value:g}{unit}") / 3600
+
+
 def changeover_loss(duration_h: float, changes_per_month: float, hours_per_month: float) -> float:
     """Share of a month's productive hours spent changing over (may exceed 1: impossible):
     4 x 55 h / 572 h = 38.5%."""
     return changes_per_month * duration_h / hours_per_month
+
+
+def line_pace_s(units_a_day: float, lines: float) -> float:
+    """Seconds between units of one line, for a plant that makes `units_a_day` in 24 h on
+    `lines` lines: 86400 x 30 / 200,000 = 12.96 s."""
+    return 86400 * lines / units_a_day
 
 
 def rack_places(time_in_system_s: float, takt_s: float) -> int:

@@ -1,5 +1,5 @@
 """The simulated evidence claims are read against: the line's efficiency (from a finished run of
-the same scenario, or simulated), sizing searches, the legacy line."""
+the same scenario, or simulated), the sizing searches, the legacy line (from a finished run)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.claims.arithmetic import per_hour
 from sim.claims.schema import ClaimsFile, rate_period
 from sim.claims.words import num_text
 from sim.errors import InputError
+from sim.experiments.runner import replicate
+from sim.experiments.size import size_scenario
+from sim.scenario.loading import read_yaml, validate_scenario
+from sim.scenario.units import format_duration
 
-# ================================================================== simulated evidence
+if TYPE_CHECKING:
+    from sim.experiments.runner import Runner
 
 
 @dataclass
@@ -100,88 +106,101 @@ def matching_summary(summary_path: str | Path, scenario) -> tuple[dict | None, s
     return summary, f"{p} ({len(values)} replications)"
 
 
-# ================================================================================ simulation
+# ---------------------------------------------------------------------------- simulation
 
 
 def _run_label(n: int, horizon_s: float | None) -> str:
-    from sim.scenario.units import format_duration
-
     return f"{n} replications x {format_duration(horizon_s, 3)}" if horizon_s else f"{n} replications"
 
 
-def simulate_evidence(cfg: ClaimsFile, base: Path, runner, *, quick: bool = False,
-                      notes: list[str] | None = None, per: str | None = None):
+def simulate_evidence(cfg: ClaimsFile, base: Path, runner: Runner, *, quick: bool = False,
+                      notes: list[str] | None = None,
+                      per: str | None = None) -> tuple[LineRun, LineRun | None, dict[str, dict]]:
     """The simulated evidence: the line (from its summary.json when that is of the same
     scenario, else simulated), the sizing searches, and the legacy line if a summary exists.
+    Scenario files are relative to `base`; `notes` gets one line on where each came from.
     Returns (line, legacy, sizing by claim id)."""
-    from sim.experiments.runner import replicate
-    from sim.experiments.size import size_scenario
-    from sim.scenario.loading import read_yaml, validate_scenario
-    from sim.scenario.units import format_duration
-
     notes = notes if notes is not None else []
+    per = per or cfg.simulation.per
+    line, line_data, name = _line_run(cfg, base, runner, quick, notes)
+    sizing: dict[str, dict] = {}
+    for c in cfg.claims:
+        if c.sizing is None:
+            continue
+        target_h = per_hour(c.value, rate_period(c.unit), cfg.convention())
+        if c.sizing == "line":
+            res = _size_line(cfg, base / cfg.simulation.line.scenario, name, line_data, line, target_h, runner, per)
+        else:
+            res = _size_plant(cfg, base, target_h, runner, per, quick, notes)
+        res["claim"] = c.id
+        sizing[c.id] = res
+    return line, _legacy_run(cfg, base, notes), sizing
+
+
+def _line_run(cfg: ClaimsFile, base: Path, runner: Runner, quick: bool,
+              notes: list[str]) -> tuple[LineRun, dict, str]:
+    """The line, from its summary if that is of the same scenario, else simulated; the raw
+    scenario data it was run with (for sizing it) and the scenario's name."""
     sim = cfg.simulation
-    per = per or sim.per
-    conv = cfg.convention()
-    # --- the line
     path = base / sim.line.scenario
     data = read_yaml(path)
     scenario = validate_scenario(data, file=str(path))
     summary, why = (matching_summary(sim.line.summary, scenario) if sim.line.summary else (None, "no summary given"))
     if summary is not None:
-        line = LineRun.from_summary(summary, source=str(sim.line.summary))
         notes.append(f"line: {scenario.name} from {why}")
-        run_data = data
-    else:
-        run_data = dict(data)
-        if quick:
-            run_data.update(horizon=sim.line.quick.horizon, replications=sim.line.quick.replications)
-        sc = validate_scenario(run_data, file=str(path))
-        res = replicate(sc, runner)
-        label = _run_label(sc.replications, sc.horizon)
-        line = LineRun.from_summary(res.summary.to_dict(), source=f"simulated: {label}")
-        notes.append(f"line: {sc.name} simulated now ({label}{', quick' if quick else ''}): {why}")
-    # --- sizing
-    sizing: dict[str, dict] = {}
-    for c in cfg.claims:
-        if c.sizing is None:
-            continue
-        target_h = per_hour(c.value, rate_period(c.unit), conv)
-        if c.sizing == "line":
-            res = size_scenario(run_data, sim.line.vary, target_h / 3600, runner, per=per,
-                                known={1: line.on_shift if per == "scheduled" else line.calendar},
-                                file=str(path))
-            res.update(scenario=scenario.name, question=f"{scenario.name} lines for {num_text(target_h)}/h",
-                       unit_name="lines", how=f"one line from {line.source}, x N")
-        else:
-            ppath = base / sim.plant.scenario
-            pdata = dict(read_yaml(ppath))
-            run = sim.plant.quick if quick else sim.plant
-            pdata.update(horizon=run.horizon, replications=run.replications)
-            psc = validate_scenario(pdata, file=str(ppath))
-            res = size_scenario(pdata, sim.plant.vary, target_h / 3600, runner, per=per, file=str(ppath))
-            leaf = sim.plant.vary.split(".")
-            stage = leaf[1].upper() if len(leaf[1]) <= 3 else leaf[1]
-            what = f"{stage} lines" if leaf[0] == "stages" and leaf[-1] == "lines" else sim.plant.vary
-            res.update(scenario=psc.name, question=f"{psc.name} {what} for {num_text(target_h)}/h", unit_name=what,
-                       how=_run_label(psc.replications, psc.horizon) + " per point, "
-                           f"warm-up {format_duration(psc.warmup_s(), 3)}")
-            notes.append(f"plant: {psc.name} sized on {sim.plant.vary} with {res['how']}"
-                         + (" (quick)" if quick else ""))
-        res["claim"] = c.id
-        sizing[c.id] = res
-    # --- legacy, only from a finished run
-    legacy = None
-    if sim.legacy is not None:
-        lpath = base / sim.legacy.scenario
-        try:
-            lsc = validate_scenario(read_yaml(lpath), file=str(lpath))
-            lsum, lwhy = matching_summary(sim.legacy.summary, lsc)
-        except InputError as e:
-            lsum, lwhy = None, str(e)
-        if lsum is not None:
-            legacy = LineRun.from_summary(lsum, source=str(sim.legacy.summary))
-            notes.append(f"legacy: from {lwhy}")
-        else:
-            notes.append(f"legacy: not used ({lwhy})")
-    return line, legacy, sizing
+        return LineRun.from_summary(summary, source=str(sim.line.summary)), data, scenario.name
+    run_data = dict(data)
+    if quick:
+        run_data.update(horizon=sim.line.quick.horizon, replications=sim.line.quick.replications)
+    sc = validate_scenario(run_data, file=str(path))
+    res = replicate(sc, runner)
+    label = _run_label(sc.replications, sc.horizon)
+    notes.append(f"line: {sc.name} simulated now ({label}{', quick' if quick else ''}): {why}")
+    return LineRun.from_summary(res.summary.to_dict(), source=f"simulated: {label}"), run_data, scenario.name
+
+
+def _size_line(cfg: ClaimsFile, path: Path, name: str, data: dict, line: LineRun, target_h: float,
+               runner: Runner, per: str) -> dict:
+    """N identical lines for `target_h` units an hour: N x the one line already run."""
+    res = size_scenario(data, cfg.simulation.line.vary, target_h / 3600, runner, per=per,
+                        known={1: line.on_shift if per == "scheduled" else line.calendar}, file=str(path))
+    res.update(scenario=name, question=f"{name} lines for {num_text(target_h)}/h", unit_name="lines",
+               how=f"one line from {line.source}, x N")
+    return res
+
+
+def _size_plant(cfg: ClaimsFile, base: Path, target_h: float, runner: Runner, per: str, quick: bool,
+                notes: list[str]) -> dict:
+    """The plant's `vary` (its final-assembly lines) for `target_h` units an hour, each point a
+    full plant run."""
+    plant = cfg.simulation.plant
+    path = base / plant.scenario
+    data = dict(read_yaml(path))
+    run = plant.quick if quick else plant
+    data.update(horizon=run.horizon, replications=run.replications)
+    sc = validate_scenario(data, file=str(path))
+    res = size_scenario(data, plant.vary, target_h / 3600, runner, per=per, file=str(path))
+    leaf = plant.vary.split(".")
+    stage = leaf[1].upper() if len(leaf[1]) <= 3 else leaf[1]
+    what = f"{stage} lines" if leaf[0] == "stages" and leaf[-1] == "lines" else plant.vary
+    res.update(scenario=sc.name, question=f"{sc.name} {what} for {num_text(target_h)}/h", unit_name=what,
+               how=_run_label(sc.replications, sc.horizon) + f" per point, warm-up {format_duration(sc.warmup_s(), 3)}")
+    notes.append(f"plant: {sc.name} sized on {plant.vary} with {res['how']}" + (" (quick)" if quick else ""))
+    return res
+
+
+def _legacy_run(cfg: ClaimsFile, base: Path, notes: list[str]) -> LineRun | None:
+    """The legacy line, only from a finished run of the same scenario; never simulated here."""
+    legacy = cfg.simulation.legacy
+    if legacy is None:
+        return None
+    path = base / legacy.scenario
+    try:
+        summary, why = matching_summary(legacy.summary, validate_scenario(read_yaml(path), file=str(path)))
+    except InputError as e:
+        summary, why = None, str(e)
+    if summary is None:
+        notes.append(f"legacy: not used ({why})")
+        return None
+    notes.append(f"legacy: from {why}")
+    return LineRun.from_summary(summary, source=str(legacy.summary))

@@ -1,9 +1,12 @@
-"""How numbers read in the claims' text: percentages, counts, "one in four", ranges."""
+"""How numbers read in the claims' text: percentages, counts, "one in four", ranges.
+
+Kept apart so that they can later be folded into one number formatter for the whole project."""
 
 from __future__ import annotations
 
 
 def pct_text(x: float, digits: int = 2) -> str:
+    """A share as a percentage: 0.394 -> '39%', 0.0088 -> '0.88%'; NaN -> '-'."""
     if x != x:
         return "-"
     v = 100 * x
@@ -42,4 +45,5 @@ def share_words(v: float) -> str:
 
 
 def range_text(lo: float, hi: float) -> str:
+    """'15-20' for a range, '41' when both ends are equal."""
     return f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}"

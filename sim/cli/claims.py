@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
 
-from sim.claims.cross import evaluate
+from sim.claims.evaluation import evaluate
 from sim.claims.evidence import simulate_evidence
-from sim.claims.report import CLAIMS_FILES, as_json, write_claims
-from sim.claims.schema import load_claims
+from sim.claims.files import CLAIMS_FILES, as_json, write_claims
+from sim.claims.loading import load_claims
 from sim.claims.text import claims_text
 from sim.cli.common import parse_jobs
 from sim.experiments.runner import Runner, RunOptions
@@ -17,7 +18,7 @@ from sim.outputs.folders import output_folder
 from sim.outputs.serialize import to_json
 
 
-def cmd_claims(args) -> int:
+def cmd_claims(args: argparse.Namespace) -> int:
     """Evaluate the claims file, write its folder, print the verdicts."""
     t0 = time.perf_counter()
     cfg = load_claims(args.file)
