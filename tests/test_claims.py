@@ -35,6 +35,7 @@ from sim.cli.parser import build_parser
 from sim.errors import InputError
 
 from .conftest import REPO_ROOT
+from .helpers import make_summary
 
 CLAIMS_FILE = REPO_ROOT / "scenarios" / "claims.yaml"
 ARTICLES = REPO_ROOT.parent / "shared" / "articles"
@@ -264,15 +265,18 @@ def test_matching_summary(tmp_path):
                             "stations": [{"name": "a", "process_time": "exp(10s)"}]})
     p = tmp_path / "summary.json"
     assert matching_summary(p, sc)[0] is None
-    summary = {"scenario": dict(sc.to_dict(), replications=5, seed=9),
-               "kpis": {"throughput_per_scheduled_hour": {"values": [300.0, 310.0]},
-                        "throughput_per_hour": {"values": [300.0, 310.0]}}}
+    est = {"mean": 305.0, "ci95": 63.5, "values": [300.0, 310.0]}
+    summary = make_summary(scenario=dict(sc.to_dict(), replications=5, seed=9), replications=2,
+                           kpis={"throughput_per_scheduled_hour": est, "throughput_per_hour": est}).to_dict()
     p.write_text(json.dumps(summary))
-    assert matching_summary(p, sc)[0] is not None  # replications and seed may differ
+    got, _ = matching_summary(p, sc)  # replications and seed may differ
+    assert got is not None and LineRun.from_summary(got, "test").on_shift == [300.0, 310.0]
     summary["scenario"]["horizon"] = 7200.0
     p.write_text(json.dumps(summary))
     got, why = matching_summary(p, sc)
     assert got is None and "horizon" in why
+    p.write_text(json.dumps({"scenario": sc.to_dict(), "kpis": {}}))  # an older or foreign file
+    assert matching_summary(p, sc)[0] is None
 
 
 # ------------------------------------------------------------------------------ the command

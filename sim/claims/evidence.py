@@ -4,11 +4,12 @@ the same scenario, or simulated), the sizing searches, the legacy line (from a f
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.analysis.intervals import t_halfwidth
+from sim.analysis.results import Summary
 from sim.claims.arithmetic import per_hour
 from sim.claims.schema import ClaimsFile, rate_period
 from sim.claims.words import num_text
@@ -16,6 +17,7 @@ from sim.errors import InputError
 from sim.experiments.runner import replicate
 from sim.experiments.size import size_scenario
 from sim.scenario.loading import read_yaml, validate_scenario
+from sim.scenario.schema import Scenario
 from sim.scenario.units import format_duration
 
 if TYPE_CHECKING:
@@ -46,8 +48,6 @@ class LineRun:
 
     @property
     def ci95(self) -> float:
-        from sim.analysis.intervals import t_halfwidth
-
         hw = t_halfwidth(self.on_shift)
         return 0.0 if hw != hw else hw
 
@@ -56,27 +56,25 @@ class LineRun:
         return sum(self.calendar) / len(self.calendar)
 
     @classmethod
-    def from_summary(cls, summary: dict, source: str) -> LineRun:
-        k = summary["kpis"]
-        sched = [float(x) for x in k["throughput_per_scheduled_hour"]["values"]]
-        cal = [float(x) for x in k["throughput_per_hour"]["values"]]
-        rows = {s["name"]: s for s in summary.get("stations", [])}
-        bn = (summary.get("bottleneck") or {}).get("station")
+    def from_summary(cls, summary: Summary, source: str) -> LineRun:
+        """The line as a run's summary describes it."""
+        sched = list(summary.kpi("throughput_per_scheduled_hour").values)
+        cal = list(summary.kpi("throughput_per_hour").values)
+        rows = {s.name: s for s in summary.stations}
+        bn = summary.bottleneck.station
         setup = None
         if bn in rows:
-            r = rows[bn]
-            on = 1 - (r.get("off_shift") or 0.0)
-            setup = r.get("setup", 0.0) / on if on > 0 else None
+            on = 1 - rows[bn].off_shift
+            setup = rows[bn].setup / on if on > 0 else None
         run_in = next((r for name, r in rows.items() if "run-in" in name or "runin" in name), None)
         places = used = None
         if run_in is not None:
-            on = 1 - (run_in.get("off_shift") or 0.0)
-            places = int(run_in["servers"])
-            used = (run_in["busy"] + run_in.get("blocked", 0.0)) / on * places if on > 0 else None
-        sc = summary.get("scenario", {})
-        return cls(scenario=sc.get("name", "?"), source=source, on_shift=sched, calendar=cal,
-                   horizon_s=float(summary.get("horizon_s", math.nan)),
-                   replications=int(summary.get("replications", len(sched))), bottleneck=bn,
+            on = 1 - run_in.off_shift
+            places = run_in.servers
+            used = (run_in.busy + run_in.blocked) / on * places if on > 0 else None
+        sc = summary.scenario
+        return cls(scenario=summary.name or "?", source=source, on_shift=sched, calendar=cal,
+                   horizon_s=summary.horizon_s, replications=summary.replications, bottleneck=bn,
                    setup_share=setup, run_in_places=places, run_in_used=used,
                    lot_size=sc.get("lot_size"), products=len(sc.get("products") or [None]))
 
@@ -85,18 +83,18 @@ class LineRun:
 _SAME_MODEL_IGNORES = ("replications", "seed", "engine", "description", "sources")
 
 
-def matching_summary(summary_path: str | Path, scenario) -> tuple[dict | None, str]:
+def matching_summary(summary_path: str | Path, scenario: Scenario) -> tuple[Summary | None, str]:
     """A run's summary.json if it is of `scenario` (same resolved model; replications, seed and
     engine may differ), else None; and a note saying which."""
     p = Path(summary_path)
     if not p.is_file():
         return None, f"{p} not found"
     try:
-        summary = json.loads(p.read_text(encoding="utf-8"))
-        ran = {k: v for k, v in summary["scenario"].items() if k not in _SAME_MODEL_IGNORES}
-        values = summary["kpis"]["throughput_per_scheduled_hour"]["values"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None, f"{p} is not a readable run summary"
+        summary = Summary.from_dict(json.loads(p.read_text(encoding="utf-8")))
+        values = summary.kpi("throughput_per_scheduled_hour").values
+    except (OSError, ValueError, KeyError, TypeError):  # pydantic's ValidationError is a ValueError
+        return None, f"{p} is not a readable run summary of this version of linesim"
+    ran = {k: v for k, v in summary.scenario.items() if k not in _SAME_MODEL_IGNORES}
     want = {k: v for k, v in scenario.to_dict().items() if k not in _SAME_MODEL_IGNORES}
     if ran != want:
         diff = sorted(k for k in set(ran) | set(want) if ran.get(k) != want.get(k))
@@ -156,7 +154,7 @@ def _line_run(cfg: ClaimsFile, base: Path, runner: Runner, quick: bool,
     res = replicate(sc, runner)
     label = _run_label(sc.replications, sc.horizon)
     notes.append(f"line: {sc.name} simulated now ({label}{', quick' if quick else ''}): {why}")
-    return LineRun.from_summary(res.summary.to_dict(), source=f"simulated: {label}"), run_data, scenario.name
+    return LineRun.from_summary(res.summary, source=f"simulated: {label}"), run_data, scenario.name
 
 
 def _size_line(cfg: ClaimsFile, path: Path, name: str, data: dict, line: LineRun, target_h: float,
