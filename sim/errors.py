@@ -3,8 +3,10 @@ keep those messages one short line whatever the input holds."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import reprlib
+from collections.abc import Iterable
 
 #: Longest echo of an input value inside a message (SPEC 7: about 200 characters at most).
 ECHO_CHARS = 60
@@ -66,3 +68,18 @@ class InputError(Exception):
 
 class WorkerDied(RuntimeError):
     """A worker process ended abruptly (killed, or out of memory): an internal error, exit 1."""
+
+
+def did_you_mean(word: object, choices: Iterable[str], listing: str | None = None) -> str:
+    """' (did you mean 'x'?)' for the closest of `choices`; else, with `listing`, '; <listing>:
+    a, b, c' (kept short), or ''. The one way linesim suggests a name."""
+    names = [str(c) for c in choices if c]
+    if isinstance(choices, (set, frozenset)):  # no order of their own: a deterministic one
+        names.sort()
+    close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6) if len(str(word)) < 100 else []
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    if listing and names:
+        listed = ", ".join(names)
+        return f"; {listing}: " + (listed if len(listed) <= 160 else listed[:157] + "...")
+    return ""

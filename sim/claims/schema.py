@@ -3,15 +3,14 @@ across them (ids that exist, roles bound to the right kind of figure). `loading`
 
 from __future__ import annotations
 
-import difflib
 import re
-import typing
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.claims.roles import CLAIM_ROLES, CROSS_CHECK_ROLES, Role
+from sim.errors import did_you_mean
 from sim.scenario.units import TIME_UNITS, parse_duration
 
 #: Where `claims` looks for its file (relative to the working folder, like results/).
@@ -425,12 +424,6 @@ def _is_time_unit(unit: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest of `choices`, or ''."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # ------------------------------------------------------------------------------ units

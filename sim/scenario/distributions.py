@@ -5,7 +5,6 @@ bounds) and draws numpy arrays from a `numpy.random.Generator` handed in by the 
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import short
+from sim.errors import did_you_mean, short
 from sim.scenario.limits import (
     MAX_CV,
     MAX_EMPIRICAL_VALUES,
@@ -395,10 +394,7 @@ def parse_distribution(value: object) -> Dist:
     m = _CALL_RE.match(value)
     name, body = m.group(1), m.group(2)
     if name not in _GRAMMAR:
-
-        close = difflib.get_close_matches(name, _GRAMMAR, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(_GRAMMAR)}"
-        raise ValueError(f"unknown distribution {short(name, 30)}{hint}")
+        raise ValueError(f"unknown distribution {short(name, 30)}{did_you_mean(name, _GRAMMAR, 'known')}")
     if body.count("(") or body.count(")"):
         raise ValueError(f"{name}(): unexpected parenthesis in {short(value)}")
     cls, params, times = _GRAMMAR[name]

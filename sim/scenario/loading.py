@@ -3,15 +3,12 @@ errors (``file: key.path: problem``) for every bad file and value."""
 
 from __future__ import annotations
 
-import difflib
 import re
-import typing
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import (
-    BaseModel,
     ValidationError,
 )
 
@@ -22,49 +19,8 @@ from sim.scenario.limits import (
     MAX_YAML_DEPTH,
     MAX_YAML_NODES,
 )
+from sim.scenario.problems import format_loc, pydantic_problem, unknown_key
 from sim.scenario.schema import Scenario
-
-
-def _format_loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _unwrap_models(tp: Any) -> list[type]:
-    """BaseModel classes reachable from a field annotation (through Optional, list, dict, Union)."""
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return [tp]
-    out: list[type] = []
-    for arg in typing.get_args(tp):
-        out.extend(_unwrap_models(arg))
-    return out
-
-
-def _keys_at(loc: tuple) -> list[str]:
-    """The keys allowed in the mapping at `loc` (for 'did you mean' hints)."""
-    models: list[type] = [Scenario]
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        nxt: list[type] = []
-        for m in models:
-            f = m.model_fields.get(part) or next(
-                (fi for fi in m.model_fields.values() if fi.alias == part), None
-            )
-            if f is not None:
-                nxt.extend(_unwrap_models(f.annotation))
-        if not nxt:
-            return []
-        models = nxt
-    keys: list[str] = []
-    for m in models:
-        keys.extend(fi.alias or n for n, fi in m.model_fields.items())
-    return keys
 
 
 def _one_line(err: dict) -> tuple[str, str]:
@@ -74,24 +30,13 @@ def _one_line(err: dict) -> tuple[str, str]:
     loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p and "]" in p or p in
                 ("str", "dict[str,function-before[parse_distribution(), is-instance[Dist]]]",
                  "function-before[parse_distribution(), is-instance[Dist]]", "literal['scrap']", "Rework"))))
-    typ = err["type"]
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if typ == "extra_forbidden":
+    if err["type"] == "extra_forbidden":
         key = err["loc"][-1]  # the user's key as written, whatever it contains
         where = loc[:-1] if loc and loc[-1] == key else loc
         if isinstance(key, str) and ("(" in key or ")" in key):
-            return _format_loc(where), f"unknown key {short(key)}: {QUOTE_HINT}"
-        allowed = _keys_at(where)
-        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6) if len(str(key)) < 100 else []
-        hint = f" (did you mean {close[0]!r}?)" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
-        return _format_loc(where + (key,)), f"unknown key {short(key)}{hint}"
-    if typ == "missing":
-        return _format_loc(loc), "missing required key"
-    if "got" not in msg and "input" in err and typ not in ("value_error",):
-        msg = f"{msg}, got {short(err['input'])}"
-    return _format_loc(loc), msg
+            return format_loc(where), f"unknown key {short(key)}: {QUOTE_HINT}"
+        return format_loc(where + (key,)), unknown_key(Scenario, where, key)
+    return pydantic_problem(err, Scenario, loc)
 
 
 def validate_scenario(data: Any, *, file: str = "<scenario>") -> Scenario:

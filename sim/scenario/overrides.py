@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import copy
-import difflib
 import itertools
 import math
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError, short
+from sim.errors import InputError, did_you_mean, short
 from sim.scenario.loading import load_yaml_text, read_yaml, validate_scenario
 from sim.scenario.schema import Scenario
 
@@ -69,9 +68,7 @@ def _list_index(node: list, part: str, here: str, what: str) -> int:
     names = [x.get("name") for x in node if isinstance(x, dict)]
     if part in names:
         return names.index(part)
-    close = difflib.get_close_matches(part, [n for n in names if isinstance(n, str) and n], n=1)
-    listed = short(", ".join(map(str, names)), 120)[1:-1]
-    hint = f" (did you mean {short(close[0])}?)" if close else f"; names: {listed}"
+    hint = did_you_mean(part, [n for n in names if isinstance(n, str)], "names")
     raise InputError(f"no item named {short(part)}{hint}", path=here, file=what)
 
 
