@@ -139,16 +139,6 @@ def test_report_handles_missing_image_and_large_table(summary, tmp_path):
     assert f"of {report.MAX_TABLE_ROWS + 10:,} rows" in page
 
 
-def test_format_helpers():
-    assert report.format_mean_ci(253.123, 1.934) == "253.1 ± 1.9"
-    assert report.format_mean_ci(42524.7, 325.0) == "42,525 ± 325"
-    assert report.format_mean_ci(4.2187, None) == "4.22"
-    assert report.format_number(float("inf")) == "∞"
-    assert report.format_number(float("nan")) == "–"
-    assert report.format_number(0.91234) == "0.9123"
-    assert report.format_number(151234) == "151,234"
-
-
 def test_write_report(tmp_path):
     path = report.write_report(tmp_path / "a" / "report.html", "<!DOCTYPE html><p>±∞</p>")
     assert path.read_text(encoding="utf-8") == "<!DOCTYPE html><p>±∞</p>"

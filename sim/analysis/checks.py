@@ -23,6 +23,7 @@ import pandas as pd
 from sim.analysis.capacity import capacity_bound, offered_utilizations, scheduled_fraction, station_capacities
 from sim.analysis.intervals import t_halfwidth
 from sim.analysis.results import Checks, Measures, Stability, StationCapacity, WipGrowth
+from sim.numbers import number, percent
 from sim.scenario.schema import Scenario
 
 #: Little's-law relative difference above which a warning is given.
@@ -31,16 +32,6 @@ UNSTABLE_NOTE = "unstable: averages mean nothing"
 #: Growth of WIP over the measured window, relative to its mean, above which (with a 95% lower
 #: confidence bound above zero over the replications) WIP is said to grow without bound.
 GROWTH_WARN = 0.25
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-def _num(x: float | None) -> str:
-    if x is None or not math.isfinite(x):
-        return str(x)
-    return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
 def cross_checks(scenario: Scenario, m: Measures) -> tuple[Checks, list[str]]:
@@ -74,8 +65,8 @@ def _capacity(sc: Scenario, m: Measures, notes: list[str]) -> dict:
     slack = start_wip / horizon_h if horizon_h > 0 else 0.0
     how = _bound_how(who, frac)
     if math.isfinite(ratio):
-        notes.append(f"capacity bound {_num(bound)} units/h, set by {who['label']} ({how}); "
-                     f"simulated throughput {_num(th)} units/h is {_pct(ratio)} of it")
+        notes.append(f"capacity bound {number(bound)} units/h, set by {who['label']} ({how}); "
+                     f"simulated throughput {number(th)} units/h is {percent(ratio)} of it")
         low = th - (th_ci if math.isfinite(th_ci) else 0.0)
         if low > bound * (1 + 1e-9) + slack:
             rare = [w for w, has in (("failures", any(s.failures for s in sc.all_stations())),
@@ -84,19 +75,19 @@ def _capacity(sc: Scenario, m: Measures, notes: list[str]) -> dict:
             why = (f"{' and '.join(rare)} were rarer in the measured window than on average"
                    if rare else "the horizon is short or the line is not in steady state")
             notes.append(f"warning: the simulated throughput exceeds the capacity bound by more "
-                         f"than the {_num(start_wip)} units in the line at the start of the window "
+                         f"than the {number(start_wip)} units in the line at the start of the window "
                          f"explain: {why}; lengthen the horizon")
         elif th > bound * (1 + 1e-9):
             notes.append(f"the throughput is above the bound only by units that were already in "
-                         f"the line when the window opened ({_num(start_wip)} units over "
-                         f"{_num(horizon_h)} h): counting at the window's edges, not a fault")
+                         f"the line when the window opened ({number(start_wip)} units over "
+                         f"{number(horizon_h)} h): counting at the window's edges, not a fault")
     else:
-        notes.append(f"capacity bound {_num(bound)} units/h, set by {who['label']} ({how})")
+        notes.append(f"capacity bound {number(bound)} units/h, set by {who['label']} ({how})")
     if bound_setup < bound * (1 - 1e-9):
         msg = (f"with changeovers spread over the lots the long-run bound is "
-               f"{_num(bound_setup)} units/h (set by {who_setup['label']})")
+               f"{number(bound_setup)} units/h (set by {who_setup['label']})")
         if bound_setup > 0 and math.isfinite(th):
-            msg += f"; the simulated throughput is {_pct(th / bound_setup)} of it"
+            msg += f"; the simulated throughput is {percent(th / bound_setup)} of it"
         notes.append(msg)
     return {"capacity_bound_per_hour": bound, "capacity_bound_per_scheduled_hour": bound_shift,
             "scheduled_fraction": frac, "capacity_station": who["label"],
@@ -110,13 +101,13 @@ def _bound_how(who: dict, frac: float) -> str:
     """How the bound's station sets it: servers / time, availability, visits, lines, shifts."""
     extra = []
     if who["availability"] < 1:
-        extra.append(f"availability {_pct(who['availability'])}")
+        extra.append(f"availability {percent(who['availability'])}")
     if abs(who["visits_per_unit"] - 1) > 1e-12:
         extra.append(f"{who['visits_per_unit']:.3g} visits per good unit")
     return (f"{who['servers']} server{'s' if who['servers'] != 1 else ''} / "
-            f"{_num(who['mean_time_s'])} s" + (", " + ", ".join(extra) if extra else "")
+            f"{number(who['mean_time_s'])} s" + (", " + ", ".join(extra) if extra else "")
             + (f", x {who['lines']} lines" if who["lines"] > 1 else "")
-            + (f", on shift {_pct(frac)} of the time" if frac < 1 else ""))
+            + (f", on shift {percent(frac)} of the time" if frac < 1 else ""))
 
 
 def _bottleneck(m: Measures, who: dict, notes: list[str]) -> dict:
@@ -129,17 +120,17 @@ def _bottleneck(m: Measures, who: dict, notes: list[str]) -> dict:
     util = row.busy + row.down + row.setup
     on = 1.0 - row.off_shift
     util_on = util / on if on > 0 else math.nan
-    parts = [f"busy {_pct(row.busy)}"]
+    parts = [f"busy {percent(row.busy)}"]
     if row.down > 0:
-        parts.append(f"down {_pct(row.down)}")
+        parts.append(f"down {percent(row.down)}")
     if row.setup > 0:
-        parts.append(f"set-up {_pct(row.setup)}")
-    parts += [f"blocked {_pct(row.blocked)}", f"starved {_pct(row.starved)}"]
+        parts.append(f"set-up {percent(row.setup)}")
+    parts += [f"blocked {percent(row.blocked)}", f"starved {percent(row.starved)}"]
     if on < 1:
-        parts.append(f"off shift {_pct(1 - on)}")
-    head = f"bottleneck {bn}: utilization (busy + down + set-up) {_pct(util)}"
+        parts.append(f"off shift {percent(1 - on)}")
+    head = f"bottleneck {bn}: utilization (busy + down + set-up) {percent(util)}"
     if on < 1:
-        head += f" of calendar time, {_pct(util_on)} of on-shift time"
+        head += f" of calendar time, {percent(util_on)} of on-shift time"
     notes.append(f"{head} ({', '.join(parts)})")
     if row.station != who["station"] and str(bn).split("/")[-1] != who["station"]:
         notes.append(f"the capacity bound points at {who['label']}, the simulation at {bn}: "
@@ -159,8 +150,8 @@ def _little(m: Measures, notes: list[str]) -> dict:
     else:
         rel = math.nan
     if math.isfinite(rel):
-        msg = (f"Little's law: mean WIP {_num(wip)} vs throughput x lead time "
-               f"{_num(th / 3600.0)}/s x {_num(lt)} s = {_num(product)} ({_pct(rel)} apart)")
+        msg = (f"Little's law: mean WIP {number(wip)} vs throughput x lead time "
+               f"{number(th / 3600.0)}/s x {number(lt)} s = {number(product)} ({percent(rel)} apart)")
         scrapped = m.kpis["units_scrapped"].mean
         if rel > LITTLE_WARN:
             msg = ("warning: " + msg + ": the horizon is short against the lead time, or WIP "
@@ -213,8 +204,8 @@ def stability(scenario: Scenario, checks: Checks, timeseries: pd.DataFrame | Non
     if growth is not None and growth.rise_over_window - growth.ci95 > 0 \
             and growth.rise_over_window > GROWTH_WARN * max(growth.mean_wip, 1.0):
         return Stability(stable=False, reason=(
-            f"WIP grows through the measured window (by {_num(growth.rise_over_window)} units on "
-            f"average, ± {_num(growth.ci95)}, against a mean of {_num(growth.mean_wip)}): an "
+            f"WIP grows through the measured window (by {number(growth.rise_over_window)} units on "
+            f"average, ± {number(growth.ci95)}, against a mean of {number(growth.mean_wip)}): an "
             "unlimited buffer fills faster than it empties, so the line is unstable or far from "
             "steady state and averages over this window are not long-run figures"),
             offered_utilization_max=top, wip_growth=growth)

@@ -26,7 +26,8 @@ from sim.claims.context import Context, calendar_rate, takt_of
 from sim.claims.roles import CROSS_CHECK_ROLES
 from sim.claims.schema import Claim, CrossCheck, Reference, rate_period
 from sim.claims.verdicts import ratio_verdict
-from sim.claims.words import num_text, pct_text, range_text, share_words
+from sim.claims.words import range_text, share_words
+from sim.numbers import amount, pct
 
 
 def _in_year(ref: Reference) -> str:
@@ -45,9 +46,9 @@ def peak_vs_average(ctx: Context, *, rate: Claim, share: Claim) -> dict:
                        f"is {ratio:.2f}x that",
             "verdict": verdict,
             "reason": (f"'{share_words(share.value)}' of {ship.year} averages {avg:.0f}/min around the clock; "
-                       f"'nearly {rate.value:g}/min' is {pct_text(ratio - 1)} above it, which fits a peak or record "
-                       f"rate (run all year it would be {num_text(year_units)}, "
-                       f"{pct_text(year_units / ship.value)} of the world)")}
+                       f"'nearly {rate.value:g}/min' is {pct(ratio - 1)} above it, which fits a peak or record "
+                       f"rate (run all year it would be {amount(year_units)}, "
+                       f"{pct(year_units / ship.value)} of the world)")}
 
 
 def output_vs_share(ctx: Context, *, output: Claim, share: Claim) -> dict:
@@ -57,10 +58,10 @@ def output_vs_share(ctx: Context, *, output: Claim, share: Claim) -> dict:
     s = units / ship.value
     lo, hi = units / (ship.high or ship.value), units / (ship.low or ship.value)
     ok = s >= share.value * 0.9
-    return {"finding": (f"{num_text(units)} / {num_text(ship.value)} = {pct_text(s)} ({pct_text(lo)}-{pct_text(hi)}) "
-                        f"vs '{pct_text(share.value)}'"),
+    return {"finding": (f"{amount(units)} / {amount(ship.value)} = {pct(s)} ({pct(lo)}-{pct(hi)}) "
+                        f"vs '{pct(share.value)}'"),
             "verdict": "consistent" if ok else ratio_verdict(s / share.value),
-            "reason": (f"{num_text(units)} notebooks are {pct_text(s)} of the {num_text(ship.value)} shipped in "
+            "reason": (f"{amount(units)} notebooks are {pct(s)} of the {amount(ship.value)} shipped in "
                        f"{ship.year}: " + (f"'{share_words(share.value)}' is a conservative rounding"
                                            if s >= share.value else "a little under the claimed share"))}
 
@@ -69,12 +70,12 @@ def part_within_whole(ctx: Context, *, part: Claim, whole: Claim) -> dict:
     """The share of a part (a zone) fits inside the share of the whole it lies in (its city)."""
     ratio = part.value / whole.value
     if ratio > 1:
-        reason = f"a part ({pct_text(part.value)}) cannot exceed its whole"
+        reason = f"a part ({pct(part.value)}) cannot exceed its whole"
     else:
-        reason = (f"the {part.scope} is part of the {whole.scope}: {pct_text(part.value)} of the world fits "
-                  f"inside {pct_text(whole.value)}, i.e. the {part.scope} makes about {pct_text(ratio)} of the "
+        reason = (f"the {part.scope} is part of the {whole.scope}: {pct(part.value)} of the world fits "
+                  f"inside {pct(whole.value)}, i.e. the {part.scope} makes about {pct(ratio)} of the "
                   f"{whole.scope}'s laptops")
-    return {"finding": f"{pct_text(part.value)} ({part.period}) within {pct_text(whole.value)} ({whole.period})",
+    return {"finding": f"{pct(part.value)} ({part.period}) within {pct(whole.value)} ({whole.period})",
             "verdict": "consistent" if ratio <= 1 else "inconsistent", "reason": reason}
 
 
@@ -84,12 +85,12 @@ def region_vs_city(ctx: Context, *, region: Claim, city: Claim, reported: Refere
     rest = region.value - city.value
     actual = units_per_year(reported.value, rate_period(reported.unit)) / ship.value
     rounded = "up" if actual < region.value else "down"
-    return {"finding": f"{pct_text(region.value)} - {pct_text(city.value)} leaves {pct_text(rest)} for Chengdu; "
-                       f"reported {pct_text(actual)} ({reported.what})",
+    return {"finding": f"{pct(region.value)} - {pct(city.value)} leaves {pct(rest)} for Chengdu; "
+                       f"reported {pct(actual)} ({reported.what})",
             "verdict": ratio_verdict(actual / region.value),
-            "reason": (f"'{pct_text(region.value)}' needs Chengdu to make about {pct_text(rest)} of the world beside "
-                       f"Chongqing's third; the reported {num_text(reported.value)} a year is {pct_text(actual)} of "
-                       f"{ship.year}'s shipments, so '{pct_text(region.value)}' is rounded {rounded}")}
+            "reason": (f"'{pct(region.value)}' needs Chengdu to make about {pct(rest)} of the world beside "
+                       f"Chongqing's third; the reported {amount(reported.value)} a year is {pct(actual)} of "
+                       f"{ship.year}'s shipments, so '{pct(region.value)}' is rounded {rounded}")}
 
 
 def plant_within_rate(ctx: Context, *, plant: Claim, rate: Claim, record: Reference | None) -> dict:
@@ -98,14 +99,14 @@ def plant_within_rate(ctx: Context, *, plant: Claim, rate: Claim, record: Refere
     conv = ctx.conv
     p_min = per_hour(plant.value, rate_period(plant.unit), conv) / 60
     rest = rate.value - p_min
-    finding = (f"{num_text(plant.value)} a month = {p_min:.1f}/min on shift ({conv.id}); leaves {rest:.1f}/min "
+    finding = (f"{amount(plant.value)} a month = {p_min:.1f}/min on shift ({conv.id}); leaves {rest:.1f}/min "
                "for the rest")
     if record is None:
         return {"finding": finding, "verdict": "unverifiable", "reason": "no figure for the other plant"}
     ref_min = calendar_rate(record) / 60
     return {"finding": finding + f"; Quanta's record {ref_min:.1f}/min",
             "verdict": ratio_verdict(rest / ref_min),
-            "reason": (f"Inventec's {num_text(plant.value)} a month is only {p_min:.1f} of the 'nearly "
+            "reason": (f"Inventec's {amount(plant.value)} a month is only {p_min:.1f} of the 'nearly "
                        f"{rate.value:g}' a minute, leaving {rest:.0f}/min for Quanta, close to its record day "
                        f"({ref_min:.1f}/min)")}
 
@@ -121,7 +122,7 @@ def lines_for_rate(ctx: Context, *, takt: Claim, rate: Claim, peer_lines: Refere
     eff = ctx.efficiency
     parts = [f"{ideal:.1f} lines at 100%"]
     if eff:
-        parts.append(f"{lines_needed(target, t, eff):.1f} at the simulated {pct_text(eff)}")
+        parts.append(f"{lines_needed(target, t, eff):.1f} at the simulated {pct(eff)}")
     if n:
         parts.append(f"{n} by simulation")
     need = n or (lines_needed(target, t, eff) if eff else ideal)
@@ -129,7 +130,7 @@ def lines_for_rate(ctx: Context, *, takt: Claim, rate: Claim, peer_lines: Refere
     verdict = "consistent" if peer is None or need <= 1.2 * peer.value else "strained"
     return {"finding": ", ".join(parts) + (f"; Quanta CQ: {peer.value:g}+ SMT lines" if peer else ""),
             "verdict": verdict,
-            "reason": (f"{rate.value:g}/min from {t:g} s lines takes {num_text(need)} lines; Quanta CQ alone ran "
+            "reason": (f"{rate.value:g}/min from {t:g} s lines takes {amount(need)} lines; Quanta CQ alone ran "
                        f"{peer.value:g}+ SMT lines{_in_year(peer)}, so the two figures fit together" if peer else
                        "no line count to compare with")}
 
@@ -146,13 +147,13 @@ def takt_vs_final_assembly(ctx: Context, *, takt: Claim, pace_month: Reference, 
     stations = math.ceil(work.value / t) if work else None
     when = f" {pace_month.year}" if pace_month.year else ""
     scenario = Path(ctx.cfg.simulation.line.scenario).stem
-    return {"finding": (f"Wistron CQ{when}: {num_text(per_line)} a line a month = one every {fa_takt:.0f} s "
+    return {"finding": (f"Wistron CQ{when}: {amount(per_line)} a line a month = one every {fa_takt:.0f} s "
                         f"({conv.id}); {t:g} s is {fa_takt / t:.1f}x faster"
-                        + (f"; {num_text(work.value)} s of work needs >= {stations} stations" if work else "")),
+                        + (f"; {amount(work.value)} s of work needs >= {stations} stations" if work else "")),
             "verdict": "strained" if fa_takt / t > 2 else "consistent",
             "reason": (f"as a manual final-assembly takt, {t:g} s is {fa_takt / t:.1f}x faster than Wistron's own"
                        f"{when} lines ({fa_takt:.0f} s)"
-                       + (f" and needs {stations} perfectly balanced stations for {num_text(work.value)} s of work"
+                       + (f" and needs {stations} perfectly balanced stations for {amount(work.value)} s of work"
                           if work else "")
                        + f"; it fits an SMT line or a heavily automated final assembly (the {scenario} scenario)")}
 
@@ -174,11 +175,11 @@ def changeover_vs_efficiency(ctx: Context, *, before: Claim, after: Claim, effic
         days = range_text(before.low if before.low is not None else before.value,
                           before.high if before.high is not None else before.value)
         unit = "days" if before.unit == "d" else before.unit
-        reason = (f"at {routine:g} changes a month, cutting {days} {unit} to minutes would alone add {pct_text(g_r)} "
+        reason = (f"at {routine:g} changes a month, cutting {days} {unit} to minutes would alone add {pct(g_r)} "
                   f"of capacity, more than the whole claimed +{efficiency.value:g}%; at one change a month it adds "
-                  f"{pct_text(g_1)}, which fits")
+                  f"{pct(g_1)}, which fits")
     else:
-        reason = (f"the changeover cut adds {pct_text(g_r)} at {routine:g} changes a month, within the claimed "
+        reason = (f"the changeover cut adds {pct(g_r)} at {routine:g} changes a month, within the claimed "
                   f"+{efficiency.value:g}%")
     return {"finding": (f"shorter changeovers alone: {g_r:+.0%} capacity at {routine:g} changes a month, "
                         f"{g_1:+.0%} at 1; claimed efficiency gain {efficiency.value:+g}%"),

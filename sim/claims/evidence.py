@@ -12,10 +12,10 @@ from sim.analysis.intervals import t_halfwidth
 from sim.analysis.results import Summary
 from sim.claims.arithmetic import per_hour
 from sim.claims.schema import ClaimsFile, rate_period
-from sim.claims.words import num_text
 from sim.errors import InputError
 from sim.experiments.runner import replicate
 from sim.experiments.size import size_scenario
+from sim.numbers import amount
 from sim.scenario.loading import read_yaml, validate_scenario
 from sim.scenario.schema import Scenario
 from sim.scenario.units import format_duration
@@ -162,7 +162,7 @@ def _size_line(cfg: ClaimsFile, path: Path, name: str, data: dict, line: LineRun
     """N identical lines for `target_h` units an hour: N x the one line already run."""
     res = size_scenario(data, cfg.simulation.line.vary, target_h / 3600, runner, per=per,
                         known={1: line.on_shift if per == "scheduled" else line.calendar}, file=str(path))
-    res.update(scenario=name, question=f"{name} lines for {num_text(target_h)}/h", unit_name="lines",
+    res.update(scenario=name, question=f"{name} lines for {amount(target_h)}/h", unit_name="lines",
                how=f"one line from {line.source}, x N")
     return res
 
@@ -181,7 +181,7 @@ def _size_plant(cfg: ClaimsFile, base: Path, target_h: float, runner: Runner, pe
     leaf = plant.vary.split(".")
     stage = leaf[1].upper() if len(leaf[1]) <= 3 else leaf[1]
     what = f"{stage} lines" if leaf[0] == "stages" and leaf[-1] == "lines" else plant.vary
-    res.update(scenario=sc.name, question=f"{sc.name} {what} for {num_text(target_h)}/h", unit_name=what,
+    res.update(scenario=sc.name, question=f"{sc.name} {what} for {amount(target_h)}/h", unit_name=what,
                how=_run_label(sc.replications, sc.horizon) + f" per point, warm-up {format_duration(sc.warmup_s(), 3)}")
     notes.append(f"plant: {sc.name} sized on {plant.vary} with {res['how']}" + (" (quick)" if quick else ""))
     return res

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from sim.claims.arithmetic import per_hour, units_per_year
 from sim.claims.evaluation import Evaluation
 from sim.claims.schema import rate_period
-from sim.claims.words import num_text, pct_text
+from sim.numbers import amount, pct
 from sim.outputs.plots.claims import plot_changeover_loss, plot_global_share, plot_lines_vs_efficiency
 
 
@@ -47,7 +47,7 @@ def _lines_vs_efficiency(ev: Evaluation) -> tuple[Axes, str] | None:
                                   world_class=oee.high if oee else None,
                                   reference=(f"Quanta Chongqing: {peer.value:g}+ SMT lines"
                                              + (f" ({peer.year})" if peer.year else ""), peer.value) if peer else None)
-    return ax, f"Lines needed for {num_text(target / 60)} units a minute"
+    return ax, f"Lines needed for {amount(target / 60)} units a minute"
 
 
 def _changeover_loss(ev: Evaluation) -> tuple[Axes, str]:
@@ -89,12 +89,12 @@ def _global_share(ev: Evaluation) -> tuple[Axes, str]:
     for c in shares:
         if not c.segment and c.year in ship and c.scope != "plant":
             figs.append({"year": c.year, "units": c.value * ship[c.year],
-                         "label": f"claimed '{pct_text(c.value)}': {c.subject}", "kind": "claimed share"})
+                         "label": f"claimed '{pct(c.value)}': {c.subject}", "kind": "claimed share"})
     rate = cfg.sized_claim("line")
     rate_line = None
     if rate is not None:
         units = units_per_year(rate.value, rate_period(rate.unit))
-        rate_line = (f"{rate.value:g} a minute around the clock: {num_text(units)} a year", units)
+        rate_line = (f"{rate.value:g} a minute around the clock: {amount(units)} a year", units)
     fig, ax = plt.subplots(figsize=(11, 7), dpi=120, layout="constrained")
     plot_global_share(ship, figs, ax, rate_line=rate_line)
     return ax, "The articles' figures against world notebook shipments"

@@ -8,7 +8,8 @@ from pathlib import Path
 from sim.claims.arithmetic import MINUTES_PER_YEAR, lines_needed, per_hour
 from sim.claims.evaluation import Evaluation
 from sim.claims.schema import DEFAULT_FILE, VERDICTS, rate_period
-from sim.claims.words import num_text, pct_text, range_text
+from sim.claims.words import range_text
+from sim.numbers import amount, pct
 from sim.outputs.size import sizing_text
 from sim.outputs.tables import render
 
@@ -19,13 +20,13 @@ def _figure(row: dict) -> str:
     """A claim row's figure as the articles give it: '33%', '+15-20%', '2-3 days', '64M units/year'."""
     v, u = row["value"], row["unit"]
     if u == "share":
-        return pct_text(v)
+        return pct(v)
     if u == "%":
         return (f"+{range_text(row['low'], row['high'])}%" if row.get("low") is not None and row["low"] == row["low"]
                 else f"+{v:g}%")
     if row.get("low") is not None and row["low"] == row["low"]:
         return f"{row['low']:g}-{row['high']:g} {'days' if u == 'd' else u}"
-    return f"{num_text(v)} {u}"
+    return f"{amount(v)} {u}"
 
 
 def _main_rows(ev: Evaluation) -> list[dict]:
@@ -74,7 +75,7 @@ def claims_text(ev: Evaluation) -> str:
 def _rates_cells(r: dict) -> list[str]:
     """One row of the rates table as text."""
     sim = r["lines_at_simulated"]
-    return [r["claim"], r["convention"], *(num_text(r[k]) for k in ("per_s", "per_min", "per_h", "per_day",
+    return [r["claim"], r["convention"], *(amount(r[k]) for k in ("per_s", "per_min", "per_h", "per_day",
                                                                     "per_month", "per_year")),
             f"{r['takt_s']:.3g}", f"{r['lines_at_100pct']:.1f}", "-" if sim != sim else f"{sim:.1f}"]
 
@@ -89,7 +90,7 @@ def _headline(ev: Evaluation) -> str:
     if eff is None:
         return txt + "\nNo simulation (--no-simulation): verdicts from arithmetic and outside figures only"
     return txt + (f"\nSimulated {ctx.line.scenario} line: {ctx.line.mean:.1f} ± {ctx.line.ci95:.1f} units per "
-                  f"on-shift hour = {pct_text(eff)} of the {ctx.per_line:.1f}/h a loss-free {ctx.takt_s:g} s line "
+                  f"on-shift hour = {pct(eff)} of the {ctx.per_line:.1f}/h a loss-free {ctx.takt_s:g} s line "
                   f"makes ({ctx.line.source})")
 
 
@@ -167,13 +168,13 @@ def _readme_headline(ev: Evaluation) -> list[str]:
     return [
         f"**The headline.** A line that releases one laptop every {ctx.takt_s:g} seconds makes at most "
         f"3600 / {ctx.takt_s:g} = {ctx.per_line:.1f} laptops an hour. \"Nearly a hundred units every minute\" is "
-        f"{num_text(target)} an hour, so it needs {target:,.0f} / {ctx.per_line:.1f} = **{n_ideal:.1f} lines** if "
+        f"{amount(target)} an hour, so it needs {target:,.0f} / {ctx.per_line:.1f} = **{n_ideal:.1f} lines** if "
         f"nothing ever goes wrong. The simulated line does not reach {ctx.per_line:.1f}: it makes "
-        f"{ln.mean:.0f} an hour while it is working ({pct_text(eff)} of the ideal), because the screw robot "
+        f"{ln.mean:.0f} an hour while it is working ({pct(eff)} of the ideal), because the screw robot "
         "breaks down now and then, models change, and neighbouring stations wait for each other. At that "
         f"rate it takes **{lines_needed(target, ctx.takt_s, eff):.1f} lines**"
         + (f", and a search over the number of lines by simulation finds that **{sz['answer']} lines** reach "
-           f"{num_text(target / 60)} a minute with 95% confidence" if sz and sz["answer"] else "")
+           f"{amount(target / 60)} a minute with 95% confidence" if sz and sz["answer"] else "")
         + (f". Quanta's Chongqing plant alone ran {peer.value:g} or more SMT lines"
            + (f" in {peer.year}" if peer.year else "") + ", so the figure is plausible for a plant, as a peak rate"
            if peer else ". As a plant's figure it is a peak rate")
@@ -243,7 +244,7 @@ def _readme_figures(ev: Evaluation, images: dict[str, Path] | None, folder: str)
     conv = ev.cfg.convention()
     target = _line_target(ev) or 0.0
     pics = [("lines_vs_efficiency.png",
-             f"How many {ev.ctx.takt_s:g}-second lines make {num_text(target / 60)} laptops a minute. The curve is "
+             f"How many {ev.ctx.takt_s:g}-second lines make {amount(target / 60)} laptops a minute. The curve is "
              "the ideal arithmetic; the diamond is the simulated line's real efficiency, the star the number of "
              "lines the simulation search found. The grey band is the OEE most electronics plants reach."),
             ("changeover_loss.png",
@@ -278,7 +279,7 @@ def _readme_plant(ev: Evaluation) -> list[str]:
     p = next(p for p in sz["points"] if p["value"] == n)
     month = p["mean_per_h"] * conv.hours_per_month
     pace, pace_lines = ev.ctx.uses(plant, "pace_month"), ev.ctx.uses(plant, "pace_lines")
-    text = (f"**{num_text(plant.value)} a month.** At {conv.hours_per_month:g} working hours that is "
+    text = (f"**{amount(plant.value)} a month.** At {conv.hours_per_month:g} working hours that is "
             f"{sz['target_per_h']:.1f} laptops an hour. Searching over the number of final-assembly lines of the "
             f"`{_stem(cfg.simulation.plant.scenario)}` plant by simulation ({sz['how']}) gives **{n} lines**, which "
             f"make {p['mean_per_h']:.0f} an hour ({month:,.0f} a month), {month / n:,.0f} a month per line. ")
@@ -286,7 +287,7 @@ def _readme_plant(ev: Evaluation) -> list[str]:
         per_line = pace.value / pace_lines.value
         need = math.ceil(plant.value / per_line)
         when = f" {pace.year}" if pace.year else ""
-        text += (f"At the pace of Wistron's{when} lines ({num_text(per_line)} a month each) it would take "
+        text += (f"At the pace of Wistron's{when} lines ({amount(per_line)} a month each) it would take "
                  f"{plant.value / per_line:.1f}, so {need} lines"
                  + (", the same number." if need == n else "; the simulated lines are faster than those."))
     return [text + "\n"]
@@ -296,7 +297,7 @@ def _readme_reproduce(ev: Evaluation) -> list[str]:
     """The commands, and where the inputs are."""
     sim, target = ev.cfg.simulation, _line_target(ev)
     size = (f"python -m sim size {(DEFAULT_FILE.parent / sim.line.scenario).as_posix()} --target "
-            f"{num_text(target / 60)}/min --vary {sim.line.vary} --per {sim.per}\n" if target else "")
+            f"{amount(target / 60)}/min --vary {sim.line.vary} --per {sim.per}\n" if target else "")
     return [
         "### How to reproduce\n",
         "```bash\npython -m sim claims            # writes results/claims/: claims.csv, claims.json, "

@@ -28,7 +28,8 @@ from sim.claims.arithmetic import (
 )
 from sim.claims.context import Context, calendar_rate, takt_of
 from sim.claims.schema import DEFAULT_FILE, VERDICTS, Claim, Reference, rate_period
-from sim.claims.words import dec_text, num_text, pct_text, range_text, share_words
+from sim.claims.words import range_text, share_words
+from sim.numbers import amount, number, pct
 
 #: The low end of typical OEE, when the takt claim binds no `oee` reference.
 OEE_LOW_DEFAULT = 0.60
@@ -79,11 +80,11 @@ def check_takt(c: Claim, ctx: Context) -> dict:
     imps.append(_imp("one line at 100%, a year", per_line * conv.hours_per_month * 12, "units/year", conv.id))
     big = ctx.cfg.sized_claim("line")
     target = per_hour(big.value, rate_period(big.unit), conv) if big else None
-    parts = [f"{per_line:.1f} units/h a line ({num_text(per_line * conv.hours_per_month)} a month at "
+    parts = [f"{per_line:.1f} units/h a line ({amount(per_line * conv.hours_per_month)} a month at "
              f"{conv.hours_per_month:g} h)"]
     if target:
-        imps.append(_imp(f"lines for {num_text(target)}/h at 100% ({big.id})", lines_needed(target, takt), "lines"))
-        parts.append(f"{num_text(target / 60)}/min needs {lines_needed(target, takt):.1f} lines at 100%")
+        imps.append(_imp(f"lines for {amount(target)}/h at 100% ({big.id})", lines_needed(target, takt), "lines"))
+        parts.append(f"{amount(target / 60)}/min needs {lines_needed(target, takt):.1f} lines at 100%")
     target_part = len(parts) - 1
     burn = ctx.uses(c, "burn_in")
     if burn is not None:
@@ -108,18 +109,18 @@ def check_takt(c: Claim, ctx: Context) -> dict:
     imps.append(_imp("simulated line: output per on-shift hour", ln.mean, "units/h", ln.source))
     imps.append(_imp("simulated line: efficiency (output / 100% output)", eff, "share", ln.source))
     if target:
-        imps.append(_imp(f"lines for {num_text(target)}/h at the simulated efficiency",
+        imps.append(_imp(f"lines for {amount(target)}/h at the simulated efficiency",
                          lines_needed(target, takt, eff), "lines"))
-        parts[target_part] += f", {lines_needed(target, takt, eff):.1f} at the simulated {pct_text(eff)}"
+        parts[target_part] += f", {lines_needed(target, takt, eff):.1f} at the simulated {pct(eff)}"
     if ln.run_in_used is not None:
         imps.append(_imp("simulated run-in places in use on shift", ln.run_in_used, "places", ln.source))
     oee = ctx.uses(c, "oee")
     ok = eff >= (oee.low if oee is not None else OEE_LOW_DEFAULT)
     evidence = (f"{ln.scenario} run ({ln.source}): {ln.mean:.0f} ± {ln.ci95:.1f} units per on-shift hour = "
-                f"{pct_text(eff)} of {per_line:.1f}")
+                f"{pct(eff)} of {per_line:.1f}")
     reason = (f"as a line takt (a laptop leaves each line every {takt:g} s) it "
               + (f"matches Quanta CQ's SMT lines ({peer[0]:.2f} s) and " if peer else "")
-              + f"the simulated line reaches {pct_text(eff)} of it" + (f"; {as_fa}" if as_fa else ""))
+              + f"the simulated line reaches {pct(eff)} of it" + (f"; {as_fa}" if as_fa else ""))
     return _result("consistent" if ok else "strained", reason, headline="; ".join(parts), implications=imps,
                    evidence=evidence, scenario=ln.scenario, support="supports" if ok else "contradicts")
 
@@ -157,24 +158,24 @@ def check_changeover(c: Claim, ctx: Context) -> dict:
     l_one = changeover_loss(dur, 1, H)
     fmax = max(ctx.cfg.changes_per_month)
     l_max = changeover_loss(dur, fmax, H)
-    what = f"{num_text(c.value)} {'days' if c.unit == 'd' else c.unit}"
-    head = (f"{routine:g} changes a month x {what} ({num_text(dur)} productive h) = {pct_text(l_routine)} of {H:g} h; "
-            f"1 a month: {pct_text(l_one)}; {fmax:g} a month: "
-            + (pct_text(l_max) if l_max <= 1 else "more than the whole month"))
+    what = f"{amount(c.value)} {'days' if c.unit == 'd' else c.unit}"
+    head = (f"{routine:g} changes a month x {what} ({amount(dur)} productive h) = {pct(l_routine)} of {H:g} h; "
+            f"1 a month: {pct(l_one)}; {fmax:g} a month: "
+            + (pct(l_max) if l_max <= 1 else "more than the whole month"))
     if l_routine <= 0.05:
         verdict = "consistent"
-        reason = (f"even {fmax:g} changes a month x {what} stop the line {pct_text(l_max)} of {H:g} h "
-                  f"({routine:g} a month: {pct_text(l_routine)})")
+        reason = (f"even {fmax:g} changes a month x {what} stop the line {pct(l_max)} of {H:g} h "
+                  f"({routine:g} a month: {pct(l_routine)})")
         bench = ctx.uses(c, "benchmark")
         if bench is not None:
             reason += f"; Qisda reports line changes cut from about {bench.high:g} to {bench.low:g} {bench.unit}"
     elif l_one <= 0.15:
         verdict = "strained"
-        reason = (f"{routine:g} changes a month x {what} would idle {pct_text(l_routine)} of {H:g} h; only a rare "
-                  f"change (1 a month: {pct_text(l_one)}), e.g. setting up a line for a new model, fits")
+        reason = (f"{routine:g} changes a month x {what} would idle {pct(l_routine)} of {H:g} h; only a rare "
+                  f"change (1 a month: {pct(l_one)}), e.g. setting up a line for a new model, fits")
     else:
         verdict = "inconsistent"
-        reason = f"even one change a month x {what} idles {pct_text(l_one)} of the month"
+        reason = f"even one change a month x {what} idles {pct(l_one)} of the month"
     evidence, scenario, support = _changeover_evidence(c, ctx)
     return _result(verdict, reason, headline=head, implications=imps, evidence=evidence, scenario=scenario,
                    support=support)
@@ -186,7 +187,7 @@ def _changeover_evidence(c: Claim, ctx: Context) -> tuple[str, str, str]:
     ln, lg = ctx.line, ctx.legacy
     if c.unit != "d" and ln is not None and ln.setup_share is not None:
         changes = (ln.mean * ctx.conv.hours_per_month / ln.lot_size) if ln.lot_size and ln.products > 1 else None
-        return (f"{ln.scenario} run: the bottleneck ({ln.bottleneck}) is in set-up {pct_text(ln.setup_share)} "
+        return (f"{ln.scenario} run: the bottleneck ({ln.bottleneck}) is in set-up {pct(ln.setup_share)} "
                 "of its on-shift time" + (f", at about {changes:.0f} model changes a month" if changes else ""),
                 ln.scenario, "supports" if ln.setup_share <= 0.05 else "contradicts")
     if c.unit != "d":
@@ -230,33 +231,33 @@ def check_output(c: Claim, ctx: Context) -> dict:
             _imp("per minute of productive time", r["per_min"], "units/min", conv.id),
             _imp("takt needed for the whole output", r["takt_s"], "s", conv.id),
             _imp(f"lines of {takt:g} s needed at 100%", lines_needed(r["per_h"], takt), "lines", conv.id)]
-    head = [f"{num_text(r['per_h'])}/h over {conv.hours_per_month:g} productive h a month "
-            f"({num_text(r['per_min'])}/min)", f"{lines_needed(r['per_h'], takt):.1f} lines of {takt:g} s at 100%"]
+    head = [f"{amount(r['per_h'])}/h over {conv.hours_per_month:g} productive h a month "
+            f"({amount(r['per_min'])}/min)", f"{lines_needed(r['per_h'], takt):.1f} lines of {takt:g} s at 100%"]
     if eff:
-        imps.append(_imp(f"lines of {takt:g} s at the simulated efficiency ({pct_text(eff)})",
+        imps.append(_imp(f"lines of {takt:g} s at the simulated efficiency ({pct(eff)})",
                          lines_needed(r["per_h"], takt, eff), "lines", conv.id))
-        head[-1] += f", {lines_needed(r['per_h'], takt, eff):.1f} at {pct_text(eff)}"
+        head[-1] += f", {lines_needed(r['per_h'], takt, eff):.1f} at {pct(eff)}"
     year_units = units_per_year(c.value, period)
     if period in ("s", "min", "h", "day"):
         imps.append(_imp("if sustained around the clock all year", year_units, "units/year", "8,760 h"))
     ship = ctx.cfg.shipments(c.year) if c.year else None
     if ship is not None:
         share = share_of_global(year_units, ship.value)
-        imps.append(_imp(f"share of {ship.year}'s {num_text(ship.value)} notebooks shipped worldwide", share, "share"))
-        head.append(f"{pct_text(share)} of {ship.year}'s {num_text(ship.value)} notebooks")
+        imps.append(_imp(f"share of {ship.year}'s {amount(ship.value)} notebooks shipped worldwide", share, "share"))
+        head.append(f"{pct(share)} of {ship.year}'s {amount(ship.value)} notebooks")
     pace, pace_lines = ctx.uses(c, "pace_month"), ctx.uses(c, "pace_lines")
     if pace is not None and pace_lines is not None and period == "month":
         per_fa = pace.value / pace_lines.value
         when = f"{pace.year} " if pace.year else ""
         imps.append(_imp(f"final-assembly lines at Wistron CQ's {when}pace", c.value / per_fa, "lines",
-                         f"{num_text(per_fa)} a line a month"))
+                         f"{amount(per_fa)} a line a month"))
     judged = [_output_vs_reference(c, ctx, imps)] if c.reference else []
     found = _output_vs_sizing(c, ctx, imps)
     judged += [found[:2]] if found else []
     rows = _rates_rows(c, ctx, period)
     if not judged:
         return _result("unverifiable", "no outside figure to compare with; "
-                       f"{num_text(r['per_h'])} units per productive hour = {lines_needed(r['per_h'], takt):.1f} "
+                       f"{amount(r['per_h'])} units per productive hour = {lines_needed(r['per_h'], takt):.1f} "
                        f"lines of {takt:g} s at 100%", headline="; ".join(head), implications=imps, rates_rows=rows)
     order = {v: i for i, v in enumerate(VERDICTS)}
     verdict = max((v for v, _ in judged), key=lambda v: order[v] if v != "unverifiable" else -1)
@@ -276,7 +277,7 @@ def _output_vs_reference(c: Claim, ctx: Context, imps: list[dict]) -> tuple[str,
     imps.append(_imp(f"claim / {ref.what}", ratio, "ratio", ref.source))
     return (ratio_verdict(ratio),
             f"{'matches' if abs(ratio - 1) <= 0.10 else 'differs from'} {ref.what} "
-            f"({num_text(ref.value)} {ref.unit.replace('units/', 'a ')}; claim/reference {ratio:.3f})")
+            f"({amount(ref.value)} {ref.unit.replace('units/', 'a ')}; claim/reference {ratio:.3f})")
 
 
 def _output_vs_sizing(c: Claim, ctx: Context, imps: list[dict]) -> tuple[str, str, str, str, str] | None:
@@ -293,16 +294,16 @@ def _output_vs_sizing(c: Claim, ctx: Context, imps: list[dict]) -> tuple[str, st
     p = pts[a]
     imps.append(_imp(f"{sz['question']} (simulation, 95% confidence)", a, sz["unit_name"]))
     below = pts.get(a - 1)
-    txt = (f"{a} {sz['unit_name']} make {num_text(p['mean_per_h'])} ± {num_text(p['ci95_per_h'])}/h on shift "
-           f"(lower bound {num_text(p['lower_per_h'])} >= {num_text(sz['target_per_h'])})")
+    txt = (f"{a} {sz['unit_name']} make {amount(p['mean_per_h'])} ± {amount(p['ci95_per_h'])}/h on shift "
+           f"(lower bound {amount(p['lower_per_h'])} >= {amount(sz['target_per_h'])})")
     if below is not None:
-        txt += f"; {a - 1} make {num_text(below['mean_per_h'])}/h"
+        txt += f"; {a - 1} make {amount(below['mean_per_h'])}/h"
     evidence = f"{sz['scenario']} sized by simulation ({sz['how']}): {txt}"
     if c.sizing == "plant":
         conv = ctx.conv
         month = p["mean_per_h"] * conv.hours_per_month
         imps.append(_imp("simulated plant output a month", month, "units/month", conv.id))
-        return ("consistent", f"feasible: the simulated plant needs {a} {sz['unit_name']} ({num_text(month)} a month "
+        return ("consistent", f"feasible: the simulated plant needs {a} {sz['unit_name']} ({amount(month)} a month "
                 f"at {conv.hours_per_month:g} h)", evidence, sz["scenario"], "supports")
     peer = ctx.uses(c, "peer_lines")
     fits = peer is None or a <= 1.2 * peer.value
@@ -334,22 +335,22 @@ def check_share(c: Claim, ctx: Context) -> dict:
     hi = units / ship.low if ship.low else computed
     conv = ctx.conv
     per_h = implied / (12 * conv.hours_per_month)
-    imps = [_imp(f"units a year at {pct_text(c.value)} of {ship.year}'s {num_text(ship.value)}", implied, "units/year"),
+    imps = [_imp(f"units a year at {pct(c.value)} of {ship.year}'s {amount(ship.value)}", implied, "units/year"),
             _imp("per minute, around the clock all year", implied / MINUTES_PER_YEAR, "units/min", "8,760 h"),
             _imp("per productive hour", per_h, "units/h", conv.id),
             _imp(f"lines of {ctx.takt_s:g} s at 100%", lines_needed(per_h, ctx.takt_s), "lines", conv.id),
             _imp(f"{what}: share of {ship.year}'s shipments", computed, "share",
-                 f"{pct_text(lo)}-{pct_text(hi)} over the range of world shipments" if lo != hi else "")]
-    head = (f"{pct_text(c.value)} of {ship.year}'s {num_text(ship.value)} = {num_text(implied)} a year "
-            f"({num_text(implied / MINUTES_PER_YEAR)}/min around the clock); {what}: {pct_text(computed)}")
+                 f"{pct(lo)}-{pct(hi)} over the range of world shipments" if lo != hi else "")]
+    head = (f"{pct(c.value)} of {ship.year}'s {amount(ship.value)} = {amount(implied)} a year "
+            f"({amount(implied / MINUTES_PER_YEAR)}/min around the clock); {what}: {pct(computed)}")
     if c.segment:
         seg = units / c.value
         imps.append(_imp(f"size of the segment the share needs ({c.segment})", seg, "units/year"))
         imps.append(_imp("that segment as a share of all notebooks", seg / ship.value, "share"))
         return _result("unverifiable",
-                       f"against all notebooks it is {pct_text(computed)} of {ship.year}'s {num_text(ship.value)}, not "
-                       f"{pct_text(c.value)}; it needs a market of '{c.segment}' of {num_text(seg)} a year "
-                       f"({pct_text(seg / ship.value)} of all notebooks), which no source defines",
+                       f"against all notebooks it is {pct(computed)} of {ship.year}'s {amount(ship.value)}, not "
+                       f"{pct(c.value)}; it needs a market of '{c.segment}' of {amount(seg)} a year "
+                       f"({pct(seg / ship.value)} of all notebooks), which no source defines",
                        headline=head, implications=imps)
     if c.relation == "at_most":
         part = c.value / computed
@@ -366,10 +367,10 @@ def _share_as_part(claimed: float, whole: float, whole_high: float, part: float,
                    year: int) -> tuple[str, str]:
     """A share that must fit inside the share of the output it is part of."""
     if claimed <= whole:
-        return "consistent", (f"{pct_text(claimed)} fits inside {what} ({pct_text(whole)} of {year}'s shipments): "
-                              f"it would make {pct_text(part)} of that output")
+        return "consistent", (f"{pct(claimed)} fits inside {what} ({pct(whole)} of {year}'s shipments): "
+                              f"it would make {pct(part)} of that output")
     return ("strained" if claimed <= whole_high * 1.10 else "inconsistent",
-            f"{pct_text(claimed)} is more than the whole it belongs to ({what}: {pct_text(whole)})")
+            f"{pct(claimed)} is more than the whole it belongs to ({what}: {pct(whole)})")
 
 
 def _share_as_rounding(c: Claim, units: float, computed: float, bounds: tuple[float, float], what: str,
@@ -379,15 +380,15 @@ def _share_as_rounding(c: Claim, units: float, computed: float, bounds: tuple[fl
     ratio = computed / c.value
     if c.relation == "at_least" or (ratio >= 1 and ratio <= 1.25):
         verdict = "consistent" if ratio >= 0.9 else ratio_verdict(ratio)
-        reason = (f"{what} ({num_text(units)}) is {pct_text(computed)} of the {num_text(shipped)} shipped in {year} "
-                  f"({pct_text(lo)}-{pct_text(hi)}): '{share_words(c.value)}' is on the conservative side"
-                  if ratio >= 1 else f"{what} is {pct_text(computed)}, below the claimed {pct_text(c.value)}")
+        reason = (f"{what} ({amount(units)}) is {pct(computed)} of the {amount(shipped)} shipped in {year} "
+                  f"({pct(lo)}-{pct(hi)}): '{share_words(c.value)}' is on the conservative side"
+                  if ratio >= 1 else f"{what} is {pct(computed)}, below the claimed {pct(c.value)}")
         return verdict, reason
     verdict = ratio_verdict(ratio)
-    return verdict, (f"{what} is {pct_text(computed)} of {year}'s {num_text(shipped)}"
-                     + (f" ({pct_text(lo)}-{pct_text(hi)})" if lo != hi else "")
-                     + (f": '{pct_text(c.value)}' rounds it {'up' if ratio < 1 else 'down'}" if verdict == "consistent"
-                        else f", against the claimed {pct_text(c.value)}"))
+    return verdict, (f"{what} is {pct(computed)} of {year}'s {amount(shipped)}"
+                     + (f" ({pct(lo)}-{pct(hi)})" if lo != hi else "")
+                     + (f": '{pct(c.value)}' rounds it {'up' if ratio < 1 else 'down'}" if verdict == "consistent"
+                        else f", against the claimed {pct(c.value)}"))
 
 
 # ------------------------------------------------------------- efficiency and per capita
@@ -402,8 +403,8 @@ def check_efficiency(c: Claim, ctx: Context) -> dict:
     imps = [_imp("output per hour after / before", 1 + c.value / 100, "ratio"),
             _imp(f"a {takt:g} s step before the gain (low)", legacy_takt(takt, lo), "s"),
             _imp(f"a {takt:g} s step before the gain (high)", legacy_takt(takt, hi), "s")]
-    before = (f"{dec_text(legacy_takt(takt, lo))}-{dec_text(legacy_takt(takt, hi))} s" if lo != hi
-              else f"{dec_text(legacy_takt(takt, lo))} s")
+    before = (f"{number(legacy_takt(takt, lo), 4)}-{number(legacy_takt(takt, hi), 4)} s" if lo != hi
+              else f"{number(legacy_takt(takt, lo), 4)} s")
     head = f"read as output per hour: a {takt:g} s step took {before} before"
     evidence, scenario = "", ""
     lg, ln = ctx.legacy, ctx.line
@@ -450,14 +451,14 @@ def check_line_count(c: Claim, ctx: Context) -> dict:
     takt = peer[0] if peer else ctx.takt_s
     boards = c.value * line_rate(takt) * hours
     imps = [_imp(f"boards a year from {c.value:g} lines at {takt:.2f} s", boards, "units/year", conv.id)]
-    head = f"at {takt:.2f} s a board and {conv.hours_per_month:g} h a month: {num_text(boards)} boards a year"
+    head = f"at {takt:.2f} s a board and {conv.hours_per_month:g} h a month: {amount(boards)} boards a year"
     ship = ctx.cfg.shipments(c.year) if c.year else None
     pace = "Quanta CQ's" if peer else "the takt claim's"
-    reason = f"not found; {c.value:g} lines at {pace} {takt:.2f} s pace would make {num_text(boards)} boards a year"
+    reason = f"not found; {c.value:g} lines at {pace} {takt:.2f} s pace would make {amount(boards)} boards a year"
     if ship is not None:
         imps.append(_imp(f"as a share of {ship.year}'s notebooks shipped worldwide", boards / ship.value, "share"))
-        head += f" ({pct_text(boards / ship.value)} of {ship.year}'s notebooks)"
-        reason += (f", {pct_text(boards / ship.value)} of all notebooks sold in {ship.year}, so most of them make "
+        head += f" ({pct(boards / ship.value)} of {ship.year}'s notebooks)"
+        reason += (f", {pct(boards / ship.value)} of all notebooks sold in {ship.year}, so most of them make "
                    "other boards or run slower; the article does not say which")
     return _result("unverifiable", reason, headline=head, implications=imps)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sim.engines.recursion.coverage import covered
 from sim.errors import InputError
+from sim.numbers import amount, duration, size_in_bytes
 from sim.scenario.worktime import WEEK, weekly_pattern
 
 if TYPE_CHECKING:  # the estimate reads a validated scenario; the scenario layer reads the limits
@@ -71,12 +72,12 @@ class RunEstimate:
     def basis(self) -> str:
         """What the estimate counts: replications, units and visits, workers, engine."""
         return (f"{self.replications:,} replication{'s' if self.replications != 1 else ''} of about "
-                f"{_count(self.units)} units and {_count(self.visits)} station visits each, on "
+                f"{amount(self.units)} units and {amount(self.visits)} station visits each, on "
                 f"{self.workers} worker{'s' if self.workers != 1 else ''} ({self.engine} engine)")
 
     def describe(self) -> str:
         """One line: the estimate in words."""
-        return f"about {_seconds(self.seconds)} and {_bytes(self.bytes)} of memory: {self.basis()}"
+        return f"about {duration(self.seconds)} and {size_in_bytes(self.bytes)} of memory: {self.basis()}"
 
 
 def estimate_run(scenario: Scenario, replications: int | None = None, jobs: int = 1,
@@ -151,9 +152,9 @@ def check_estimate(est: RunEstimate, *, max_seconds: float = MAX_RUN_SECONDS,
     estimate); `--no-limit` on the command line skips this check."""
     over = []
     if not est.seconds <= max_seconds:
-        over.append(f"{_seconds(est.seconds)} (limit {_seconds(max_seconds)})")
+        over.append(f"{duration(est.seconds)} (limit {duration(max_seconds)})")
     if not est.bytes <= max_bytes:
-        over.append(f"{_bytes(est.bytes)} of memory (limit {_bytes(max_bytes)})")
+        over.append(f"{size_in_bytes(est.bytes)} of memory (limit {size_in_bytes(max_bytes)})")
     if over:
 
         raise InputError(f"the run would take about {' and '.join(over)}: {est.basis()}; shorten "
@@ -324,28 +325,3 @@ def _finite(x: float) -> float:
     return x if math.isfinite(x) else math.inf
 
 
-def _count(x: float) -> str:
-    """A count in a few digits: 1,234 or 3.2e+08."""
-    if not math.isfinite(x):
-        return "unbounded"
-    return f"{x:,.0f}" if x < 1e6 else f"{x:.2g}"
-
-
-def _seconds(s: float) -> str:
-    """A wall time in a readable unit."""
-    if not math.isfinite(s):
-        return "for ever"
-    for unit, scale in (("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
-        if s >= scale:
-            return f"{s / scale:.3g} {unit}"
-    return f"{s:.2g} s"
-
-
-def _bytes(b: float) -> str:
-    """A size in a readable unit."""
-    if not math.isfinite(b):
-        return "unbounded memory"
-    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-        if b >= scale:
-            return f"{b / scale:.3g} {unit}"
-    return f"{b:.0f} B"

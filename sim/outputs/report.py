@@ -20,7 +20,7 @@ import pandas as pd
 
 from sim import __version__
 from sim.analysis.results import Estimate, Summary
-from sim.scenario.units import format_duration
+from sim.numbers import number, seconds_and_duration, time_unit, with_ci
 
 #: Tables longer than this are cut in the page (the CSV files hold every row).
 MAX_TABLE_ROWS = 500
@@ -88,84 +88,6 @@ def _esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def format_number(value: Any) -> str:
-    """Format a table cell: thousands separators, about 4 significant figures, ∞ and – for inf / NaN."""
-    if value is None:
-        return "–"
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}"
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(x):
-        return "–"
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    a = abs(x)
-    if x.is_integer() and a < 1e15:
-        return f"{x:,.0f}"
-    if a >= 1000:
-        return f"{x:,.0f}"
-    if a >= 100:
-        return f"{x:.1f}"
-    if a >= 1:
-        return f"{x:.3g}" if a < 10 else f"{x:.2f}"
-    if a >= 0.001:
-        return f"{x:.4f}"
-    return f"{x:.3g}"
-
-
-def format_mean_ci(mean: Any, ci95: Any) -> str:
-    """Format ``mean ± ci95`` with the CI to two significant figures and the mean to match."""
-    try:
-        m = float(mean)
-    except (TypeError, ValueError):
-        return format_number(mean)
-    try:
-        c = float(ci95)
-    except (TypeError, ValueError):
-        c = float("nan")
-    if not math.isfinite(m) or not math.isfinite(c) or c < 0:
-        return format_number(m)
-    if c == 0:
-        return f"{format_number(m)} ± 0"
-    decimals = int(min(6, max(0, 1 - math.floor(math.log10(c)))))
-    return f"{m:,.{decimals}f} ± {c:,.{decimals}f}"
-
-
-def _readable_time(seconds: float) -> tuple[str, float]:
-    if seconds >= 2 * 3600:
-        return "h", 3600.0
-    if seconds >= 120:
-        return "min", 60.0
-    return "s", 1.0
-
-
-def _duration(seconds: Any) -> str:
-    try:
-        s = float(seconds)
-    except (TypeError, ValueError):
-        return "–" if seconds is None else str(seconds)
-    try:
-
-        short = format_duration(s)
-    except Exception:  # the units module is optional for the report
-        short = ""
-    seconds = f"{s:,.0f} s" if s.is_integer() else f"{s:,g} s"
-    return f"{short} ({seconds})" if short and short != seconds.replace(" ", "") else seconds
-
-
-def _version() -> str:
-    try:
-
-        return str(__version__)
-    except Exception:
-        return "dev"
-
-
 # ------------------------------------------------------------------------------- sections
 
 
@@ -179,22 +101,20 @@ def _kpi_rows(kpis: Mapping[str, Estimate]) -> list[tuple[str, str, str, str, st
         if not unit and key.endswith("_s"):
             unit = "s"
         n = len(est.values) or ""
-        value = format_mean_ci(est.mean, est.ci95)
-        if unit == "s" and math.isfinite(est.mean):
-            u, scale = _readable_time(est.mean)
+        value = with_ci(est.mean, est.ci95)
+        if unit == "s" and math.isfinite(est.mean) and abs(est.mean) >= 120:
+            u, scale = time_unit(est.mean)
             if u != "s":
-                value += f" s  ({format_mean_ci(est.mean / scale, est.ci95 / scale)} {u})"
+                value += f" s  ({with_ci(est.mean / scale, est.ci95 / scale)} {u})"
                 unit = ""
         rows.append((key, desc, value, unit, str(n)))
         for q, qdesc in (("p50", "median"), ("p95", "95th percentile")):
             qv = getattr(est, q)
             if qv is None:
                 continue
-            text, qunit = format_number(qv), unit
+            text, qunit = number(qv), unit
             if key.endswith("_s"):
-                u, scale = _readable_time(qv)
-                text = f"{format_number(qv)} s" + (f"  ({format_number(qv / scale)} {u})" if u != "s" else "")
-                qunit = ""
+                text, qunit = seconds_and_duration(qv), ""
             rows.append((f"{key} {q}", f"{desc.split(',')[0]}, {qdesc}", text, qunit, str(n)))
     return rows
 
@@ -221,7 +141,7 @@ def _table_html(df: pd.DataFrame, max_rows: int = MAX_TABLE_ROWS) -> str:
         shown = df.head(max_rows)
         caption = f'<p class="caption">First {max_rows:,} of {len(df):,} rows; the CSV file holds them all.</p>'
     show_index = not isinstance(df.index, pd.RangeIndex) or df.index.name is not None
-    formatters = {c: format_number for c in shown.columns
+    formatters = {c: number for c in shown.columns
                   if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
     table = shown.to_html(index=show_index, escape=True, border=0, na_rep="–", formatters=formatters,
                           classes="data", justify="center")
@@ -285,8 +205,9 @@ def run_page(summary: Summary, tables: Mapping[str, pd.DataFrame], images: Mappi
     bn = summary.bottleneck
     facts: list[tuple[str, Any]] = [
         ("scenario", summary.name), ("seed", summary.seed), ("replications", summary.replications),
-        ("horizon (after warm-up)", _duration(summary.horizon_s)), ("warm-up", _duration(summary.warmup_s)),
-        ("linesim version", _version())]
+        ("horizon (after warm-up)", seconds_and_duration(summary.horizon_s)),
+        ("warm-up", seconds_and_duration(summary.warmup_s)),
+        ("linesim version", __version__)]
     facts += [(f"{k} version", v) for k, v in summary.versions.items() if k not in ("linesim", "sim")]
     return Page(
         title=summary.name or "unnamed scenario", description=str(sc.get("description") or ""),

@@ -6,10 +6,11 @@ import math
 from pathlib import Path
 
 from sim.experiments.size import PER_TEXT, sizing_table
+from sim.numbers import number
 from sim.outputs.folders import OutputFolder, output_folder
 from sim.outputs.report import Page, render_page, write_report
 from sim.outputs.serialize import to_json
-from sim.outputs.tables import fmt, render
+from sim.outputs.tables import render
 
 
 def sizing_text(result: dict, title: str = "") -> str:
@@ -18,13 +19,13 @@ def sizing_text(result: dict, title: str = "") -> str:
     for p in sorted(result["points"], key=lambda p: p["value"]):
         mark = "  <- answer" if p["value"] == result["answer"] else ""
         ci = p["ci95_per_h"]
-        ci_text = f"{ci:,.0f}" if 100 <= ci < math.inf else fmt(ci, 2)
-        rows.append([str(p["value"]), fmt(p["mean_per_h"]), "± " + ci_text, fmt(p["lower_per_h"]),
+        ci_text = f"{ci:,.0f}" if 100 <= ci < math.inf else number(ci, 2)
+        rows.append([str(p["value"]), number(p["mean_per_h"]), "± " + ci_text, number(p["lower_per_h"]),
                      "yes" if p["met"] else "no", str(p["step"]) + mark])
     table = render(rows, [result["path"], "units/h", "95% CI", "lower bound", "met", "order"], "lrrrll")
     t = result["target_per_h"]
     head = (f"{title + ': ' if title else ''}smallest {result['path']} with throughput >= "
-            f"{fmt(t)} units/h ({fmt(t / 60)}/min) {PER_TEXT[result['per']]}, 95% confidence")
+            f"{number(t)} units/h ({number(t / 60)}/min) {PER_TEXT[result['per']]}, 95% confidence")
     if result["answer"] is None:
         tail = f"Not met up to {result['path']} = {result['hi']}."
     else:

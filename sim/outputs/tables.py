@@ -9,7 +9,7 @@ import pandas as pd
 from sim.analysis.kpis import KPI_UNITS
 from sim.analysis.results import Summary
 from sim.analysis.summary import RunResult
-from sim.scenario.units import format_duration
+from sim.numbers import duration, number
 
 _LABELS = {
     "throughput_per_hour": "Throughput",
@@ -24,16 +24,6 @@ _LABELS = {
     "wip_mean": "WIP (mean)",
     "oee": "OEE (plant)",
 }
-
-
-def fmt(x: float, digits: int = 4) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if isinstance(x, float) and math.isinf(x):
-        return "inf"
-    if abs(x) >= 1e5 or x == int(x) and abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.{digits}g}"
 
 
 def render(rows: list[list[str]], header: list[str], align: str | None = None) -> str:
@@ -61,8 +51,8 @@ def kpi_table(summary: Summary) -> str:
             continue
         if k == "first_pass_yield" and v.mean == 1:
             continue
-        extra = f"  ({format_duration(v.mean, 3)})" if unit == "s" and not math.isnan(v.mean) else ""
-        rows.append([_LABELS[k], fmt(v.mean), "± " + fmt(v.ci95, 2), unit + extra])
+        extra = f"  ({duration(v.mean)})" if unit == "s" and not math.isnan(v.mean) else ""
+        rows.append([_LABELS[k], number(v.mean), "± " + number(v.ci95, 2), unit + extra])
     return render(rows, ["KPI", "mean", "95% CI", "unit"], "lrrl")
 
 
@@ -74,7 +64,7 @@ def station_table(summary: Summary) -> str:
         q = s.queue_mean
         bn = (f"{100 * s.bottleneck_sole:.0f}/{100 * s.bottleneck_shifting:.0f}"
               if s.bottleneck_sole is not None else "-")
-        rows.append([s.name, str(s.servers), *pct, fmt(s.units, 6), "-" if q is None else f"{q:.2f}",
+        rows.append([s.name, str(s.servers), *pct, number(s.units, 6), "-" if q is None else f"{q:.2f}",
                      f"{100 * s.oee:.1f}" if s.oee == s.oee else "-", bn])
     return render(rows, ["station", "servers", "busy%", "blocked%", "starved%", "down%", "setup%",
                          "off%", "units", "queue", "OEE%", "bottleneck% sole/shift"])
@@ -83,7 +73,7 @@ def station_table(summary: Summary) -> str:
 def run_report_text(summary: Summary) -> str:
     """What `run` prints: the header, the KPI table, the bottleneck, the stations and notes."""
     head = (f"{summary.name}: {summary.replications} replications x "
-            f"{format_duration(summary.horizon_s)} after {format_duration(summary.warmup_s)} "
+            f"{duration(summary.horizon_s)} after {duration(summary.warmup_s)} "
             f"warm-up, seed {summary.seed}, engine {summary.engine}")
     parts = [head, "", kpi_table(summary), ""]
     b = summary.bottleneck
@@ -104,16 +94,17 @@ def comparison_text(results: list[RunResult], table: pd.DataFrame) -> str:
     rows = []
     for r in results:
         k = r.summary.kpis
-        rows.append([r.summary.name, fmt(k["throughput_per_hour"].mean), "± " + fmt(k["throughput_per_hour"].ci95, 2),
-                     fmt(k["oee"].mean), fmt(k["lead_time_s"].mean), fmt(k["wip_mean"].mean)])
+        tp = k["throughput_per_hour"]
+        rows.append([r.summary.name, number(tp.mean), "± " + number(tp.ci95, 2),
+                     number(k["oee"].mean), number(k["lead_time_s"].mean), number(k["wip_mean"].mean)])
     head = render(rows, ["scenario", "units/h", "95% CI", "OEE", "lead time s", "WIP"])
     diff_rows = []
     for _, d in table.iterrows():
-        diff_rows.append([d["kpi"], d["scenario"], fmt(d["baseline_mean"]), fmt(d["mean"]),
-                          fmt(d["difference"]), "± " + fmt(d["ci95"], 2),
+        diff_rows.append([d["kpi"], d["scenario"], number(d["baseline_mean"]), number(d["mean"]),
+                          number(d["difference"]), "± " + number(d["ci95"], 2),
                           "-" if d["relative_difference"] != d["relative_difference"]
                           else f"{100 * d['relative_difference']:+.1f}%",
-                          "yes" if d["significant"] else "no", "± " + fmt(d["unpaired_ci95"], 2)])
+                          "yes" if d["significant"] else "no", "± " + number(d["unpaired_ci95"], 2)])
     diffs = render(diff_rows, ["kpi", "scenario", "baseline", "mean", "difference", "paired 95% CI",
                                "relative", "significant", "unpaired CI"], "llrrrrrlr")
     first = results[0].summary
@@ -127,7 +118,7 @@ def sweep_text(table, paths: list[str]) -> str:
     rows = []
     for _, r in table.iterrows():
         rows.append([*(str(r[p]) for p in paths),
-                     fmt(r["throughput_per_hour_mean"]), "± " + fmt(r["throughput_per_hour_ci95"], 2),
-                     fmt(r["oee_mean"]), fmt(r["lead_time_s_mean"]), fmt(r["wip_mean_mean"])])
+                     number(r["throughput_per_hour_mean"]), "± " + number(r["throughput_per_hour_ci95"], 2),
+                     number(r["oee_mean"]), number(r["lead_time_s_mean"]), number(r["wip_mean_mean"])])
     return render(rows, [*paths, "units/h", "95% CI", "OEE", "lead time s", "WIP"],
                   "l" * len(paths) + "rrrrr")

@@ -11,6 +11,7 @@ import pandas as pd
 from sim.analysis.intervals import mean_ci
 from sim.experiments.executors import LocalExecutor
 from sim.model import simulate
+from sim.numbers import number
 from sim.scenario.schema import Scenario
 from sim.validation.cases import (
     CASES,
@@ -117,12 +118,6 @@ def run_validation(quick: bool = False, jobs: int = 1, progress=None, *,
 # ------------------------------------------------------------------------------------ output
 
 
-def _num(x: float) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    return f"{x:.6g}"
-
-
 def format_validation(df: pd.DataFrame) -> str:
     """An aligned text table: case, quantity, theory, simulated mean ± CI, rel. error %, result."""
     header = ["case", "quantity", "theory", "simulated (mean ± 95% CI)", "rel. error", "result"]
@@ -130,12 +125,12 @@ def format_validation(df: pd.DataFrame) -> str:
     for r in df.itertuples(index=False):
         ci = r.ci95
         if ci is None or (isinstance(ci, float) and math.isnan(ci)):
-            sim_txt = _num(r.sim_mean) + (" (exact run)" if getattr(r, "deterministic", False) else "")
+            sim_txt = number(r.sim_mean, 6) + (" (exact run)" if getattr(r, "deterministic", False) else "")
         else:
-            sim_txt = f"{_num(r.sim_mean)} ± {ci:.2g}"
+            sim_txt = f"{number(r.sim_mean, 6)} ± {ci:.2g}"
         rel = r.rel_error
         rel_txt = "-" if rel is None or math.isnan(rel) else f"{100 * rel:+.3f}%"
-        rows.append([r.case, r.quantity, _num(r.theory), sim_txt, rel_txt,
+        rows.append([r.case, r.quantity, number(r.theory, 6), sim_txt, rel_txt,
                      "PASS" if r.passed else "FAIL"])
     cols = list(zip(header, *rows)) if rows else [(h,) for h in header]
     widths = [max(len(str(c)) for c in col) for col in cols]

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, NullLocator
 
+from sim.numbers import number
 from sim.outputs.plots.style import DPI, FIGSIZE, SERIES_COLORS
 
 _TITLE = 15
@@ -40,14 +41,6 @@ def _decorate(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
     ax.tick_params(labelsize=_TICK)
 
 
-def _num(x: float) -> str:
-    if x >= 100 or float(x).is_integer():
-        return f"{x:,.0f}"
-    if x >= 10:
-        return f"{x:.1f}"
-    return f"{x:.2g}" if x < 1 else f"{x:.2f}".rstrip("0").rstrip(".")
-
-
 # -------------------------------------------------------------------------- lines needed
 
 
@@ -66,7 +59,7 @@ def plot_lines_vs_efficiency(ax: Axes | None = None, *, target_per_h: float = 60
     per_line = 3600.0 / takt_s
     eff = np.linspace(0.40, 1.0, 241)
     need = target_per_h / (per_line * eff)
-    _decorate(ax, title or f"How many {takt_s:g}-second lines make {_num(target_per_h / 60)} units a minute?",
+    _decorate(ax, title or f"How many {takt_s:g}-second lines make {number(target_per_h / 60, 3)} units a minute?",
               f"line efficiency: output / {per_line:.1f} units per hour (%)", "lines needed")
     if oee_band:
         ax.axvspan(100 * oee_band[0], 100 * oee_band[1], color=_BAND, zorder=0,
@@ -75,7 +68,7 @@ def plot_lines_vs_efficiency(ax: Axes | None = None, *, target_per_h: float = 60
         ax.axvline(100 * world_class, color=_GREY, ls=":", lw=1.8, zorder=1,
                    label=f"world-class OEE ({100 * world_class:.0f}%)")
     ax.plot(100 * eff, need, color=SERIES_COLORS[0], lw=2.8, zorder=3,
-            label=f"lines = {_num(target_per_h)}/h ÷ ({per_line:.1f}/h × efficiency)")
+            label=f"lines = {number(target_per_h, 3)}/h ÷ ({per_line:.1f}/h × efficiency)")
     if reference:
         ax.axhline(reference[1], color=SERIES_COLORS[2], ls="--", lw=2, zorder=2, label=reference[0])
     ideal = target_per_h / per_line

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
+from sim.numbers import number
 from sim.outputs.plots.style import (
     FIGSIZE,
     LEGEND_SIZE,
@@ -16,7 +17,6 @@ from sim.outputs.plots.style import (
     STATES,
     TEXT_SIZE,
     decorate,
-    fmt_value,
     kpi_label,
     new_ax,
     no_data,
@@ -58,7 +58,7 @@ def plot_kpi_bars(df: pd.DataFrame, kpi: str, ax: Axes | None = None, title: str
     ax.bar(x, mean, yerr=ci, width=0.6, color=colors, alpha=0.85, edgecolor="black", linewidth=0.6,
            error_kw={"ecolor": "black", "capsize": 6, "lw": 1.6})
     for xi, m, c in zip(x, mean, ci):
-        ax.annotate(f"{fmt_value(m)} ± {fmt_value(c)}", (xi, m + c), xytext=(0, 4), textcoords="offset points",
+        ax.annotate(f"{number(m)} ± {number(c)}", (xi, m + c), xytext=(0, 4), textcoords="offset points",
                     ha="center", va="bottom", fontsize=TEXT_SIZE)
     long_names = max(len(s) for s in names) > 12 or len(names) > 6
     ax.set_xticks(x, names, rotation=25 if long_names else 0, ha="right" if long_names else "center")

@@ -12,6 +12,7 @@ from matplotlib.axes import Axes
 
 from sim.analysis.intervals import t_halfwidth
 from sim.analysis.summary import RunResult
+from sim.numbers import number
 from sim.outputs.figures import new_figure, save_figure
 from sim.outputs.plots.style import (
     FIGSIZE,
@@ -26,7 +27,6 @@ from sim.outputs.plots.style import (
     TITLE_SIZE,
     WARMUP_COLOR,
     decorate,
-    fmt_value,
     new_ax,
     no_data,
     station_figsize,
@@ -75,7 +75,7 @@ def _plot_hourly(
     warm_h = _warmup_end_h(ts, warmup_s)
     if warm_h > 0:
         ax.axvspan(0, warm_h, color=WARMUP_COLOR, alpha=0.35, lw=0, zorder=0,
-                   label=f"warm-up ({fmt_value(warm_h)} h, excluded)")
+                   label=f"warm-up ({number(warm_h)} h, excluded)")
         ax.text(warm_h / 2, 0.03, "warm-up", transform=ax.get_xaxis_transform(), rotation=90,
                 ha="center", va="bottom", fontsize=TEXT_SIZE, color="#444444", zorder=5)
 
@@ -94,7 +94,7 @@ def _plot_hourly(
         long_run = float(steady.mean()) if len(steady) else None
     if long_run is not None and np.isfinite(long_run):
         ax.axhline(long_run, color=LONG_RUN_COLOR, lw=2.2, ls="--", zorder=4,
-                   label=f"long-run mean after warm-up: {fmt_value(long_run)} {long_run_unit}")
+                   label=f"long-run mean after warm-up: {number(long_run)} {long_run_unit}")
 
     ax.set_xlim(0, float(ts["hour"].max()) + 1.0)
     ymax = float(np.nanmax(ts[column].to_numpy(dtype=float))) if len(ts) else 1.0
@@ -214,7 +214,7 @@ def plot_lead_time_hist(lead_times: Sequence[np.ndarray] | np.ndarray, ax: Axes 
         (p50, "median (p50)", "--", MEAN_COLOR),
         (p95, "95th percentile (p95)", ":", LONG_RUN_COLOR),
     ):
-        ax.axvline(value / scale, color=color, ls=style, lw=2.4, label=f"{name}: {fmt_value(value / scale)} {unit}")
+        ax.axvline(value / scale, color=color, ls=style, lw=2.4, label=f"{name}: {number(value / scale)} {unit}")
     decorate(ax, title, f"lead time from release to completion ({unit})", "units completed (count)")
     ax.set_xlim(left=0)
     ax.grid(axis="y", alpha=0.3)
@@ -256,10 +256,10 @@ def plot_buffer_occupancy(stations: pd.DataFrame, ax: Axes | None = None,
                    color="black", zorder=4, label="buffer capacity")
     far = finite[finite > xmax]
     for s, c in far.items():
-        ax.annotate(f"cap {fmt_value(c)} ▸", (1.0, y[q.index.get_loc(s)]), xycoords=("axes fraction", "data"),
+        ax.annotate(f"cap {number(c)} ▸", (1.0, y[q.index.get_loc(s)]), xycoords=("axes fraction", "data"),
                     xytext=(-4, 0), textcoords="offset points", ha="right", va="center",
                     fontsize=TEXT_SIZE, color="#333333")
-    labels = [f"{s}  (cap {fmt_value(c)})" for s, c in cap.items()]
+    labels = [f"{s}  (cap {number(c)})" for s, c in cap.items()]
     ax.set_yticks(y, labels)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, xmax)

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.axes import Axes
 
-from sim.outputs.plots.style import LEGEND_SIZE, SERIES_COLORS, decorate, fmt_value, new_ax
+from sim.numbers import number
+from sim.outputs.plots.style import LEGEND_SIZE, SERIES_COLORS, decorate, new_ax
 
 # --------------------------------------------------------------------------------- sizing
 
@@ -23,14 +24,14 @@ def plot_sizing(result: Mapping, ax: Axes | None = None, title: str | None = Non
     leaf = path.split(".")[-1]
     noun = {"lines": "lines", "servers": "servers", "buffer": "buffer places"}.get(leaf, leaf)
     decorate(ax, title or (f"How many {noun}{'' if path == leaf else f' ({path})'} make "
-                            f"{fmt_value(result['target_per_h'])} units per {per}?"),
+                            f"{number(result['target_per_h'])} units per {per}?"),
               f"{path} (the value searched)", f"throughput (units per {per})")
     x = np.array([p["value"] for p in pts], dtype=float)
     m = np.array([p["mean_per_h"] for p in pts], dtype=float)
     c = np.array([p["ci95_per_h"] if math.isfinite(p["ci95_per_h"]) else 0.0 for p in pts], dtype=float)
     met = np.array([p["met"] for p in pts], dtype=bool)
     target = result["target_per_h"]
-    ax.axhline(target, color="black", ls="--", lw=2, label=f"target: {fmt_value(target)}/h")
+    ax.axhline(target, color="black", ls="--", lw=2, label=f"target: {number(target)}/h")
     for flag, color, lab in ((False, SERIES_COLORS[1], "does not meet it"), (True, SERIES_COLORS[2], "meets it")):
         sel = met == flag
         if sel.any():

@@ -93,24 +93,6 @@ def time_unit(seconds: float) -> tuple[str, float]:
     return "h", 3600.0
 
 
-def fmt_value(value: float) -> str:
-    """Format a number compactly for labels (3-4 significant figures, no scientific notation)."""
-    if not np.isfinite(value):
-        return "∞" if value > 0 else "–"
-    a = abs(value)
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    if a >= 1000:
-        return f"{value:,.0f}"
-    if a >= 100:
-        return f"{value:.0f}"
-    if a >= 10:
-        return f"{value:.1f}"
-    if a >= 1:
-        return f"{value:.2f}"
-    return f"{value:.3g}"
-
-
 def new_ax(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> Axes:
     if ax is not None:
         return ax
