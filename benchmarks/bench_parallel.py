@@ -25,20 +25,17 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from sim.experiments.runner import Runner, RunOptions, replicate
 from sim.model import simulate
 from sim.scenario.loading import validate_scenario
 from sim.scenario.overrides import load_scenario
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
 TINY = {
     "name": "tiny-overhead",

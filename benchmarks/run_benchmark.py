@@ -27,7 +27,8 @@ def time_cli(repeat: int) -> tuple[list[float], dict]:
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
             subprocess.run([sys.executable, "-m", "sim", "run", str(HERE / "reference.yaml"),
-                            "--no-plots", "--quiet", "--jobs", "1", "--engine", "des", "--out", tmp], check=True, cwd=ROOT)
+                            "--no-plots", "--quiet", "--jobs", "1", "--engine", "des", "--out", tmp],
+                           check=True, cwd=ROOT)
             walls.append(time.perf_counter() - t)
             summary = json.loads((Path(tmp) / "summary.json").read_text())
     return walls, summary

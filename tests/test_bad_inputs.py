@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 from sim.errors import InputError
+from sim.experiments.estimate import estimate_run
+from sim.scenario.loading import load_yaml_text, validate_scenario
 from sim.scenario.overrides import load_scenario
+from sim.scenario.worktime import WorkCalendar
 
 from .conftest import REPO_ROOT, cli_env
 
@@ -484,10 +487,6 @@ import tempfile  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sim.experiments.estimate import estimate_run
-from sim.scenario.loading import load_yaml_text, validate_scenario
-from sim.scenario.worktime import WorkCalendar
-
 BUNDLED = sorted(p for p in (REPO_ROOT / "scenarios").rglob("*.yaml") if p.name != "claims.yaml")
 TEXTS = [p.read_text(encoding="utf-8") for p in BUNDLED]
 DATA = [load_yaml_text(t, file=str(p)) for t, p in zip(TEXTS, BUNDLED)]
@@ -506,7 +505,8 @@ def _paths(node, prefix=()) -> list[tuple]:
 _plausible = st.sampled_from([1, 2, 3, 0.5, 0.97, "10s", "2h", "exp(5s)", "uniform(1s, 3s)", "inf", 4,
                               "lognormal(mean=9s, cv=0.2)", "conwip", "poisson", "drain", "random", "08:00"])
 _leaf = st.one_of(
-    _plausible, _plausible, st.integers(-3, 3), st.integers(-(10**30), 10**30), st.sampled_from([10**12, 2**63, 10**400]),
+    _plausible, _plausible, st.integers(-3, 3), st.integers(-(10**30), 10**30),
+    st.sampled_from([10**12, 2**63, 10**400]),
     st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.none(),
     st.text(max_size=30), st.sampled_from(["inf", "0s", "1e300s", "20:00", "exp(0s)", "const(0s)",
                                            "uniform(1s", "1.5s)", "a\nb", "weibull(shape=0.001, scale=1s)",

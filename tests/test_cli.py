@@ -27,7 +27,8 @@ BAD_INPUT = [
     # id, args, fragments the one-line message must contain. `run` imports the simulation
     # before it reads the scenario (about 1.5 s), so only run-specific cases use `run`; `check`
     # loads the scenario the same way (cli._load).
-    ("invalid-scenario", ["run", "bad.yaml"], ["bad.yaml", "stations[2].buffer", 'must be an integer >= 0 or "inf", got -1']),
+    ("invalid-scenario", ["run", "bad.yaml"],
+     ["bad.yaml", "stations[2].buffer", 'must be an integer >= 0 or "inf", got -1']),
     ("unknown-key", ["check", "typo.yaml"], ["typo.yaml", "horizen", "did you mean 'horizon'?"]),
     ("yaml-syntax", ["check", "syntax.yaml"], ["syntax.yaml", "line 2, column 10", "YAML syntax error"]),
     ("not-a-mapping", ["check", "list.yaml"], ["list.yaml", "must be a mapping"]),
@@ -41,9 +42,12 @@ BAD_INPUT = [
     ("unknown-command", ["frobnicate", "tiny.yaml"], ["frobnicate"]),
     ("no-command", [], ["command"]),
     ("set-no-equals", ["run", "tiny.yaml", "--set", "stations.b.servers"], ["--set", "stations.b.servers"]),
-    ("set-unknown-station", ["check", "tiny.yaml", "--set", "stations.bb.servers=2"], ["stations.bb", "did you mean 'b'?"]),
-    ("set-invalid-value", ["check", "tiny.yaml", "--set", "stations.b.servers=0"], ["tiny.yaml", "stations[1].servers"]),
-    ("set-unknown-key", ["check", "tiny.yaml", "--set", "horizen=3h"], ["tiny.yaml", "horizen", "did you mean 'horizon'?"]),
+    ("set-unknown-station", ["check", "tiny.yaml", "--set", "stations.bb.servers=2"],
+     ["stations.bb", "did you mean 'b'?"]),
+    ("set-invalid-value", ["check", "tiny.yaml", "--set", "stations.b.servers=0"],
+     ["tiny.yaml", "stations[1].servers"]),
+    ("set-unknown-key", ["check", "tiny.yaml", "--set", "horizen=3h"],
+     ["tiny.yaml", "horizen", "did you mean 'horizon'?"]),
     ("horizon-option", ["run", "tiny.yaml", "--horizon", "abc"], ["tiny.yaml", "horizon", "'abc'"]),
     ("set-not-yaml", ["check", "tiny.yaml", "--set", "stations.a.servers=[1"], ["stations.a.servers"]),
 ]

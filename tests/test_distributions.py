@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from sim.scenario.distributions import (
@@ -21,6 +23,14 @@ from sim.scenario.distributions import (
     Uniform,
     Weibull,
     parse_distribution,
+)
+from sim.scenario.limits import (
+    MAX_CV,
+    MAX_DURATION_S,
+    MAX_WEIBULL_SHAPE,
+    MIN_DURATION_S,
+    MIN_GAMMA_CV,
+    MIN_WEIBULL_SHAPE,
 )
 
 N = 200_000
@@ -476,17 +486,6 @@ def test_error_a_duration_out_of_range_says_which_range(value, problem):
 
 # ------------------------------------------------------------------- lossless text, sane moments
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from sim.scenario.limits import (
-    MAX_CV,
-    MAX_DURATION_S,
-    MAX_WEIBULL_SHAPE,
-    MIN_DURATION_S,
-    MIN_GAMMA_CV,
-    MIN_WEIBULL_SHAPE,
-)
 
 _time = st.one_of(st.just(0.0), st.floats(MIN_DURATION_S, MAX_DURATION_S),
                   st.integers(1, 10**6).map(float), st.integers(1, 10**5).map(lambda k: k * 0.001))

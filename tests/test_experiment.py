@@ -107,7 +107,8 @@ def test_precision_target_adds_replications_until_met():
     assert p["met"] is True
     assert p["achieved_relative_ci95"] <= 0.01
     assert p["achieved_relative_ci95"] == pytest.approx(relative_hw(values), rel=1e-9)
-    assert res.summary.to_dict()["kpis"]["throughput_per_hour"]["ci95"] <= 0.01 * res.summary.to_dict()["kpis"]["throughput_per_hour"]["mean"]
+    tp = res.summary.kpis["throughput_per_hour"]
+    assert tp.ci95 <= 0.01 * tp.mean
     # the batches follow from the replications' numbers alone (not from --jobs), and it stopped
     # as soon as it could: the replications before the last batch were not enough
     sizes = [sc.replications]

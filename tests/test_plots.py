@@ -424,7 +424,8 @@ def test_plot_bottleneck_shares():
 
 
 def test_plot_bottleneck_shares_largest_total_wins_and_title_is_kept():
-    shares = pd.DataFrame([{"station": "x", "sole": 0.4, "shifting": 0.0}, {"station": "y", "sole": 0.3, "shifting": 0.3}])
+    shares = pd.DataFrame([{"station": "x", "sole": 0.4, "shifting": 0.0},
+                           {"station": "y", "sole": 0.3, "shifting": 0.3}])
     ax = plot_bottleneck_shares(shares, title="Bottleneck shares")
     assert ax.get_title().startswith("Bottleneck shares") and "Bottleneck: y" in ax.get_title()
 

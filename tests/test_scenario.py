@@ -8,6 +8,7 @@ import math
 import os
 from pathlib import Path
 
+import pydantic
 import pytest
 import yaml
 
@@ -81,7 +82,7 @@ def test_tiny_scenario(tiny_data):
 
 def test_scenario_is_immutable(tiny_data):
     s = validate_scenario(tiny_data)
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
         s.horizon = 1.0  # type: ignore[misc]
 
 
@@ -344,7 +345,8 @@ def test_error_bad_product_time(tiny_data):
 
 def test_error_bad_distribution(tiny_data):
     tiny_data["stations"][1]["process_time"] = "lognormall(mean=1s, cv=1)"
-    assert err(tiny_data) == f"{F}: stations[1].process_time: unknown distribution 'lognormall' (did you mean 'lognormal'?)"
+    assert err(tiny_data) == (f"{F}: stations[1].process_time: unknown distribution 'lognormall' "
+                              "(did you mean 'lognormal'?)")
 
 
 def test_error_shares_do_not_sum_to_one(tiny_data):
@@ -538,7 +540,8 @@ def test_set_station_by_index(tiny_data):
 
 
 def test_set_values_are_yaml(tiny_data):
-    out = apply_overrides(tiny_data, ["horizon=3h", "replications=5", "stations.a.process_time=lognormal(mean=12s, cv=0.15)",
+    out = apply_overrides(tiny_data, ["horizon=3h", "replications=5",
+                                      "stations.a.process_time=lognormal(mean=12s, cv=0.15)",
                                       "stations.a.failures={mtbf: 1h, mttr: 5min}", "description="])
     assert out["horizon"] == "3h"
     assert out["replications"] == 5

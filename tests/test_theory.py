@@ -327,21 +327,21 @@ def test_ctmc_reversibility():
 
 def test_ctmc_three_station_zero_buffer_hand_solved():
     # 3 equal stations, mu = 1, no buffers; the chain is written out by hand (B busy,
-    # X blocked after service, I idle) and solved independently of sim.theory.
-    B, X, I = "B", "X", "I"
+    # X blocked after service, E empty (idle)) and solved independently of sim.theory.
+    B, X, E = "B", "X", "E"
     states = [
-        (B, I, I), (B, B, I), (B, I, B), (X, B, I), (B, B, B), (X, X, B),
+        (B, E, E), (B, B, E), (B, E, B), (X, B, E), (B, B, B), (X, X, B),
         (B, X, B), (X, B, B),
     ]
     # Transitions (each busy station completes at rate 1).
     trans = {
-        (B, I, I): [(B, B, I)],
-        (B, B, I): [(X, B, I), (B, I, B)],
-        (B, I, B): [(B, B, B), (B, I, I)],
-        (X, B, I): [(B, B, B)],  # st2 done -> moves to 3, st1 unit moves to 2, st1 restarts
-        (B, B, B): [(X, B, B), (B, X, B), (B, B, I)],
-        (X, B, B): [(X, X, B), (X, B, I)],
-        (B, X, B): [(X, X, B), (B, I, B)],  # st3 done: st2's unit moves on, st2 then idle
+        (B, E, E): [(B, B, E)],
+        (B, B, E): [(X, B, E), (B, E, B)],
+        (B, E, B): [(B, B, B), (B, E, E)],
+        (X, B, E): [(B, B, B)],  # st2 done -> moves to 3, st1 unit moves to 2, st1 restarts
+        (B, B, B): [(X, B, B), (B, X, B), (B, B, E)],
+        (X, B, B): [(X, X, B), (X, B, E)],
+        (B, X, B): [(X, X, B), (B, E, B)],  # st3 done: st2's unit moves on, st2 then idle
         (X, X, B): [(B, B, B)],  # cascade: every unit moves one station down
     }
     idx = {s: k for k, s in enumerate(states)}

@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.scenario.units import TIME_UNITS, format_duration, format_rate, parse_duration, parse_rate
+from sim.scenario.limits import MAX_DURATION_S, MIN_DURATION_S
+from sim.scenario.units import (
+    TIME_UNITS,
+    format_duration,
+    format_duration_exact,
+    format_number,
+    format_rate,
+    parse_duration,
+    parse_rate,
+)
 
 DURATION_HINT = "must be a duration such as 13s, 2.5min or 3h"
 UNIT_LIST = "(units: ms, s, min, h, d, w)"
@@ -180,8 +189,6 @@ def test_format_rate():
 
 # ------------------------------------------------------------------- lossless text and limits
 
-from sim.scenario.limits import MAX_DURATION_S, MIN_DURATION_S
-from sim.scenario.units import format_duration_exact, format_number
 
 
 @pytest.mark.parametrize("seconds, text", [
