@@ -8,7 +8,8 @@ import math
 import numpy as np
 
 from sim.engines.recursion.coverage import INF, covered
-from sim.engines.recursion.line import down_intervals, replay_segments, run_line
+from sim.engines.recursion.failures import down_intervals, replay_segments
+from sim.engines.recursion.line import run_line
 from sim.engines.recursion.plan import LineResult, StationPlan, station_plans
 from sim.model.records import ReplicationRecord, StationRecord
 from sim.scenario.schema import Scenario
