@@ -77,6 +77,7 @@ def line_streams(sc: Scenario, replication: int, li: int, plans: list[StationPla
     products = sc.product_names()
 
     def rng(*key: object) -> np.random.Generator:
+        """The line's stream named by `key`, as the DES seeds it."""
         return generator(sc.seed, replication, "", li, *key)  # a one-stage scenario: stage ''
 
     process: list[list[StreamDraws]] = []
