@@ -168,6 +168,14 @@ def test_units_overtake_at_parallel_servers_by_hand():
     assert run_by_hand(sc, [[3, 1, 1]]) == [[3, 1, 2]]
 
 
+def test_the_longest_line_the_schema_allows_runs_and_a_deeper_one_is_refused_plainly():
+    sc = line(*[(f"s{i}", "exp(1s)", 1 if i else None) for i in range(500)], horizon="600s")
+    res, _, _ = run_line(sc, 0, 0, station_plans(sc, False, 0), 600.0)
+    assert len(res.dep) == 500 and len(res.dep[-1]) > 50
+    with pytest.raises(ValueError, match="at most"):
+        LineKernel(station_plans(sc, False, 0) * 2, "saturated", 0)
+
+
 # -------------------------------------------------------- the reference: the former kernel
 
 
