@@ -188,7 +188,7 @@ def station(times: Times, arrivals: Iterator[float], free_server: Iterator[float
         start = taken if taken >= reserved else reserved
         if p >= 0.0:
             finish = start + p
-        else:  # a failure falls inside the unit: p = -(1 + the index of its segments)
+        else:  # a failure falls inside the unit (a failing station): p = -(1 + index in hits)
             finish = replay_segments(start, hits[int(-p) - 1])
         left = finish if finish >= room_at else room_at
         out[q] = left
