@@ -1,5 +1,6 @@
 """The reference workload (benchmarks/reference.yaml) with both engines: the SimPy model
-(`sim.model.simulate`) and the departure-time recursion (`sim.recursion.simulate_recursion`).
+(`sim.model.simulate`) and the departure-time recursion
+(`sim.engines.recursion.record.simulate_recursion`).
 
     python benchmarks/bench_recursion.py [--repeat 3] [--scenario benchmarks/reference.yaml]
 
@@ -24,11 +25,11 @@ sys.path.insert(0, str(HERE.parent))
 
 import numpy as np  # noqa: E402
 
-from sim.engines.recursion.coverage import covered
-from sim.engines.recursion.record import simulate_recursion
-from sim.model import simulate
-from sim.model.plant import Plant
-from sim.scenario.overrides import load_scenario
+from sim.engines.recursion.coverage import covered  # noqa: E402
+from sim.engines.recursion.record import simulate_recursion  # noqa: E402
+from sim.model import simulate  # noqa: E402
+from sim.model.plant import Plant  # noqa: E402
+from sim.scenario.overrides import load_scenario  # noqa: E402
 
 
 def timed(fn, *args):
@@ -70,7 +71,7 @@ def main() -> int:
     print(f"scenario {sc.name}: {len(sc.stations)} stations, horizon {sc.horizon:g} s; {why}")
     if not ok:
         return 1
-    simulate_recursion(sc, 0)  # compile the kernel, warm numpy up
+    simulate_recursion(sc, 0)  # warm numpy and the caches up
     des, rec = [], []
     for i in range(args.repeat):
         w, c, r_des = timed(simulate, sc, 0)

@@ -33,192 +33,272 @@ the order they finish; a look-back "D_{n-1}(k - s)" into that station becomes th
 departure in time, popped from a heap of departures that starts with s zeros (every later unit
 leaves after that moment, so it is also the sorted departures shifted by s).
 
-Operating-basis failures (single-server stations): the time-to-failure clocks run only while
-processing, so which unit a failure hits, and its repair time, follow from the station's own
-sequence of process times; they are replayed as `StationModel` does it (same streams
-("failure", k, 0) and ("repair", k, 0), same floating-point steps): a unit no failure falls into
-takes start + p (the DES's fast path), a hit unit's finish is its start advanced by each chunk of
-work and each repair in turn, as `_work` and `_repair` advance the clock.
+Operating-basis failures (single-server stations) are replayed by `failures.py`: a unit no
+failure falls into finishes at start + p (the DES's fast path), a hit unit's process time is
+marked negative and its finish is replayed segment by segment from its start.
 
-Speed: the recursion runs in a pure-Python loop that is generated for the line at hand (one
-straight block of code per station, no inner loop, the previous departure of every single-server
-station in a local), over blocks of units whose process times are drawn from numpy in the DES's
-chunks and handed over as Python floats. Only departure times are kept during the loop; every
-other time (take, start, finish, arrival) is rebuilt afterwards with numpy from them, with the
-same floating-point operations, and the KPIs are window-clipped sums over units."""
+How the code runs the recursion: every station is a generator (`single_server`,
+`single_server_reserving`, `station`, `overtaking_station`) that takes its arrivals one unit at a
+time from the station before it (the first from a release generator), writes each departure into
+its array and yields it to the next station. Pulling units out of the last station runs the line
+unit by unit, station by station, in the order of the recursion; each station keeps its state in
+local variables. (A unit is pulled through as many nested generators as the line has stations:
+Python's recursion limit, 1000, bounds a line to 900; the scenario schema to 500.) A look-back
+D_i(k - s) is an iterator over station i's departure array started s places back (the array fills
+as the line runs, and every look-back reaches a unit that is done), or for the overtaking last
+station the pops of a heap.
+
+Speed: pure Python, plain loops with their state in locals. On the reference line (10 stations,
+200,000 units) the kernel takes about 1.5x the time of the former one, which was generated as
+source text for each line and kept every station's state in a local of one flat loop (the whole
+engine call about 1.3x); on 3-station lines about 1.7x. Loops over units and then over stations
+are slower in CPython: 1.75x with the station's values zipped per unit, 2.3-2.7x with index
+arithmetic, though that last form is the one numba would compile (a later, optional speed-up:
+each generator here is one branch of its inner loop, and this module stays the exact fallback).
+Only departure times are kept during the loop; every other time (take, start, finish, arrival)
+is rebuilt afterwards with numpy from them, with the same floating-point operations (`record.py`)."""
 
 from __future__ import annotations
 
-import heapq
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from functools import partial
+from heapq import heappop, heappush, heapreplace
+from itertools import count, repeat
 
 from sim.engines.recursion.coverage import INF
+from sim.engines.recursion.failures import Segments, replay_segments
 from sim.engines.recursion.plan import StationPlan
 
-# ---------------------------------------------------------------------------------- the kernel
+Times = Iterable[float]  # a block's process times at one station (marked: see failures.py)
+Departures = memoryview  # a station's departure array (a float64 buffer): the cheapest store
 
 
-class Kernel:
-    """The recursion over one block of units, as Python source generated for one line.
+# ----------------------------------------------------------------------------- look-backs
 
-    `run(end, q0, e, d, P, G, SEG, replay, O, R, LOOK, HEAPS) -> (q, e, d)` computes units q0,
-    q0 + 1, ... (positions in the departure arrays) for as many units as the block has process
-    times, or stops at the first unit released at or after `end`, and returns the position after
-    the last unit done.
 
-    - O[j]: departures from station j (a memoryview of a float64 buffer: the cheapest store),
-      H zeros (the time before the first unit) followed by the units;
-    - R: release times, same positions (not for saturated release);
-    - P[j]: the block's process times at station j (negative: a failure hits the unit, see
-      _Failures.apply), G the release gaps, SEG[j] the hit units' work segments;
-    - d: the last departure of every station, e: the last entry into station 0;
-    - LOOK: for each look-back D_i(k - s) in `looks`, an iterator over O[i] from position
-      q0 - s, so that the loop does no index arithmetic;
-    - HEAPS (`heaps`, kept between blocks): for a last station whose parallel servers have
-      random times, the heaps of departures its look-backs pop from, and of its servers.
-    """
+def never_waits() -> Iterator[float]:
+    """The look-back of a wait that never happens (no room to wait for downstream, no hold at
+    the release): 0.0 for ever. Every time is >= 0, so `x if x >= 0.0 else 0.0` is x itself, to
+    the last bit (-0.0 included): one loop serves stations with and without that wait."""
+    return repeat(0.0)
+
+
+def first_free(servers: list[float]) -> Iterator[float]:
+    """The moment the first of a station's parallel servers frees (the top of their heap), for
+    ever: when the overtaking first station of a saturated line takes its next unit."""
+    while True:
+        yield servers[0]
+
+
+# ------------------------------------------------------------------------------- releases
+
+
+def saturated_release(free_server: Iterator[float], end: float) -> Iterator[float]:
+    """Saturated release: unit k is made the moment a server of station 0 can take it,
+    T_0(k) = D_0(k - c_0) (`free_server` yields those moments); none is made at or after `end`."""
+    for taken in free_server:
+        if taken >= end:
+            return
+        yield taken
+
+
+def paced_release(gaps: Times, room: Iterator[float], releases: Departures, q: int, end: float,
+                  entry: list[float]) -> Iterator[float]:
+    """Interval or poisson release: R(k) = E(k-1) + gap_k, with the DES's floating-point steps
+    (a timeout of (E + gap) - E added to E), written into releases[q], q + 1, ...; the unit gets
+    into station 0 at E(k) = max(R(k), D_0(k - L_0)) (`room`), which is yielded. Stops at the
+    first unit released at or after `end`. `entry[0]` keeps the last E(k) for the next block."""
+    entered = entry[0]
+    for gap, room_at in zip(gaps, room):
+        released = entered + ((entered + gap) - entered)
+        if released >= end:
+            return
+        releases[q] = released
+        entered = released if released >= room_at else room_at  # held until there is room
+        entry[0] = entered
+        q += 1
+        yield entered
+
+
+def conwip_release(cards: Iterator[float], room: Iterator[float], releases: Departures, q: int,
+                   end: float, entry: list[float]) -> Iterator[float]:
+    """CONWIP with w cards: R(k) = max(E(k-1), D_{n-1}(k - w)), a card coming back when unit
+    k - w leaves the line (`cards` yields those moments); otherwise as `paced_release`."""
+    entered = entry[0]
+    for card, room_at in zip(cards, room):
+        released = entered if entered >= card else card
+        if released >= end:
+            return
+        releases[q] = released
+        entered = released if released >= room_at else room_at
+        entry[0] = entered
+        q += 1
+        yield entered
+
+
+# ------------------------------------------------------------------------------- stations
+#
+# Each takes `times` first in its zip: at the end of a block the process times run out before
+# anything is pulled from upstream, so no station or release works on a unit beyond the block.
+
+
+def single_server(times: Times, arrivals: Iterator[float], room: Iterator[float],
+                  out: Departures, q: int) -> Iterator[float]:
+    """A single server without failures, blocking after service (or free to hand on: `room` =
+    never_waits()): D(k) = max(max(A(k), D(k - 1)) + p(k), D_{j+1}(k - L_{j+1})), the last
+    factor yielded by `room`. Writes D(k) into out[q], out[q + 1], ... and yields it."""
+    left = out[q - 1]  # the previous unit left the server at this moment
+    for p, arrived, room_at in zip(times, arrivals, room):
+        start = arrived if arrived >= left else left
+        finish = start + p
+        left = finish if finish >= room_at else room_at
+        out[q] = left
+        q += 1
+        yield left
+
+
+def single_server_reserving(times: Times, arrivals: Iterator[float], reserve: Iterator[float],
+                            out: Departures, q: int) -> Iterator[float]:
+    """A single server without failures, blocking before service: a unit starts once a place
+    downstream is reserved for it, S(k) = max(A(k), D(k - 1), D_{j+1}(k - L_{j+1})) (the last
+    yielded by `reserve`), and leaves when it finishes, D(k) = S(k) + p(k)."""
+    left = out[q - 1]
+    for p, arrived, reserved in zip(times, arrivals, reserve):
+        taken = arrived if arrived >= left else left
+        start = taken if taken >= reserved else reserved
+        left = start + p
+        out[q] = left
+        q += 1
+        yield left
+
+
+def station(times: Times, arrivals: Iterator[float], free_server: Iterator[float],
+            reserve: Iterator[float], room: Iterator[float], hits: list[Segments] | None,
+            out: Departures, q: int) -> Iterator[float]:
+    """Any station but an overtaking one, the recursion in full: taken when a server frees
+    (`free_server`: D(k - c)), started when a place downstream is reserved (`reserve`, or
+    never_waits()), finished after p(k) and the repairs of any failure inside it (`hits`, the
+    block's segments of hit units), left when there is room downstream (`room`, or
+    never_waits())."""
+    for p, arrived, server_free, reserved, room_at in zip(times, arrivals, free_server, reserve,
+                                                          room):
+        taken = arrived if arrived >= server_free else server_free
+        start = taken if taken >= reserved else reserved
+        if p >= 0.0:
+            finish = start + p
+        else:  # a failure falls inside the unit (a failing station): p = -(1 + index in hits)
+            finish = replay_segments(start, hits[int(-p) - 1])
+        left = finish if finish >= room_at else room_at
+        out[q] = left
+        q += 1
+        yield left
+
+
+def overtaking_station(times: Times, arrivals: Iterator[float], servers: list[float],
+                       watchers: list[list[float]], out: Departures, q: int) -> Iterator[float]:
+    """The last station with parallel servers of random times: unit k is taken by the first
+    server to free (`servers`, a heap of the moments they free) and leaves when it finishes, so
+    units overtake one another. Each departure is also pushed onto the heaps of departures that
+    look-backs into this station pop (`watchers`)."""
+    for p, arrived in zip(times, arrivals):
+        server_free = servers[0]
+        finish = (arrived if arrived >= server_free else server_free) + p
+        heapreplace(servers, finish)
+        for heap in watchers:
+            heappush(heap, finish)
+        out[q] = finish
+        q += 1
+        yield finish
+
+
+# -------------------------------------------------------------------------------- the line
+
+
+class LineKernel:
+    """The recursion of one line, run block by block (`run_block`); what must outlive a block
+    is kept here: the moment the last released unit got into station 0 (`entry`), and for an
+    overtaking last station the heap of its servers and of every look-back into it.
+
+    The departure arrays hold `history` zeros (the time before the first unit: enough for the
+    longest look-back) followed by the units, so unit k sits at position history + k."""
 
     def __init__(self, plans: list[StationPlan], mode: str, wip: int):
-        n = len(plans)
-        self.H = max([1, wip] + [p.servers for p in plans]
-                         + [int(p.limit) for p in plans if p.limit < INF])
-        # look-backs D_i(k - s) as (i, s): station whose departures, places behind
-        self.looks = looks = []  # type: list[tuple[int, int]]
-        # Look-backs into a station whose units overtake (parallel servers, random times, the
-        # last station): "the (k - s + 1)-th departure of units before k", popped from a heap
-        # of its departures that starts with s zeros; the station's servers are a heap of the
-        # moments they free.
-        heaps: list[tuple[int, int]] = []  # (station, s)
-        popped: set = set()
+        if any(p.overtake for p in plans[:-1]):
+            raise ValueError("units may overtake one another at the last station only")
+        deepest = sys.getrecursionlimit() - 100  # a unit is pulled through n nested generators
+        if len(plans) > deepest:
+            raise ValueError(f"the recursion runs lines of at most {deepest} stations, "
+                             f"not {len(plans)} (Python's recursion limit)")
+        self.plans = plans
+        self.mode = mode
+        self.wip = wip
+        self.history = max([1, wip] + [p.servers for p in plans]
+                           + [int(p.limit) for p in plans if p.limit < INF])
+        self.entry = [0.0]
+        self.servers = [0.0] * plans[-1].servers if plans[-1].overtake else []
+        self.watchers: dict[str, list[float]] = {}  # look-back heaps into the last station
 
-        def look(i: int, s: int) -> str:
-            if plans[i].overtake:
-                if (i, s) not in heaps:
-                    heaps.append((i, s))
-                k = heaps.index((i, s))
-                if (i, s) not in popped:
-                    popped.add((i, s))
-                    add(f"{ind}z{k} = heappop(X{k})")
-                return f"z{k}"
-            if (i, s) not in looks:
-                looks.append((i, s))
-            return f"y{looks.index((i, s))}"
+    def run_block(self, end: float, q: int, times: list[Times], gaps: Times | None,
+                  hits: list[list[Segments] | None], departures: list[Departures],
+                  releases: Departures) -> int:
+        """Units q, q + 1, ... (positions in the departure arrays), one per process time in
+        `times[j]` (station j's times for the block, marked where failures hit), stopping at the
+        first unit released at or after `end`. Writes departures[j][q...] (and releases[q...]
+        unless saturated); `gaps` are the release gaps of an interval or poisson release.
+        Returns the position after the last unit done."""
+        units = self._release(end, q, gaps, departures, releases)
+        for j in range(len(self.plans)):
+            units = self._station(j, units, q, times[j], hits[j], departures)
+        done = count()
+        deque(zip(units, done), maxlen=0)  # pull every unit through the line
+        return q + next(done)
 
-        gaps = mode in ("interval", "poisson")
-        body: list[str] = []
-        add = body.append
-        ind = "        "
-        L0 = plans[0].limit
-        dall = "".join(f"d{j}, " for j in range(n))
-        for j, p in enumerate(plans):
-            add(f"{ind}# station {j}: {p.spec.name}")
-            c = p.servers
-            if p.overtake:
-                self._overtaking(j, p, mode, gaps, wip, add, look, ind, dall, heaps)
-                continue
-            # -- the unit is taken by a server: `tk`, an expression (a name when it is simple)
-            if j == 0 and mode == "saturated":
-                tk = "d0" if c == 1 else look(0, c)
-                add(f"{ind}if {tk} >= end:")
-                add(f"{ind}    return q, e, ({dall})")
-            else:
-                if j == 0:
-                    if gaps:
-                        add(f"{ind}r = e + ((e + g) - e)")
-                    else:  # conwip: a card comes back when unit k - w leaves the line
-                        y = look(n - 1, wip)
-                        add(f"{ind}r = e if e >= {y} else {y}")
-                    add(f"{ind}if r >= end:")
-                    add(f"{ind}    return q, e, ({dall})")
-                    add(f"{ind}R[q] = e = r")
-                    if L0 < INF:  # held until there is room at station 0
-                        y = look(0, int(L0))
-                        add(f"{ind}if {y} > e:")
-                        add(f"{ind}    e = {y}")
-                    a = "e"
-                else:
-                    a = f"d{j - 1}"
-                y = f"d{j}" if c == 1 else look(j, c)
-                tk = f"({a} if {a} >= {y} else {y})"
-            nl = p.next_limit
-            reserve = p.before and nl < INF
-            if reserve or p.failing:
-                add(f"{ind}t = {tk}")
-                tk = "t"
-            # -- blocking before service: a place downstream is reserved before the start
-            if reserve:
-                y = look(j + 1, int(nl))
-                add(f"{ind}if {y} > t:")
-                add(f"{ind}    t = {y}")
-            # -- processing
-            if p.failing:
-                add(f"{ind}if p{j} >= 0.0:  # no failure falls inside the unit")
-                add(f"{ind}    f = t + p{j}")
-                add(f"{ind}else:")
-                add(f"{ind}    f = replay(t, SEG{j}[int(-p{j}) - 1])")
-            else:
-                add(f"{ind}f = {tk} + p{j}")
-            # -- blocking after service: the unit keeps its server until there is room downstream
-            if not p.before and nl < INF:
-                y = look(j + 1, int(nl))
-                add(f"{ind}O{j}[q] = d{j} = f if f >= {y} else {y}")
-            else:
-                add(f"{ind}O{j}[q] = d{j} = f")
-        fails = [j for j, p in enumerate(plans) if p.failing]
-        over = [j for j, p in enumerate(plans) if p.overtake]
-        self.heaps = [[0.0] * s for _, s in heaps] + [[0.0] * plans[j].servers for j in over]
-        names_h = [f"X{k}" for k in range(len(heaps))] + [f"h{j}" for j in over]
-        head = ["def run(end, q, e, d, P, G, SEG, replay, O, R, LOOK, HEAPS):",
-                "    " + "".join(f"P{j}, " for j in range(n)) + "= P",
-                "    " + "".join(f"O{j}, " for j in range(n)) + "= O",
-                "    " + dall + "= d"]
-        if fails:
-            head.append("    " + "".join(f"SEG{j}, " for j in fails)
-                        + f"= [SEG[j] for j in {fails!r}]")
-        if names_h:
-            head.append("    " + "".join(f"{x}, " for x in names_h) + "= HEAPS")
-        names = "q, " + "".join(f"p{j}, " for j in range(n)) + ("g, " if gaps else "") \
-            + "".join(f"y{i}, " for i in range(len(looks)))
-        head.append(f"    for {names}in zip(range(q, q + len(P0)), "
-                    + "".join(f"P{j}, " for j in range(n)) + ("G, " if gaps else "")
-                    + "*LOOK):")
-        tail = [f"    return q + 1, e, ({dall})"]
-        self.source = "\n".join(head + body + tail) + "\n"
-        ns: dict = {"heappop": heapq.heappop, "heappush": heapq.heappush,
-                    "heapreplace": heapq.heapreplace}
-        exec(compile(self.source, "<sim.recursion kernel>", "exec"), ns)
-        self.run = ns["run"]
+    def _release(self, end: float, q: int, gaps: Times | None, departures: list[Departures],
+                 releases: Departures) -> Iterator[float]:
+        """The generator of arrivals into station 0, for the line's release mode."""
+        first = self.plans[0]
+        if self.mode == "saturated":
+            if first.overtake:
+                return saturated_release(first_free(self.servers), end)
+            return saturated_release(self._look_back(0, first.servers, q, departures, "take"), end)
+        room = (never_waits() if first.limit == INF
+                else self._look_back(0, int(first.limit), q, departures, "hold"))
+        if self.mode == "conwip":
+            cards = self._look_back(len(self.plans) - 1, self.wip, q, departures, "cards")
+            return conwip_release(cards, room, releases, q, end, self.entry)
+        assert gaps is not None, "an interval or poisson release needs its gaps"
+        return paced_release(gaps, room, releases, q, end, self.entry)
 
-    @staticmethod
-    def _overtaking(j, p, mode, gaps, wip, add, look, ind, dall, heaps):
-        """Code of the last station when its parallel servers have random times: units are
-        taken in order by the first server to free, and leave in the order they finish."""
-        n = j + 1
-        if j == 0 and mode == "saturated":
-            add(f"{ind}t = h{j}[0]")
-            add(f"{ind}if t >= end:")
-            add(f"{ind}    return q, e, ({dall})")
-        else:
-            if j == 0:
-                if gaps:
-                    add(f"{ind}r = e + ((e + g) - e)")
-                else:
-                    y = look(n - 1, wip)
-                    add(f"{ind}r = e if e >= {y} else {y}")
-                add(f"{ind}if r >= end:")
-                add(f"{ind}    return q, e, ({dall})")
-                add(f"{ind}R[q] = e = r")
-                if p.limit < INF:
-                    y = look(0, int(p.limit))
-                    add(f"{ind}if {y} > e:")
-                    add(f"{ind}    e = {y}")
-                a = "e"
-            else:
-                a = f"d{j - 1}"
-            add(f"{ind}y = h{j}[0]")
-            add(f"{ind}t = {a} if {a} >= y else y")
-        add(f"{ind}f = t + p{j}")
-        add(f"{ind}heapreplace(h{j}, f)")
-        add(f"{ind}O{j}[q] = d{j} = f")
-        for k, (i, _s) in enumerate(heaps):
-            if i == j:
-                add(f"{ind}heappush(X{k}, f)")
+    def _station(self, j: int, arrivals: Iterator[float], q: int, times: Times,
+                 hits: list[Segments] | None, departures: list[Departures]) -> Iterator[float]:
+        """The generator of station j's departures, the fastest loop that fits the station."""
+        plan = self.plans[j]
+        out = departures[j]
+        if plan.overtake:
+            return overtaking_station(times, arrivals, self.servers, list(self.watchers.values()),
+                                      out, q)
+        limited = plan.next_limit < INF  # room downstream is limited: wait for it
+        wait = (self._look_back(j + 1, int(plan.next_limit), q, departures, "room") if limited
+                else never_waits())
+        if plan.servers == 1 and not plan.failing:
+            if plan.before and limited:
+                return single_server_reserving(times, arrivals, wait, out, q)
+            return single_server(times, arrivals, wait, out, q)
+        free_server = self._look_back(j, plan.servers, q, departures, "free")
+        if plan.before:
+            return station(times, arrivals, free_server, wait, never_waits(), hits, out, q)
+        return station(times, arrivals, free_server, never_waits(), wait, hits, out, q)
+
+    def _look_back(self, i: int, s: int, q: int, departures: list[Departures],
+                   who: str) -> Iterator[float]:
+        """D_i(k - s) for k = q, q + 1, ...: station i's departure array from s places back,
+        read as the line fills it. Into an overtaking station: the (k - s + 1)-th departure in
+        time, popped from a heap of departures that starts with s zeros and lives from block to
+        block, one heap for each reader (`who`), as each pops once per unit. (The heaps are made
+        at the first block, as the readers upstream are built before the last station.)"""
+        if not self.plans[i].overtake:
+            return iter(departures[i][q - s:])
+        heap = self.watchers.setdefault(who, [0.0] * s)
+        return iter(partial(heappop, heap), None)

@@ -1,22 +1,30 @@
-"""One line of the recursion: the DES's random numbers drawn the same way, the failures replayed,
-the plan of each station, and every unit's departures."""
+"""One line of the recursion: the DES's random numbers drawn the same way, block by block, and
+every unit's departures from the kernel."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from sim.engines.recursion.kernel import Kernel
+from sim.engines.recursion.failures import OperatingFailures, Segments
+from sim.engines.recursion.kernel import LineKernel, Times
 from sim.engines.recursion.plan import LineResult, StationPlan
 from sim.model.streams import generator
 from sim.scenario.distributions import CHUNK, Const, Dist, Exp
 from sim.scenario.schema import Scenario
 
+FIRST_BLOCK = 1024  # units in the first block; each next one twice as many, up to LARGEST_BLOCK
+LARGEST_BLOCK = 16384
+
+
 # ------------------------------------------------------------------------------------- drawing
 
 
-class _Draws:
+class StreamDraws:
     """The values `dist.stream(rng)` yields, handed out n at a time: drawn in the same
     CHUNK-sized numpy calls, so the k-th value is the DES's k-th value."""
 
@@ -28,6 +36,7 @@ class _Draws:
         self.buf = np.empty(0)
 
     def take(self, n: int) -> np.ndarray:
+        """The next n values."""
         buf = self.buf
         if len(buf) < n:
             k = -(-(n - len(buf)) // CHUNK)
@@ -37,177 +46,131 @@ class _Draws:
         return buf[:n]
 
 
-class _Failures:
-    """The operating-basis failure modes of one single-server station: time-to-failure clocks
-    consumed by processing only, exactly as `StationModel._work` consumes them."""
+@dataclass
+class LineStreams:
+    """The random numbers of one line, from the streams the DES uses: process times (one stream
+    per station, or per station and product), the product sequence when times are per product,
+    the failures of each failing station, the gaps of an interval or poisson release."""
 
-    def __init__(self, modes, make_rng):
-        self.tbf = [fm.mtbf.stream(make_rng("failure", k, 0)) for k, fm in enumerate(modes)]
-        self.rep = [fm.repair_time.stream(make_rng("repair", k, 0)) for k, fm in enumerate(modes)]
-        self.ttf = [next(t) for t in self.tbf]
-
-    def apply(self, p: list[float], first: int, segs: dict[int, tuple]) -> list[float]:
-        """Mark the units of a block (unit `first` + i has process time p[i]) that a failure
-        hits: their entry becomes -(n) with n = 1 + index into the returned list of segment
-        tuples (chunk, repair, chunk, repair, ..., last chunk); `segs` gets them by unit."""
-        ttf = self.ttf
-        hit: list[tuple] = []
-        one = len(ttf) == 1
-        t0 = ttf[0]
-        for i, a in enumerate(p):
-            if one:
-                if t0 < a:
-                    ttf[0] = t0
-                    s = self._segments(a)
-                    t0 = ttf[0]
-                else:
-                    t0 -= a
-                    continue
-            else:
-                if min(ttf) < a:
-                    s = self._segments(a)
-                else:
-                    for k in range(len(ttf)):
-                        ttf[k] -= a
-                    continue
-            hit.append(s)
-            segs[first + i] = s
-            p[i] = -float(len(hit))
-        if one:
-            ttf[0] = t0
-        self.hit = hit
-        return p
-
-    def _segments(self, amount: float) -> tuple:
-        ttf = self.ttf
-        out = []
-        while True:
-            chunk = amount
-            failing = -1
-            m = min(ttf)
-            if m < chunk:
-                chunk = m
-                failing = ttf.index(m)
-            amount -= chunk
-            for k in range(len(ttf)):
-                ttf[k] -= chunk
-            out.append(chunk)
-            if failing < 0:
-                return tuple(out)
-            out.append(next(self.rep[failing]))
-            ttf[failing] = next(self.tbf[failing])
+    process: list[list[StreamDraws]]
+    sequence: Iterator[int] | None
+    failures: list[OperatingFailures | None]
+    gaps: StreamDraws | None
 
 
-def replay_segments(t: float, segs: tuple) -> float:
-    """Finish of a unit started at t whose work is broken by repairs: the DES's arithmetic
-    (a timeout of (t + x) - t, added to t) for every chunk of work and every repair."""
-    for x in segs:
-        t = t + ((t + x) - t)
-    return t
+@dataclass
+class Block:
+    """The random numbers of a block of units: `times[j]` feeds the kernel (a Python list marked
+    where failures hit at a failing station, else a memoryview of `drawn[j]`), `drawn[j]` the
+    process times as drawn, `hits[j]` the segments of the marked units."""
+
+    times: list[Times]
+    drawn: list[np.ndarray]
+    hits: list[list[Segments] | None]
+    gaps: Times | None
 
 
-def down_intervals(t: float, segs: tuple) -> list[tuple[float, float]]:
-    out = []
-    for i, x in enumerate(segs):
-        u = t + ((t + x) - t)
-        if i % 2:
-            out.append((t, u))
-        t = u
-    return out
+def line_streams(sc: Scenario, replication: int, li: int, plans: list[StationPlan]) -> LineStreams:
+    """The streams of line `li` in replication `replication`, seeded as the DES seeds them."""
+    from sim.model.release import product_sequence
+
+    products = sc.product_names()
+
+    def rng(*key: object) -> np.random.Generator:
+        """The line's stream named by `key`, as the DES seeds it."""
+        return generator(sc.seed, replication, "", li, *key)  # a one-stage scenario: stage ''
+
+    process: list[list[StreamDraws]] = []
+    for p in plans:
+        spec = p.spec
+        if isinstance(spec.process_time, dict):
+            process.append([StreamDraws(spec.time_for(pr), rng(spec.name, "process", pr))
+                            for pr in products])
+        else:
+            process.append([StreamDraws(spec.process_time, rng(spec.name, "process"))])
+    sequence = None
+    if any(len(d) > 1 for d in process):
+        shares = [sc.product_shares()[p] for p in products]
+        sequence = product_sequence(products, shares, sc.lot_size, sc.sequence, rng("sequence"))
+    failures = [OperatingFailures(p.spec.failures, partial(rng, p.spec.name))  # its own streams
+                if p.failing else None for p in plans]
+    gaps = None
+    rel = sc.release
+    if rel.mode in ("interval", "poisson"):
+        gap = Exp(1 / rel.rate) if rel.mode == "poisson" else Const(rel.every)
+        gaps = StreamDraws(gap, rng("release"))
+    return LineStreams(process=process, sequence=sequence, failures=failures, gaps=gaps)
 
 
-# -------------------------------------------------------------------------------------- the plan
+def draw_block(streams: LineStreams, m: int, first: int, segs: list[dict[int, Segments]]) -> Block:
+    """The random numbers of units `first`, ..., `first` + m - 1 (counted from 0); the hit units'
+    segments are also recorded by unit in `segs[j]`."""
+    if streams.sequence is not None:
+        products = np.fromiter((next(streams.sequence) for _ in range(m)), dtype=np.int64, count=m)
+    times: list[Times] = []
+    drawn: list[np.ndarray] = []
+    hits: list[list[Segments] | None] = []
+    for j, draws in enumerate(streams.process):
+        if len(draws) == 1:
+            pj = draws[0].take(m)
+        else:
+            pj = np.empty(m)
+            for pi, dr in enumerate(draws):
+                mask = products == pi
+                cnt = int(mask.sum())
+                if cnt:
+                    pj[mask] = dr.take(cnt)
+        drawn.append(pj)
+        fails = streams.failures[j]
+        if fails is not None:
+            times.append(fails.mark(pj.tolist(), first, segs[j]))
+            hits.append(fails.hit)
+        else:
+            times.append(memoryview(pj))  # iterated as Python floats, no copy
+            hits.append(None)
+    gaps = memoryview(streams.gaps.take(m)) if streams.gaps is not None else None
+    return Block(times=times, drawn=drawn, hits=hits, gaps=gaps)
 
 
 # ------------------------------------------------------------------------------------ one line
 
 
 def run_line(sc: Scenario, replication: int, li: int, plans: list[StationPlan],
-              end: float) -> tuple[LineResult, list[np.ndarray], list[dict]]:
-    """All units released before `end` on line `li`: their departure times at every station."""
-    from sim.model.release import product_sequence
-
-    seed = sc.seed
-    keys = ("", li)  # a one-stage scenario is one stage named ''
-    products = sc.product_names()
-    shares = [sc.product_shares()[p] for p in products]
-    rel_mode = sc.release.mode
+             end: float) -> tuple[LineResult, list[np.ndarray], list[dict[int, Segments]]]:
+    """All units released before `end` on line `li`: their departure times at every station
+    (and release times), their process times as drawn, and the segments of units hit by
+    failures, by station and unit."""
     n = len(plans)
-
-    def rng(*k):
-        return generator(seed, replication, *keys, *k)
-
-    # process-time streams: one per station, or one per product when times are per product
-    draws: list[list[_Draws]] = []
-    for p in plans:
-        spec = p.spec
-        keys_s = (spec.name, "process")
-        if isinstance(spec.process_time, dict):
-            draws.append([_Draws(spec.time_for(pr), rng(*keys_s, pr)) for pr in products])
-        else:
-            draws.append([_Draws(spec.process_time, rng(*keys_s))])
-    per_product = any(len(d) > 1 for d in draws)
-    seq = product_sequence(products, shares, sc.lot_size, sc.sequence, rng("sequence")) \
-        if per_product else None
-    fails = [_Failures(p.spec.failures, lambda *k, name=p.spec.name: rng(name, *k))
-             if p.failing else None for p in plans]
-    gaps = None
-    if rel_mode in ("interval", "poisson"):
-        rel = sc.release
-        gap = Exp(1 / rel.rate) if rel_mode == "poisson" else Const(rel.every)
-        gaps = _Draws(gap, rng("release"))
-    wip = sc.release.wip if rel_mode == "conwip" else 0
-
-    kern = Kernel(plans, rel_mode, wip)
-    H, looks = kern.H, kern.looks
+    streams = line_streams(sc, replication, li, plans)
+    wip = sc.release.wip if sc.release.mode == "conwip" else 0
+    kernel = LineKernel(plans, sc.release.mode, wip)
+    H = kernel.history
     # departures (and releases) of all units, in buffers sized for the expected number
     cap = H + min(_expected_units(sc, plans, end) + 1024, 1 << 21)
     bufs = [np.zeros(cap) for _ in range(n + 1)]  # stations, then releases
-    out_p: list[list[np.ndarray]] = [[] for _ in range(n)]
-    segs: list[dict] = [{} for _ in range(n)]
-    e = 0.0
-    d = (0.0,) * n
+    drawn: list[list[np.ndarray]] = [[] for _ in range(n)]
+    segs: list[dict[int, Segments]] = [{} for _ in range(n)]
     q = H
-    m = 1024
+    m = FIRST_BLOCK
     while True:
-        if per_product:
-            prods = np.fromiter((next(seq) for _ in range(m)), dtype=np.int64, count=m)
-        P, SEG = [], []
-        for j, p in enumerate(plans):
-            ds = draws[j]
-            if len(ds) == 1:
-                pj = ds[0].take(m)
-            else:
-                pj = np.empty(m)
-                for pi, dr in enumerate(ds):
-                    mask = prods == pi
-                    cnt = int(mask.sum())
-                    if cnt:
-                        pj[mask] = dr.take(cnt)
-            out_p[j].append(pj)
-            if fails[j] is not None:
-                P.append(fails[j].apply(pj.tolist(), q - H, segs[j]))
-                SEG.append(fails[j].hit)
-            else:
-                P.append(memoryview(pj))  # iterated as Python floats, no copy
-                SEG.append(None)
-        G = memoryview(gaps.take(m)) if gaps is not None else None
+        block = draw_block(streams, m, q - H, segs)
+        for j in range(n):
+            drawn[j].append(block.drawn[j])
         if q + m > len(bufs[0]):  # no room for the block: grow the buffers by half
             grow = max(m, len(bufs[0]) // 2)
             bufs = [np.concatenate([b, np.zeros(grow)]) for b in bufs]
         views = [memoryview(b) for b in bufs]
-        q1, e, d = kern.run(end, q, e, d, P, G, SEG, replay_segments, views[:n], views[n],
-                            [iter(views[i][q - s:]) for i, s in looks], kern.heaps)
+        q1 = kernel.run_block(end, q, block.times, block.gaps, block.hits, views[:n], views[n])
         del views
-        if q1 < q + m:  # stopped at a unit released at or after the end
-            q = q1
-            break
+        done = q1 < q + m  # stopped at a unit released at or after the end
         q = q1
-        m = min(2 * m, 16384)
+        if done:
+            break
+        m = min(2 * m, LARGEST_BLOCK)
     N = q - H
     dep = [b[H:H + N] for b in bufs[:n]]
-    rel = bufs[n][H:H + N] if rel_mode != "saturated" else None
-    p_all = [np.concatenate(x)[:N] for x in out_p]
+    rel = bufs[n][H:H + N] if sc.release.mode != "saturated" else None
+    p_all = [np.concatenate(x)[:N] for x in drawn]
     return LineResult(index=li, rel=rel, dep=dep), p_all, segs
 
 

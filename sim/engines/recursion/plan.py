@@ -13,6 +13,8 @@ from sim.scenario.schema import Scenario, Station
 
 @dataclass
 class StationPlan:
+    """What the recursion needs to know of one station of one line."""
+
     spec: Station
     index: int
     label: str
@@ -41,6 +43,8 @@ class LineResult:
 
 
 def station_plans(sc: Scenario, multi_line: bool, li: int) -> list[StationPlan]:
+    """The plan of every station of line `li`, in flow order (labels "L2/name" when the
+    scenario has several lines)."""
     shares = sc.product_shares()
     specs = list(sc.stations)
     out = []

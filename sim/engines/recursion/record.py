@@ -4,12 +4,15 @@ KPIs as window-clipped sums over units (the same record as the SimPy model's).""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from sim.engines.recursion.coverage import INF, covered
-from sim.engines.recursion.line import down_intervals, replay_segments, run_line
+from sim.engines.recursion.failures import down_intervals, replay_segments
+from sim.engines.recursion.line import run_line
 from sim.engines.recursion.plan import LineResult, StationPlan, station_plans
+from sim.engines.recursion.window import Window
 from sim.model.records import ReplicationRecord, StationRecord
 from sim.scenario.schema import Scenario
 
@@ -59,75 +62,7 @@ def _rebuild(res: LineResult, plans: list[StationPlan], p: list[np.ndarray],
         res.downs.append(downs)
 
 
-# ------------------------------------------------------------------------------ the statistics
-
-
-class _Window:
-    """Sums over units of time intervals [lo, hi] (lo and hi nondecreasing over the units, as
-    every time is in a line where units keep their order), clipped to the measured window, and
-    their integrals up to the hourly grid. Durations are summed, not times (precision)."""
-
-    def __init__(self, w0: float, w1: float, grid: np.ndarray):
-        self.w0, self.w1, self.grid = w0, w1, grid
-        self.edges = np.concatenate([[0.0], grid])
-
-    def total(self, lo: np.ndarray, hi: np.ndarray) -> float:
-        w0, w1 = self.w0, self.w1
-        a = int(np.searchsorted(hi, w0, side="right"))  # over before the window
-        b = int(np.searchsorted(lo, w1, side="left"))  # not begun before its end
-        if b <= a:
-            return 0.0
-        total = float(np.sum(hi[a:b] - lo[a:b]))
-        a2 = min(b, int(np.searchsorted(lo, w0, side="left")))  # begun before the window
-        if a2 > a:
-            total -= float(np.sum(w0 - lo[a:a2]))
-        b2 = max(a, int(np.searchsorted(hi, w1, side="right")))  # over after the window
-        if b2 < b:
-            total -= float(np.sum(hi[b2:b] - w1))
-        return total
-
-    def hourly(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """The integral over each hour of the grid (the last one ends at the window's end)."""
-        edges = self.edges
-        # units over by each edge; the ones over within an hour add their whole duration ...
-        i_out = np.searchsorted(hi, edges, side="right")
-        dur = np.empty(len(lo) + 1)
-        np.subtract(hi, lo, out=dur[:-1])
-        dur[-1] = 0.0
-        seg = np.add.reduceat(dur, i_out)[:-1]
-        seg[i_out[:-1] == i_out[1:]] = 0.0  # (reduceat gives dur[i] for an empty segment)
-        # ... corrected at both ends by the part of the units in progress at the edges
-        i_in = np.searchsorted(lo, edges, side="left")
-        lens = np.maximum(i_in - i_out, 0)  # units in progress at each edge: i_out, ..., i_in - 1
-        tot = int(lens.sum())
-        if tot == 0:
-            return seg
-        which = np.repeat(np.arange(len(edges)), lens)
-        k = np.repeat(i_out, lens) + np.arange(tot) - np.repeat(np.cumsum(lens) - lens, lens)
-        part = np.bincount(which, weights=edges[which] - lo[k], minlength=len(edges))
-        return seg + np.diff(part)
-
-    def total_any(self, lo: np.ndarray, hi: np.ndarray) -> float:
-        """`total` for intervals in no particular order."""
-        return float(np.sum(np.clip(hi, self.w0, self.w1) - np.clip(lo, self.w0, self.w1)))
-
-    def hourly_any(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """`hourly` for intervals in no particular order: sum min(hi, t) - sum min(lo, t)."""
-        at = np.zeros(len(self.edges))
-        for x, sign in ((hi, 1.0), (lo, -1.0)):
-            xs = np.sort(x)
-            cum = np.concatenate([[0.0], np.cumsum(xs)])
-            i = np.searchsorted(xs, self.edges, side="right")
-            at += sign * (cum[i] + (len(xs) - i) * self.edges)
-        return np.diff(at)
-
-    def count(self, x: np.ndarray) -> int:
-        """Events (sorted times) in [w0, w1)."""
-        i = np.searchsorted(x, [self.w0, self.w1], side="left")
-        return int(i[1] - i[0])
-
-    def per_hour(self, x: np.ndarray) -> np.ndarray:
-        return np.diff(np.searchsorted(x, self.edges, side="left")).astype(float)
+# ------------------------------------------------------------------------------ the record
 
 
 def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: float | None = None,
@@ -142,87 +77,133 @@ def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: flo
     warm = sc.warmup_s() if warmup is None else float(warmup)
     horizon = float(sc.horizon if horizon is None else horizon)
     end = warm + horizon
-    mode = sc.release.mode
     multi = sc.lines > 1
     grid = np.array([3600.0 * h for h in range(1, int(math.ceil(end / 3600.0)))] + [end])
-    win = _Window(warm, end, grid)
+    win = Window(warm, end, grid)
     hourly: dict[str, np.ndarray] = {
         "t_start": np.concatenate([[0.0], grid[:-1]]), "t_end": grid.copy(),
         "completed": np.zeros(len(grid)), "wip_area": np.zeros(len(grid)),
     }
     stations: list[StationRecord] = []
-    released = completed = released_total = completed_total = 0
-    wip_area = 0.0
-    line_completed = []
-    exits, leads, exit_line = [], [], []
+    flows: list[_LineFlow] = []
     lines: list[tuple[LineResult, list[StationPlan]]] = []
     for li in range(sc.lines):
         plans = station_plans(sc, multi, li)
         res, p, segs = run_line(sc, replication, li, plans, end)
-        _rebuild(res, plans, p, segs, mode)
+        _rebuild(res, plans, p, segs, sc.release.mode)
         lines.append((res, plans))
-        rel = res.rel
-        x = res.fin[-1]  # leaves the line when the last station finishes
-        released += win.count(rel)
-        released_total += len(rel)  # (units are made up to the end only)
-        overtake = plans[-1].overtake
-        if overtake:  # in order of completion: of finish, then of start (the DES's event order)
-            order = np.lexsort((np.arange(len(x)), res.start[-1], x))
-            xs = x[order]
-        else:
-            order, xs = None, x
-        i0, i1 = np.searchsorted(xs, [warm, end], side="left").tolist()
-        completed += i1 - i0
-        line_completed.append(i1 - i0)
-        completed_total += i1
-        wip_area += win.total_any(rel, x) if overtake else win.total(rel, x)
-        sel = order[i0:i1] if overtake else slice(i0, i1)
-        exits.append(x[sel])
-        leads.append(x[sel] - rel[sel])
-        exit_line.append(np.full(i1 - i0, li))
-        hourly["completed"] += win.per_hour(xs)
-        hourly["wip_area"] += win.hourly_any(rel, x) if overtake else win.hourly(rel, x)
+        flow = _line_flow(res, plans, win)
+        flows.append(flow)
+        hourly["completed"] += flow.hourly_completed
+        hourly["wip_area"] += flow.hourly_wip
         for j, pl in enumerate(plans):
-            a, t, s, f, d = res.arr[j], res.take[j], res.start[j], res.fin[j], res.dep[j]
-            down = 0.0
-            for u0, u1 in res.downs[j]:
-                down += max(0.0, min(u1, end) - max(u0, warm))
-            if pl.overtake:  # (the last station: it never blocks)
-                busy, blocked = win.total_any(s, f), 0.0
-            elif pl.before and pl.next_limit < INF:
-                busy, blocked = win.total(s, f) - down, win.total(t, s)
-            else:
-                busy, blocked = win.total(s, f) - down, win.total(f, d)
-            total = pl.servers * horizon
-            secs = {"busy": busy, "blocked": blocked,
-                    "starved": max(0.0, total - busy - blocked - down), "down": down,
-                    "setup": 0.0, "off_shift": 0.0}
-            queued = j > 0 or mode != "saturated"  # a saturated first station has no queue
-            stations.append(StationRecord(
-                label=pl.label, stage="", line=li + 1, name=pl.spec.name, index=j,
-                servers=pl.servers, buffer=float(pl.buffer), rework=False, seconds=secs,
-                units=win.count(np.sort(f) if pl.overtake else f), attempts=0, fails=0,
-                queue_area=win.total(a, t) if queued else 0.0,
-                ideal_time=pl.ideal_time,
-            ))
-            hourly[f"queue:{pl.label}"] = win.hourly(a, t) if queued else np.zeros(len(grid))
+            record, queue = _station_record(res, j, pl, li, win, horizon, sc.release.mode)
+            stations.append(record)
+            hourly[f"queue:{pl.label}"] = queue
         if not trace:  # keep only what the trace needs
             res.arr = res.take = res.start = []
-    x = np.concatenate(exits)
-    lead_times = np.concatenate(leads)
-    if multi:  # in order of completion, as the DES appends them
-        lead_times = lead_times[np.lexsort((np.concatenate(exit_line), x))]
+    return _replication_record(replication, warm, horizon, flows, stations, hourly,
+                               _trace(lines, end) if trace else None)
+
+
+@dataclass
+class _LineFlow:
+    """Units through one line: released and completed in the window and in all, the work in
+    process integrated over the window, the exits in the window and their lead times."""
+
+    released: int
+    released_total: int
+    completed: int
+    completed_total: int
+    wip_area: float
+    exits: np.ndarray  # exit times in the window, in order of completion
+    leads: np.ndarray  # their lead times
+    hourly_completed: np.ndarray
+    hourly_wip: np.ndarray
+
+
+def _line_flow(res: LineResult, plans: list[StationPlan], win: Window) -> _LineFlow:
+    """The flow of units through one line, from their releases and finishes at the last station."""
+    rel = res.rel
+    x = res.fin[-1]  # leaves the line when the last station finishes
+    overtake = plans[-1].overtake
+    if overtake:  # in order of completion: of finish, then of start (the DES's event order)
+        order = np.lexsort((np.arange(len(x)), res.start[-1], x))
+        xs = x[order]
+    else:
+        order, xs = None, x
+    i0, i1 = np.searchsorted(xs, [win.w0, win.w1], side="left").tolist()
+    sel = order[i0:i1] if overtake else slice(i0, i1)
+    return _LineFlow(
+        released=win.count(rel), released_total=len(rel),  # (units are made up to the end only)
+        completed=i1 - i0, completed_total=i1,
+        wip_area=win.total_any(rel, x) if overtake else win.total(rel, x),
+        exits=x[sel], leads=x[sel] - rel[sel], hourly_completed=win.per_hour(xs),
+        hourly_wip=win.hourly_any(rel, x) if overtake else win.hourly(rel, x),
+    )
+
+
+def _station_record(res: LineResult, j: int, pl: StationPlan, li: int, win: Window,
+                    horizon: float, mode: str) -> tuple[StationRecord, np.ndarray]:
+    """Station j's record (its states as window-clipped sums over units) and hourly queue."""
+    a, t, s, f, d = res.arr[j], res.take[j], res.start[j], res.fin[j], res.dep[j]
+    warm, end = win.w0, win.w1
+    down = 0.0
+    for u0, u1 in res.downs[j]:
+        down += max(0.0, min(u1, end) - max(u0, warm))
+    if pl.overtake:  # (the last station: it never blocks)
+        busy, blocked = win.total_any(s, f), 0.0
+    elif pl.before and pl.next_limit < INF:
+        busy, blocked = win.total(s, f) - down, win.total(t, s)
+    else:
+        busy, blocked = win.total(s, f) - down, win.total(f, d)
+    total = pl.servers * horizon
+    secs = {"busy": busy, "blocked": blocked,
+            "starved": max(0.0, total - busy - blocked - down), "down": down,
+            "setup": 0.0, "off_shift": 0.0}
+    queued = j > 0 or mode != "saturated"  # a saturated first station has no queue
+    record = StationRecord(
+        label=pl.label, stage="", line=li + 1, name=pl.spec.name, index=j,
+        servers=pl.servers, buffer=float(pl.buffer), rework=False, seconds=secs,
+        units=win.count(np.sort(f) if pl.overtake else f), attempts=0, fails=0,
+        queue_area=win.total(a, t) if queued else 0.0,
+        ideal_time=pl.ideal_time,
+    )
+    return record, win.hourly(a, t) if queued else np.zeros(len(win.grid))
+
+
+def _replication_record(replication: int, warm: float, horizon: float, flows: list[_LineFlow],
+                        stations: list[StationRecord], hourly: dict[str, np.ndarray],
+                        trace: list[tuple[int, int, float]] | None) -> ReplicationRecord:
+    """The record of the replication: the lines' flows added up, lead times in order of
+    completion over all lines."""
+    released = completed = released_total = completed_total = 0
+    wip_area = 0.0
+    for flow in flows:
+        released += flow.released
+        released_total += flow.released_total
+        completed += flow.completed
+        completed_total += flow.completed_total
+        wip_area += flow.wip_area
+    lead_times = np.concatenate([flow.leads for flow in flows])
+    if len(flows) > 1:  # in order of completion, as the DES appends them
+        x = np.concatenate([flow.exits for flow in flows])
+        which = np.concatenate([np.full(len(flow.exits), li) for li, flow in enumerate(flows)])
+        lead_times = lead_times[np.lexsort((which, x))]
     return ReplicationRecord(
         replication=replication, warmup_s=warm, horizon_s=horizon, scheduled_s=horizon,
         released=released, completed=completed, scrapped=0,
         released_total=released_total, completed_total=completed_total, scrapped_total=0,
         wip_end=released_total - completed_total, wip_area=wip_area, lead_times=lead_times,
-        stations=stations, supermarkets=[], hourly=hourly, line_completed=line_completed,
-        events=0, trace=_trace(lines, end) if trace else None,
+        stations=stations, supermarkets=[], hourly=hourly,
+        line_completed=[flow.completed for flow in flows], events=0, trace=trace,
     )
 
 
-def _unit_ids(lines) -> list[np.ndarray]:
+# ------------------------------------------------------------------------------ the trace
+
+
+def _unit_ids(lines: list[tuple[LineResult, list[StationPlan]]]) -> list[np.ndarray]:
     """Unit ids as the DES numbers them: in order of release over all lines."""
     if len(lines) == 1:
         return [np.arange(len(lines[0][0].rel))]
@@ -238,7 +219,10 @@ def _unit_ids(lines) -> list[np.ndarray]:
     return out
 
 
-def _trace(lines, end: float) -> list[tuple[int, int, float]]:
+def _trace(lines: list[tuple[LineResult, list[StationPlan]]],
+           end: float) -> list[tuple[int, int, float]]:
+    """(unit id, station index, end of processing) of every unit finished before `end`, in time
+    order, as the DES's trace lists them."""
     ids_all = _unit_ids(lines)
     uid, sta, tim = [], [], []
     for (res, plans), ids in zip(lines, ids_all):
