@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import cli_env
+from tests.conftest import cli_env
 
 #: About half a second of DES work per replication, many replications: a run to interrupt.
 SLOW = """\

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-
-from ..conftest import REPO_ROOT, cli_env
+from tests.conftest import REPO_ROOT, cli_env
 
 TINY = """\
 name: tiny

@@ -21,8 +21,7 @@ from sim.claims.roles import CLAIM_ROLES, CROSS_CHECK_ROLES
 from sim.claims.schema import Check
 from sim.claims.verdicts import CHECKS
 from sim.errors import InputError
-
-from .conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT
 
 CLAIMS_FILE = REPO_ROOT / "scenarios" / "claims.yaml"
 

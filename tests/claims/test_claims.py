@@ -33,9 +33,8 @@ from sim.claims.schema import VERDICTS
 from sim.cli.claims import cmd_claims
 from sim.cli.parser import build_parser
 from sim.errors import InputError
-
-from .conftest import REPO_ROOT
-from .helpers import make_summary
+from tests.conftest import REPO_ROOT
+from tests.helpers import make_summary
 
 CLAIMS_FILE = REPO_ROOT / "scenarios" / "claims.yaml"
 ARTICLES = REPO_ROOT.parent / "shared" / "articles"

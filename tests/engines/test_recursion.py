@@ -12,8 +12,7 @@ from sim.engines.recursion.coverage import covered
 from sim.engines.recursion.record import simulate_recursion
 from sim.model import simulate
 from sim.model.streams import generator
-
-from .helpers import departure_recursion, line
+from tests.helpers import departure_recursion, line
 
 REL_T = 1e-12  # per-unit times
 REL_KPI = 1e-9  # sums over units (both engines add in different orders)
@@ -219,7 +218,7 @@ def test_matches_the_independent_recursion_of_the_test_helpers():
     ({"stages": [{"name": "x", "stations": [{"name": "a", "process_time": "1s"}]}]}, "stages"),
 ])
 def test_not_covered_plant_features(extra, what):
-    from .helpers import scenario
+    from tests.helpers import scenario
 
     kw = {"stations": [{"name": "a", "process_time": "1s"}]}
     kw.update(extra)

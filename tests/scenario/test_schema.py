@@ -18,7 +18,7 @@ from sim.scenario.loading import describe, read_yaml, validate_scenario
 from sim.scenario.overrides import apply_overrides, load_scenario, set_path
 from sim.scenario.schema import json_schema
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 F = "line.yaml"
 

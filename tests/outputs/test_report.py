@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 from sim.outputs import report
-
-from .helpers import make_summary
+from tests.helpers import make_summary
 
 
 @pytest.fixture(scope="module")

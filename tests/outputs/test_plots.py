@@ -32,8 +32,7 @@ from sim.outputs.plots.run import (
 from sim.outputs.plots.style import FIGSIZE, STATE_COLORS, station_figsize
 from sim.outputs.plots.sweep import plot_sweep
 from sim.outputs.plots.timeline import plot_bottleneck_shares, plot_bottleneck_timeline, plot_state_timeline
-
-from .helpers import make_summary
+from tests.helpers import make_summary
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 STATES = ["busy", "blocked", "starved", "down", "setup", "off_shift"]

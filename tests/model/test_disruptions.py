@@ -13,8 +13,7 @@ from sim.analysis.tables import stations_table
 from sim.model import simulate
 from sim.scenario.schema import Calendar
 from sim.scenario.worktime import WorkCalendar
-
-from .helpers import assert_close, kpi, line, replicate, scenario, station_fraction
+from tests.helpers import assert_close, kpi, line, replicate, scenario, station_fraction
 
 TWO_PRODUCTS = [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}]
 

@@ -20,8 +20,7 @@ from sim.analysis.kpis import KPI_UNITS
 from sim.experiments.compare import common_setup, comparison_table
 from sim.experiments.runner import Runner, RunOptions, replicate
 from sim.model import simulate
-
-from .helpers import line
+from tests.helpers import line
 
 SPEC_COLUMNS = ["kpi", "scenario", "baseline", "baseline_mean", "mean", "difference", "ci95",
                 "relative_difference"]
@@ -99,31 +98,6 @@ def test_common_setup_gives_one_seed_and_one_count():
     sa, sb = common_setup([a, b], seed=12, replications=6)
     assert (sa.seed, sb.seed, sa.replications, sb.replications) == (12, 12, 6, 6)
     assert b.seed == 99  # the inputs are not changed
-
-
-def test_cli_compare_with_a_copy(tmp_path, cli):
-    text = COPY_YAML.format(engine="des")
-    (tmp_path / "A.yaml").write_text(text)
-    (tmp_path / "A_copy.yaml").write_text(text)
-    proc = cli(["compare", "A.yaml", "A_copy.yaml", "--out", "cmp", "--jobs", "1", "--no-plots",
-                "--quiet"], tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    df = pd.read_csv(tmp_path / "cmp" / "comparison.csv")
-    assert list(df.columns[:8]) == SPEC_COLUMNS
-    assert len(df) == len(KPI_UNITS)  # one row per KPI and scenario other than the baseline
-    for k in ["throughput_per_hour", "throughput_per_minute", "units_completed", "units_scrapped",
-              "lead_time_s", "wip_mean"]:
-        assert k in set(df["kpi"])
-    assert df["baseline"].nunique() == 1 and df["scenario"].nunique() == 1
-    assert df["baseline"].iloc[0] != df["scenario"].iloc[0]
-    assert (df["difference"] == 0).all()
-    assert (df["ci95"] == 0).all()
-    assert (df["mean"] == df["baseline_mean"]).all()
-    assert df.loc[df["kpi"] == "throughput_per_hour", "baseline_mean"].iloc[0] > 100
-    assert df.loc[df["kpi"] == "first_pass_yield", "baseline_mean"].iloc[0] < 1  # rework used
-    # with --out, each scenario's own folder is written inside it
-    for name in (df["baseline"].iloc[0], df["scenario"].iloc[0]):
-        assert (tmp_path / "cmp" / name / "summary.json").exists()
 
 
 # ------------------------------------------------------------------------- paired vs unpaired

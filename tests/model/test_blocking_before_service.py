@@ -12,8 +12,7 @@ from sim.analysis.intervals import mean_ci
 from sim.model import simulate
 from sim.model.plant import Plant
 from sim.model.streams import generator
-
-from .helpers import assert_close, kpi, line, replicate, station_fraction
+from tests.helpers import assert_close, kpi, line, replicate, station_fraction
 
 # mu1 = 1/s with a yield of 0.7 (failed units scrapped), mu2 = 1/1.1 s, one waiting place in front
 # of station 2. Drawing the test before the work (the old model) made throughput 3.8% high and

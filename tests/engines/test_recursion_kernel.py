@@ -17,8 +17,7 @@ from sim.engines.recursion.failures import replay_segments
 from sim.engines.recursion.kernel import LineKernel
 from sim.engines.recursion.line import FIRST_BLOCK, LARGEST_BLOCK, draw_block, line_streams, run_line
 from sim.engines.recursion.plan import StationPlan, station_plans
-
-from .helpers import line
+from tests.helpers import line
 
 # ------------------------------------------------------------------------------ the lines
 

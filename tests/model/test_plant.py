@@ -9,8 +9,7 @@ import pytest
 from sim.analysis import theory
 from sim.model import simulate
 from sim.model.streams import generator
-
-from .helpers import assert_close, departure_recursion, kpi, line, replicate, station_fraction
+from tests.helpers import assert_close, departure_recursion, kpi, line, replicate, station_fraction
 
 # ---------------------------------------------------------------------------- deterministic
 

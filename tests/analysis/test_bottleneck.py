@@ -6,8 +6,7 @@ import pytest
 
 from sim.analysis.bottleneck import bottleneck_segments, shifting_bottlenecks
 from sim.model import simulate
-
-from .helpers import line
+from tests.helpers import line
 
 
 def test_hand_made_trace():

@@ -8,8 +8,7 @@ from sim.analysis.capacity import capacity_bound, offered_utilizations
 from sim.analysis.checks import UNSTABLE_NOTE, cross_checks
 from sim.analysis.results import Bottleneck, Conservation, Estimate, Measures
 from sim.experiments.runner import run_scenario
-
-from .helpers import line
+from tests.helpers import line
 
 
 def _summary(th_per_hour: float, wip: float, lead_time: float, horizon=36000.0, wip_start=0,

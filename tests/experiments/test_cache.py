@@ -18,8 +18,7 @@ import sim.experiments.tasks
 from sim.experiments.cache import ReplicationCache, scenario_key, source_digest
 from sim.experiments.runner import Runner, RunOptions, replicate
 from sim.model.records import record_from_data, record_to_data
-
-from .helpers import line
+from tests.helpers import line
 
 REAL_SIMULATE_TASK = sim.experiments.tasks.simulate_task
 

@@ -20,8 +20,7 @@ from sim.cli import main
 from sim.experiments.runner import Runner, RunOptions, precision_batch, replicate, run_scenario
 from sim.outputs.folders import CACHE_DIR
 from sim.outputs.serialize import to_json
-
-from .helpers import line
+from tests.helpers import line
 
 #: The DES model with failures, a yield test and rework: many streams, the state log of
 #: replication 0 and the bottleneck windows all go through the executors.
