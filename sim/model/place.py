@@ -96,6 +96,8 @@ class Place:
         else:
             self.items.append(unit)
             self.sum_in += self.env._now
+            if len(self.items) > self.max_len:
+                self.max_len = len(self.items)
 
     # -- taking ---------------------------------------------------------------------------------
 

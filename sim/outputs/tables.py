@@ -51,7 +51,7 @@ def kpi_table(summary: Summary) -> str:
             continue
         if k == "first_pass_yield" and v.mean == 1:
             continue
-        extra = f"  ({duration(v.mean)})" if unit == "s" and not math.isnan(v.mean) else ""
+        extra = f"  ({duration(v.mean)})" if unit == "s" and abs(v.mean) >= 120 else ""
         rows.append([_LABELS[k], number(v.mean), "± " + number(v.ci95, 2), unit + extra])
     return render(rows, ["KPI", "mean", "95% CI", "unit"], "lrrl")
 

@@ -327,9 +327,6 @@ def test_supermarket_reservation_delivered_into_stock(env):
     assert market.take().id == "a" and market.occ == 0
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Supermarket.deliver_reserved (blocking before service) does "
-                   "not update max_len, so a supermarket fed under blocking before service reports a "
-                   "maximum level of 0 (SupermarketSummary.max_level) while holding stock")
 def test_supermarket_max_level_counts_units_delivered_on_reservation(env):
     market = Supermarket(env, "s/supermarket", capacity=5)
     for x in "abc":
