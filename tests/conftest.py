@@ -93,3 +93,14 @@ def run_cli(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.Comp
 def cli():
     """The CLI runner: cli(args, cwd) -> CompletedProcess."""
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (tests/browser.py); skips the test, saying why, when none is installed."""
+    from tests.browser import Browser, find_chromium
+
+    exe = find_chromium()
+    if exe is None:
+        pytest.skip("no Chromium found (install Debian's `chromium`, as .ci/run does, or set LINESIM_CHROMIUM)")
+    return Browser(exe)
