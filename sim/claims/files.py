@@ -114,7 +114,7 @@ def _answer_tables(ev: Evaluation) -> dict[str, pd.DataFrame]:
         tables[title] = pd.DataFrame({
             "The figure, as quoted": [f"\u201c{r['quote']}\u201d ({r['subject']}, {r['date'][:4]})" for r in rows],
             "Verdict": [r["verdict"] for r in rows], "Traced": [r["traced"] for r in rows],
-            "Time basis": [r["basis_words"] for r in rows]})
+            "Time basis": [r["basis"] for r in rows]})
     return tables
 
 

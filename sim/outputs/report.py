@@ -78,7 +78,8 @@ footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 1
 footer dt { font-weight: 600; }
 footer dd { margin: 0; }
 @media print { nav { display: none; } figure { break-inside: avoid; } }
-main.wrap th, main.wrap td { white-space: normal; vertical-align: top; }
+main.wrap th, main.wrap td { white-space: normal; vertical-align: top; overflow-wrap: break-word; }
+main.wrap #answer td + td, main.wrap #answer th { white-space: nowrap; overflow-wrap: normal; }
 main.wrap .table-wrap { overflow-x: visible; }
 #answer h2 { margin-top: 0.8rem; }
 #answer table { font-size: 0.85rem; line-height: 1.3; }
