@@ -54,7 +54,7 @@ def pdf_text(path: Path) -> str:
             if m:
                 fonts[name] = _cmap(objs[int(m.group(1))][1])
     parts: list[str] = []
-    for head, stream in objs.values():
+    for _, stream in objs.values():
         if b"BT" not in stream or b"Tj" not in stream and b"TJ" not in stream:
             continue
         cmap: dict[int, str] = {}
