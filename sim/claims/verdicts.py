@@ -49,8 +49,6 @@ def basis_lead(c: Claim, ctx: Context) -> str:
 def reason_text(c: Claim, ctx: Context, res: dict, judging: list[dict]) -> str:
     """The reason of a verdict: the basis it is read on and the evidence, then the assumptions."""
     evidence = res["evidence"].rstrip(".")
-    if len(evidence) > 1 and evidence[0].isupper() and evidence[1].islower():
-        evidence = evidence[0].lower() + evidence[1:]
     if c.comparable and (c.reference or c.compare):
         evidence += f" (compared because {c.comparable})"
     for x in judging:
