@@ -1,18 +1,20 @@
 """What a check reads: the claims file, the simulated evidence, the results of the checks between
-claims, and the line every "lines needed" counts (the takt claim's)."""
+claims, the line every "lines needed" counts (the takt claim's), and each claim's time basis."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from sim.claims.arithmetic import changeover_hours, line_rate, per_calendar_hour
+from sim.claims.arithmetic import calendar_reading, changeover_hours, line_rate, per_calendar_hour
 from sim.claims.roles import CLAIM_ROLES
-from sim.claims.schema import Claim, ClaimsFile, Convention, Reference, rate_period
+from sim.claims.runs import LineRun
+from sim.claims.schema import Claim, ClaimsFile, Convention, Reference
+from sim.claims.units import rate_period
 from sim.scenario.units import parse_duration
 
-if TYPE_CHECKING:  # annotations only: evidence runs the simulations
-    from sim.claims.evidence import LineRun
+#: How each time basis reads in the outputs.
+BASIS_WORDS = {"calendar": "per calendar hour", "working": "per working hour", "unknown": "basis unknown",
+               "none": "not a rate"}
 
 
 @dataclass(frozen=True)
@@ -23,12 +25,12 @@ class Context:
     cfg: ClaimsFile
     line: LineRun | None = None
     legacy: LineRun | None = None
-    sizing: dict[str, dict] = field(default_factory=dict)  # claim id -> sizing result
+    sizing: dict[str, dict] = field(default_factory=dict)  # claim id -> {basis: sizing result}
     cross: dict[str, dict] = field(default_factory=dict)  # cross-check id -> its result
 
     @property
     def conv(self) -> Convention:
-        """The default operating-time convention."""
+        """The default working pattern (the simulated scenarios' calendar)."""
         return self.cfg.convention()
 
     @property
@@ -43,7 +45,7 @@ class Context:
 
     @property
     def efficiency(self) -> float | None:
-        """The simulated line's output over the loss-free line's, or None without simulation."""
+        """The simulated line's output per working hour over the loss-free line's, or None."""
         return self.line.mean / self.per_line if self.line else None
 
     @property
@@ -57,15 +59,34 @@ class Context:
             raise KeyError(f"check {claim.check} has no role {role!r}")
         return self.cfg.ref(claim.uses.get(role))
 
-    def hours(self, claim: Claim, value: float) -> float:
-        """Productive hours one changeover of `value` (in the claim's unit) stops the line."""
-        return changeover_hours(value, claim.unit, self.cfg.working_day_hours)
+    def bases(self, claim: Claim) -> list[str]:
+        """The bases a claim is read on: its own, or both when it is unknown."""
+        kind = self.cfg.basis(claim).kind
+        return ["calendar", "working"] if kind == "unknown" else [kind]
+
+    def pattern(self, claim: Claim) -> Convention:
+        """The working pattern the claim's article implies, else the default one."""
+        return self.cfg.convention(self.cfg.basis(claim).pattern)
+
+    def per_calendar_h(self, claim: Claim, basis: str) -> float:
+        """The claim's rate in units per calendar hour, read on `basis`."""
+        return calendar_reading(claim.value, rate_period(claim.unit), basis, self.conv)
+
+    def hours(self, claim: Claim, value: float, basis: str = "working") -> float:
+        """Hours one changeover of `value` (in the claim's unit) stops the line; a day counts the
+        pattern's working hours, or 24 on calendar time."""
+        day = 24.0 if basis == "calendar" else self.conv.hours_per_day
+        return changeover_hours(value, claim.unit, day)
 
     def cross_result(self, claim: Claim, kind: str) -> dict | None:
-        """The result (id, claims, finding, verdict, reason) of the first cross-check of `kind`
-        that binds `claim`, or None (none binds it, or the cross-checks have not run)."""
+        """The result of the first cross-check of `kind` that binds `claim`, or None (none binds
+        it, or the cross-checks have not run)."""
         x = self.cfg.cross_check_on(claim.id, kind)
         return self.cross.get(x.id) if x is not None else None
+
+    def judging(self, claim: Claim) -> list[dict]:
+        """The results of the cross-checks that decide this claim's verdict with it (`judges:`)."""
+        return [self.cross[x.id] for x in self.cfg.cross_checks if x.judges == claim.id and x.id in self.cross]
 
 
 def takt_of(claim: Claim) -> float:

@@ -1,18 +1,20 @@
-"""The simulated evidence claims are read against: the line's efficiency (from a finished run of
-the same scenario, or simulated), the sizing searches, the legacy line (from a finished run)."""
+"""The simulations claims are read against: the line's efficiency (from a finished run of the same
+scenario, or simulated), the sizing searches on each time basis, the legacy line (from a finished
+run). What they may count as evidence for is decided in `runs.not_evidence`."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.analysis.intervals import t_halfwidth
 from sim.analysis.results import Summary
-from sim.claims.arithmetic import per_hour
-from sim.claims.schema import ClaimsFile, rate_period
-from sim.errors import InputError
+from sim.claims.arithmetic import calendar_reading
+from sim.claims.runs import LineRun
+from sim.claims.schema import ClaimsFile
+from sim.claims.units import rate_period
+from sim.errors import InputError, did_you_mean
 from sim.experiments.runner import replicate
 from sim.experiments.size import size_scenario
 from sim.numbers import amount
@@ -24,63 +26,10 @@ if TYPE_CHECKING:
     from sim.experiments.runner import Runner
 
 
-@dataclass
-class LineRun:
-    """What a simulated line (or a summary.json of one) says: per-replication throughput and the
-    few station figures the checks read."""
-
-    scenario: str
-    source: str
-    on_shift: list[float]  # units per scheduled (on-shift) hour, per replication
-    calendar: list[float]  # units per calendar hour, per replication
-    horizon_s: float
-    replications: int
-    bottleneck: str | None = None
-    setup_share: float | None = None  # the bottleneck's set-up share of its on-shift time
-    run_in_places: int | None = None
-    run_in_used: float | None = None  # places busy or holding a finished unit, on shift
-    lot_size: int | None = None
-    products: int = 1
-
-    @property
-    def mean(self) -> float:
-        return sum(self.on_shift) / len(self.on_shift)
-
-    @property
-    def ci95(self) -> float:
-        hw = t_halfwidth(self.on_shift)
-        return 0.0 if hw != hw else hw
-
-    @property
-    def calendar_mean(self) -> float:
-        return sum(self.calendar) / len(self.calendar)
-
-    @classmethod
-    def from_summary(cls, summary: Summary, source: str) -> LineRun:
-        """The line as a run's summary describes it."""
-        sched = list(summary.kpi("throughput_per_scheduled_hour").values)
-        cal = list(summary.kpi("throughput_per_hour").values)
-        rows = {s.name: s for s in summary.stations}
-        bn = summary.bottleneck.station
-        setup = None
-        if bn in rows:
-            on = 1 - rows[bn].off_shift
-            setup = rows[bn].setup / on if on > 0 else None
-        run_in = next((r for name, r in rows.items() if "run-in" in name or "runin" in name), None)
-        places = used = None
-        if run_in is not None:
-            on = 1 - run_in.off_shift
-            places = run_in.servers
-            used = (run_in.busy + run_in.blocked) / on * places if on > 0 else None
-        sc = summary.scenario
-        return cls(scenario=summary.name or "?", source=source, on_shift=sched, calendar=cal,
-                   horizon_s=summary.horizon_s, replications=summary.replications, bottleneck=bn,
-                   setup_share=setup, run_in_places=places, run_in_used=used,
-                   lot_size=sc.get("lot_size"), products=len(sc.get("products") or [None]))
-
-
+#: How a plant's stage names read in sentences.
+_STAGE_WORDS = {"fa": "final-assembly", "smt": "SMT"}
 #: Keys of a resolved scenario that do not change what a run estimates (only its precision).
-_SAME_MODEL_IGNORES = ("replications", "seed", "engine", "description", "sources")
+_SAME_MODEL_IGNORES = ("replications", "seed", "engine", "description", "sources", "designed_from")
 
 
 def matching_summary(summary_path: str | Path, scenario: Scenario) -> tuple[Summary | None, str]:
@@ -112,27 +61,42 @@ def _run_label(n: int, horizon_s: float | None) -> str:
 
 
 def simulate_evidence(cfg: ClaimsFile, base: Path, runner: Runner, *, quick: bool = False,
-                      notes: list[str] | None = None,
-                      per: str | None = None) -> tuple[LineRun, LineRun | None, dict[str, dict]]:
-    """The simulated evidence: the line (from its summary.json when that is of the same
-    scenario, else simulated), the sizing searches, and the legacy line if a summary exists.
-    Scenario files are relative to `base`; `notes` gets one line on where each came from.
-    Returns (line, legacy, sizing by claim id)."""
+                      notes: list[str] | None = None) -> tuple[LineRun, LineRun | None, dict[str, dict]]:
+    """The simulations: the line (from its summary.json when that is of the same scenario, else
+    simulated), the sizing searches (the line on calendar and on working time, the plant on
+    working time), and the legacy line if a summary exists. Scenario files are relative to
+    `base`; `notes` gets one line on where each came from. Returns (line, legacy, sizing by claim
+    id and basis)."""
     notes = notes if notes is not None else []
-    per = per or cfg.simulation.per
     line, line_data, name = _line_run(cfg, base, runner, quick, notes)
     sizing: dict[str, dict] = {}
     for c in cfg.claims:
         if c.sizing is None:
             continue
-        target_h = per_hour(c.value, rate_period(c.unit), cfg.convention())
+        cal = calendar_reading(c.value, rate_period(c.unit), cfg.basis(c).kind, cfg.convention())
+        found: dict[str, dict] = {}
         if c.sizing == "line":
-            res = _size_line(cfg, base / cfg.simulation.line.scenario, name, line_data, line, target_h, runner, per)
+            path = base / cfg.simulation.line.scenario
+            for basis in ("calendar", "working"):
+                target = cal if basis == "calendar" else cal / cfg.convention(cfg.basis(c).pattern).share
+                found[basis] = _size_line(cfg, path, name, line_data, line, target, runner, basis)
         else:
-            res = _size_plant(cfg, base, target_h, runner, per, quick, notes)
-        res["claim"] = c.id
-        sizing[c.id] = res
+            found["working"] = _size_plant(cfg, base, cal / cfg.convention().share, runner, quick, notes)
+        for res in found.values():
+            res["claim"] = c.id
+        sizing[c.id] = found
     return line, _legacy_run(cfg, base, notes), sizing
+
+
+def check_designed_from(cfg: ClaimsFile, data: dict, path: Path) -> tuple[str, ...]:
+    """The claim ids a scenario declares it was designed from, each one of the claims file."""
+    ids = tuple(data.get("designed_from") or ())
+    known = {c.id for c in cfg.claims}
+    for i, cid in enumerate(ids):
+        if cid not in known:
+            raise InputError(f"no claim {cid!r} in the claims file{did_you_mean(cid, known)}", file=str(path),
+                             path=f"designed_from[{i}]")
+    return ids
 
 
 def _line_run(cfg: ClaimsFile, base: Path, runner: Runner, quick: bool,
@@ -144,9 +108,11 @@ def _line_run(cfg: ClaimsFile, base: Path, runner: Runner, quick: bool,
     data = read_yaml(path)
     scenario = validate_scenario(data, file=str(path))
     summary, why = (matching_summary(sim.line.summary, scenario) if sim.line.summary else (None, "no summary given"))
+    built_from = check_designed_from(cfg, data, path)
     if summary is not None:
         notes.append(f"line: {scenario.name} from {why}")
-        return LineRun.from_summary(summary, source=str(sim.line.summary)), data, scenario.name
+        run = LineRun.from_summary(summary, source=str(sim.line.summary))
+        return replace(run, designed_from=built_from), data, scenario.name
     run_data = dict(data)
     if quick:
         run_data.update(horizon=sim.line.quick.horizon, replications=sim.line.quick.replications)
@@ -154,35 +120,40 @@ def _line_run(cfg: ClaimsFile, base: Path, runner: Runner, quick: bool,
     res = replicate(sc, runner)
     label = _run_label(sc.replications, sc.horizon)
     notes.append(f"line: {sc.name} simulated now ({label}{', quick' if quick else ''}): {why}")
-    return LineRun.from_summary(res.summary, source=f"simulated: {label}"), run_data, scenario.name
+    run = LineRun.from_summary(res.summary, source=f"simulated: {label}")
+    return replace(run, designed_from=built_from), run_data, scenario.name
 
 
 def _size_line(cfg: ClaimsFile, path: Path, name: str, data: dict, line: LineRun, target_h: float,
-               runner: Runner, per: str) -> dict:
-    """N identical lines for `target_h` units an hour: N x the one line already run."""
+               runner: Runner, basis: str) -> dict:
+    """N identical lines for `target_h` units per calendar or working hour (`basis`): N x the one
+    line already run."""
+    per = "calendar" if basis == "calendar" else "scheduled"
     res = size_scenario(data, cfg.simulation.line.vary, target_h / 3600, runner, per=per,
                         known={1: line.on_shift if per == "scheduled" else line.calendar}, file=str(path))
-    res.update(scenario=name, question=f"{name} lines for {amount(target_h)}/h", unit_name="lines",
-               how=f"one line from {line.source}, x N")
+    words = "calendar" if basis == "calendar" else "working"
+    res.update(scenario=name, question=f"{name} lines for {amount(target_h)} per {words} hour", unit_name="lines",
+               how=f"one line from {line.source}, x N", designed_from=line.designed_from, basis=basis)
     return res
 
 
-def _size_plant(cfg: ClaimsFile, base: Path, target_h: float, runner: Runner, per: str, quick: bool,
+def _size_plant(cfg: ClaimsFile, base: Path, target_h: float, runner: Runner, quick: bool,
                 notes: list[str]) -> dict:
-    """The plant's `vary` (its final-assembly lines) for `target_h` units an hour, each point a
-    full plant run."""
+    """The plant's `vary` (its final-assembly lines) for `target_h` units per working hour, each
+    point a full plant run."""
     plant = cfg.simulation.plant
     path = base / plant.scenario
     data = dict(read_yaml(path))
     run = plant.quick if quick else plant
     data.update(horizon=run.horizon, replications=run.replications)
     sc = validate_scenario(data, file=str(path))
-    res = size_scenario(data, plant.vary, target_h / 3600, runner, per=per, file=str(path))
+    built_from = check_designed_from(cfg, data, path)
+    res = size_scenario(data, plant.vary, target_h / 3600, runner, per="scheduled", file=str(path))
     leaf = plant.vary.split(".")
-    stage = leaf[1].upper() if len(leaf[1]) <= 3 else leaf[1]
-    what = f"{stage} lines" if leaf[0] == "stages" and leaf[-1] == "lines" else plant.vary
-    res.update(scenario=sc.name, question=f"{sc.name} {what} for {amount(target_h)}/h", unit_name=what,
-               how=_run_label(sc.replications, sc.horizon) + f" per point, warm-up {format_duration(sc.warmup_s(), 3)}")
+    what = f"{_STAGE_WORDS.get(leaf[1], leaf[1])} lines" if leaf[0] == "stages" and leaf[-1] == "lines" else plant.vary
+    res.update(scenario=sc.name, question=f"{sc.name} {what} for {amount(target_h)} per working hour", unit_name=what,
+               how=_run_label(sc.replications, sc.horizon) + f" per point, warm-up {format_duration(sc.warmup_s(), 3)}",
+               designed_from=built_from, basis="working")
     notes.append(f"plant: {sc.name} sized on {plant.vary} with {res['how']}" + (" (quick)" if quick else ""))
     return res
 
@@ -201,4 +172,5 @@ def _legacy_run(cfg: ClaimsFile, base: Path, notes: list[str]) -> LineRun | None
         notes.append(f"legacy: not used ({why})")
         return None
     notes.append(f"legacy: from {why}")
-    return LineRun.from_summary(summary, source=str(legacy.summary))
+    run = LineRun.from_summary(summary, source=str(legacy.summary))
+    return replace(run, designed_from=check_designed_from(cfg, read_yaml(path), path))

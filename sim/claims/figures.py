@@ -8,9 +8,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
-from sim.claims.arithmetic import per_hour, units_per_year
+from sim.claims.arithmetic import units_per_year
 from sim.claims.evaluation import Evaluation
-from sim.claims.schema import rate_period
+from sim.claims.units import rate_period
 from sim.numbers import amount, pct
 from sim.outputs.plots.claims import plot_changeover_loss, plot_global_share, plot_lines_vs_efficiency
 
@@ -37,17 +37,14 @@ def _lines_vs_efficiency(ev: Evaluation) -> tuple[Axes, str] | None:
     big = ev.cfg.sized_claim("line")
     if big is None:
         return None
-    target = per_hour(big.value, rate_period(big.unit), ev.cfg.convention())
-    sz = ev.sizing.get(big.id)
-    peer = ctx.uses(big, "peer_lines")
+    target = ctx.per_calendar_h(big, "calendar") / ctx.pattern(big).share  # per working hour
+    sz = (ev.sizing.get(big.id) or {}).get("working")
     oee = ctx.uses(ev.cfg.takt_claim(), "oee")
     ax = plot_lines_vs_efficiency(target_per_h=target, takt_s=ctx.takt_s, efficiency=ctx.efficiency,
                                   efficiency_ci=ctx.efficiency_ci, sized=sz["answer"] if sz else None,
                                   oee_band=(oee.low, oee.value) if oee else None,
-                                  world_class=oee.high if oee else None,
-                                  reference=(f"Quanta Chongqing: {peer.value:g}+ SMT lines"
-                                             + (f" ({peer.year})" if peer.year else ""), peer.value) if peer else None)
-    return ax, f"Lines needed for {amount(target / 60)} units a minute"
+                                  world_class=oee.high if oee else None)
+    return ax, f"Lines needed for {amount(target / 60)} units a working minute"
 
 
 def _changeover_loss(ev: Evaluation) -> tuple[Axes, str]:
@@ -68,7 +65,7 @@ def _changeover_loss(ev: Evaluation) -> tuple[Axes, str]:
         marks.append((f"{routine:g} a month × {before.value:g} days", d, routine))
         marks.append((f"1 a month × {before.value:g} days", d, 1))
     ax = plot_changeover_loss(
-        hours_per_month=cfg.convention().hours_per_month, working_day_h=cfg.working_day_hours,
+        hours_per_month=cfg.convention().hours_per_month, working_day_h=cfg.convention().hours_per_day,
         frequencies=cfg.changes_per_month,
         after=(ctx.hours(after, after.low), ctx.hours(after, after.high)) if after and after.low else None,
         before=(ctx.hours(before, before.low), ctx.hours(before, before.high)) if before and before.low else None,

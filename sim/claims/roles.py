@@ -1,15 +1,21 @@
-"""What each check reads besides its own claim: the named roles that `uses:` binds to ids.
+"""What each check reads besides its own claim: the named roles that `uses:` binds to ids, and
+the rules a binding must meet.
 
 A claim's `uses:` binds the roles of its `check` to references; a cross-check's `uses:` binds the
-roles of its `kind` to claims and references. This module only names the roles and the rules a
-bound id must meet; `schema` enforces them when the file is read, `verdicts` and `cross` read the
-bound figures. Adding a role or a kind of cross-check means adding it here and writing its
-function (a test checks that the two agree).
+roles of its `kind` to claims and references. This module names the roles, what may differ
+between the figures of each kind of cross-check, and the rules a bound id must meet; `schema`
+enforces them when the file is read, `verdicts` and `cross` read the bound figures. Adding a role
+or a kind of cross-check means adding it here and writing its function (a test checks that the
+two agree).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+
+from sim.claims.units import rate_period
+from sim.errors import did_you_mean
+from sim.scenario.units import parse_duration
 
 
 @dataclass(frozen=True)
@@ -18,7 +24,7 @@ class Role:
 
     name: str
     what: str  # what the figure is, in a few words
-    claim: str | None = None  # binds a claim with this check ("share", "output", ...); None: a reference
+    claim: str | None = None  # binds a claim with this check ("share", "output"; "any"); None: a reference
     unit: str | None = None  # a reference's unit: exact ("lines", "s"), or "rate" (units/<period>), "time"
     range: bool = False  # the reference must give low and high
     optional: bool = False
@@ -27,6 +33,8 @@ class Role:
     @property
     def kind_of_figure(self) -> str:
         """'a claim with check share', 'a reference in lines': for error messages."""
+        if self.claim == "any":
+            return "a claim"
         if self.claim is not None:
             return f"a claim with check {self.claim}"
         unit = {"rate": "units/<period>", "time": "a time unit"}.get(self.unit or "", self.unit)
@@ -54,35 +62,76 @@ CLAIM_ROLES: dict[str, tuple[Role, ...]] = {
                   range=True, optional=True)),
     "changeover": (Role("benchmark", "a reported changeover cut, from high to low", unit="time", range=True,
                         optional=True),),
-    "output": (_PEER_LINES, _optional(_PACE_MONTH), _optional(_PACE_LINES)),
+    "output": (Role("record", "a second record rate of a plant the claim is about", unit="rate", optional=True),
+               _optional(_PACE_MONTH), _optional(_PACE_LINES)),
     "line_count": (_PEER_DAY, _PEER_LINES),
+    "hours": (Role("practice", "the hours a day a comparable plant is reported to run", unit="h/day",
+                   optional=True),),
     "share": (), "efficiency": (), "per_capita": (), "none": (),
 }
 
 #: The roles of each kind of cross-check, in the order its claims are listed in checks.csv.
 CROSS_CHECK_ROLES: dict[str, tuple[Role, ...]] = {
-    "peak_vs_average": (Role("rate", "a rate while operating", claim="output"),
-                        Role("share", "a share of a year's world shipments", claim="share")),
+    "peak_vs_average": (Role("rate", "a rate of some plants of a place", claim="output"),
+                        Role("share", "the place's share of a year's world shipments", claim="share")),
     "output_vs_share": (Role("output", "a year's output", claim="output"),
                         Role("share", "the share of world shipments said of the same place", claim="share")),
     "part_within_whole": (Role("part", "the share of a part (a zone)", claim="share"),
                           Role("whole", "the share of the whole it lies in (its city)", claim="share")),
-    "region_vs_city": (Role("region", "the share of a region", claim="share"),
-                       Role("city", "the share of one city in it", claim="share"),
-                       Role("reported", "the region's reported output", unit="rate")),
-    "plant_within_rate": (Role("plant", "one plant's output", claim="output"),
-                          Role("rate", "the rate of that plant and another together", claim="output"),
-                          Role("record", "the other plant's record rate", unit="rate", optional=True)),
-    "lines_for_rate": (Role("takt", "the line's takt", claim="takt"),
-                       Role("rate", "the rate those lines must make", claim="output"),
-                       _PEER_LINES),
     "takt_vs_final_assembly": (Role("takt", "the line's takt", claim="takt"), _PACE_MONTH, _PACE_LINES,
                                _optional(_WORK_CONTENT)),
-    "changeover_vs_efficiency": (Role("before", "the changeover time before", claim="changeover"),
-                                 Role("after", "the changeover time after", claim="changeover"),
-                                 Role("efficiency", "the efficiency gain claimed over the same change",
-                                      claim="efficiency")),
-    "per_capita_repeated": (Role("first", "a per-capita gain", claim="per_capita"),
-                            Role("second", "the same gain printed later", claim="per_capita")),
-    "run_in_racks": (Role("takt", "the line's takt", claim="takt"), _BURN_IN),
+    "repeated": (Role("first", "a figure", claim="any"),
+                 Role("second", "the same figure printed again", claim="any")),
 }
+
+#: What may differ, by design, between the figures a kind of cross-check compares ("subject": the
+#: firm or place; "year"). Any other difference needs the check's `comparable:` reason.
+CROSS_CHECK_VARIES: dict[str, frozenset[str]] = {
+    "peak_vs_average": frozenset({"subject"}), "output_vs_share": frozenset(),
+    "part_within_whole": frozenset({"subject"}), "takt_vs_final_assembly": frozenset(),
+    "repeated": frozenset({"subject", "year"}),
+}
+
+
+def roles_error(roles: tuple[Role, ...], uses: dict[str, str], owner: str) -> str | None:
+    """'uses.<role>: ...' if `uses` names a role `owner` does not have, or lacks one it needs."""
+    names = [r.name for r in roles]
+    for name in uses:
+        if name not in names:
+            return (f"uses.{name}: {owner} has no role {name!r}{did_you_mean(name, names)}; roles: "
+                    + (", ".join(names) or "none"))
+    for r in roles:
+        if r.name not in uses and not r.optional:
+            return f"uses.{r.name}: {owner} needs it ({r.kind_of_figure}: {r.what})"
+        if r.name in uses and r.needs and r.needs not in uses:
+            return f"uses.{r.needs}: {owner} needs it beside {r.name}"
+    return None
+
+
+def cross_check_roles_error(kind: str, uses: dict[str, str]) -> str | None:
+    """What is wrong with a cross-check's kind or the roles its `uses:` binds, or None."""
+    if kind not in CROSS_CHECK_ROLES:
+        return (f"kind: unknown kind {kind!r}{did_you_mean(kind, CROSS_CHECK_ROLES)}; kinds: "
+                + ", ".join(CROSS_CHECK_ROLES))
+    return roles_error(CROSS_CHECK_ROLES[kind], uses, f"kind {kind}")
+
+
+def unit_fits(rule: str | None, unit: str) -> bool:
+    """Whether a reference's `unit` meets a role's unit rule (see `Role.unit`)."""
+    if rule is None or rule == unit:
+        return True
+    if rule == "rate":
+        return rate_period(unit) is not None
+    if rule.startswith("units/"):
+        return rate_period(unit) is not None and rate_period(unit) == rate_period(rule)
+    if rule == "time":
+        return unit == "d" or _is_time_unit(unit)
+    return False
+
+
+def _is_time_unit(unit: str) -> bool:
+    try:
+        parse_duration(f"1{unit}")
+    except ValueError:
+        return False
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -44,7 +45,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(to_json(as_json(ev)))
     elif not args.quiet:
-        print(claims_text(ev))
+        print(claims_text(ev, shutil.get_terminal_size((80, 24)).columns))
         done = (f"; {computed} replications simulated, {cached} from the cache"
                 if computed is not None else "")
         print(f"\nResults written to {out.path}/ in {time.perf_counter() - t0:.0f} s{done}")

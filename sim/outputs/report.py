@@ -78,6 +78,12 @@ footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 1
 footer dt { font-weight: 600; }
 footer dd { margin: 0; }
 @media print { nav { display: none; } figure { break-inside: avoid; } }
+main.wrap th, main.wrap td { white-space: normal; vertical-align: top; overflow-wrap: break-word; }
+main.wrap #answer td + td, main.wrap #answer th { white-space: nowrap; overflow-wrap: normal; }
+main.wrap .table-wrap { overflow-x: visible; }
+#answer h2 { margin-top: 0.8rem; }
+#answer table { font-size: 0.85rem; line-height: 1.3; }
+#answer th, #answer td { padding: 0.12rem 0.45rem; text-align: left; }
 """
 
 
@@ -196,6 +202,8 @@ class Page:
     images: Mapping[str, Path] = field(default_factory=dict)
     scenario: Mapping[str, Any] | None = None  # the resolved scenario, shown folded
     facts: list[tuple[str, Any]] = field(default_factory=list)  # the footer
+    answer: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # tables shown first, under the title
+    wrap: bool = False  # table cells wrap (long text), on screen and in print
 
 
 def run_page(summary: Summary, tables: Mapping[str, pd.DataFrame], images: Mapping[str, Path]) -> Page:
@@ -224,6 +232,9 @@ def render_page(page: Page) -> str:
     parts: list[str] = [f"<header><p class=\"caption\">{_esc(page.kind)}</p><h1>{_esc(page.title)}</h1>"]
     if page.banner:  # before anything else: the averages below mean nothing
         parts.append(f'<p class="unstable" id="unstable"><strong>Unstable:</strong> {_esc(page.banner)}</p>')
+    if page.answer:  # the answer first, on the first screen
+        parts.append('<section id="answer">' + "".join(f"<h2>{_esc(t)}</h2>{_table_html(df)}"
+                                                       for t, df in page.answer.items()) + "</section>")
     if page.description:
         parts.append(f'<p class="description">{_esc(page.description)}</p>')
     if page.sources:
@@ -260,7 +271,8 @@ def render_page(page: Page) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{_esc(page.title)} — linesim report</title>\n<style>{_CSS}</style>\n</head>\n"
-            "<body>\n<main>\n" + "\n".join(parts) + "\n</main>\n</body>\n</html>\n")
+            "<body>\n" + ('<main class="wrap">' if page.wrap else "<main>") + "\n" + "\n".join(parts)
+            + "\n</main>\n</body>\n</html>\n")
 
 
 def _contents(page: Page, notes: list[str]) -> str:

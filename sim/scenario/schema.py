@@ -291,6 +291,10 @@ class Scenario(_Model):
     description: str = Field("", max_length=MAX_DESCRIPTION_CHARS)
     sources: list[Annotated[str, Field(max_length=MAX_SOURCE_CHARS)]] = Field(
         default_factory=list, max_length=MAX_SOURCES)
+    # the ids of the claims (scenarios/claims.yaml) this scenario was built or sized from: a label
+    # that changes no number; `claims` never counts this scenario as evidence for those claims
+    designed_from: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$", max_length=64)]] | None = Field(
+        None, max_length=MAX_SOURCES)
     horizon: Horizon
     warmup: Annotated[Literal["auto"] | float, BeforeValidator(lambda v: warmup(v)),
                       WithJsonSchema({"anyOf": [DUR_SCHEMA, {"const": "auto"}]})] = 0.0

@@ -102,7 +102,7 @@ def test_wrong_kind_of_claim_for_a_role(raw, tmp_path):
     assert ("cross_checks[0].uses.share: claim 'cq-notebooks-2019' has check output; role share needs a claim "
             "with check share") in _error(d, tmp_path)
     d = copy.deepcopy(raw)
-    _cross(d, "run-in-racks")["uses"]["takt"] = "burn-in-time"
+    _cross(d, "takt-vs-final-assembly")["uses"]["takt"] = "burn-in-time"
     assert "uses.takt: 'burn-in-time' is a reference; role takt needs a claim with check takt" in _error(d, tmp_path)
 
 
@@ -113,9 +113,9 @@ def test_reference_of_the_wrong_unit(raw, tmp_path):
     assert (f"claims[{i}].uses.peer_lines: reference 'quanta-cq-record-day-2020-12' is in units/day; role "
             "peer_lines needs a reference in lines") in _error(d, tmp_path)
     d = copy.deepcopy(raw)
-    x = _cross(d, "run-in-racks")
-    x["uses"]["burn_in"] = "no-such-figure"
-    assert "uses.burn_in: no reference 'no-such-figure'" in _error(d, tmp_path)
+    x = _cross(d, "takt-vs-final-assembly")
+    x["uses"]["work_content"] = "no-such-figure"
+    assert "uses.work_content: no reference 'no-such-figure'" in _error(d, tmp_path)
 
 
 def test_unknown_missing_and_unpaired_roles(raw, tmp_path):
@@ -139,7 +139,7 @@ def test_unknown_missing_and_unpaired_roles(raw, tmp_path):
 
 def test_cross_check_keys_and_ids(raw, tmp_path):
     d = copy.deepcopy(raw)
-    x = _cross(d, "run-in-racks")
+    x = _cross(d, "takt-vs-final-assembly")
     x["use"] = x.pop("uses")
     assert "unknown key 'use' (did you mean 'uses'?)" in _error(d, tmp_path)
     d = copy.deepcopy(raw)
@@ -167,20 +167,21 @@ def test_one_takt_claim(raw, tmp_path):
 def test_a_cross_check_defined_only_in_data_runs(raw):
     d = copy.deepcopy(raw)
     d["cross_checks"].append({"id": "science-city-within-region", "kind": "part_within_whole",
-                              "uses": {"part": "zone-one-in-four-2024", "whole": "cc-laptops-half"}})
+                              "uses": {"part": "zone-one-in-four-2024", "whole": "cc-laptops-half"},
+                              "comparable": "two years apart"})
     checks = {c["id"]: c for c in evaluate(validate_claims(d)).checks}
     new = checks["science-city-within-region"]
     assert new["claims"] == "zone-one-in-four-2024, cc-laptops-half"
-    assert new["verdict"] == "consistent" and "makes about 50% of the region's laptops" in new["reason"]
+    assert new["verdict"] == "the figures agree" and "make about 50% of the region's laptops" in new["reason"]
     assert list(checks)[:-1] == [x["id"] for x in raw["cross_checks"]]  # in the file's order
 
 
 def test_dropping_a_binding_drops_what_it_shows(raw):
     d = copy.deepcopy(raw)
-    d["cross_checks"] = [x for x in d["cross_checks"] if x["id"] != "run-in-racks"]
+    d["cross_checks"] = [x for x in d["cross_checks"] if x["id"] != "takt-vs-final-assembly"]
     del _claim(d, "wistron-13s")[1]["uses"]["burn_in"]
     ev = evaluate(validate_claims(d))
-    assert "run-in-racks" not in {c["id"] for c in ev.checks}
+    assert "takt-vs-final-assembly" not in {c["id"] for c in ev.checks}
     assert not [i for i in ev.implications if i["claim"] == "wistron-13s" and "run-in" in i["implication"]]
 
 
