@@ -128,11 +128,13 @@ def _bottleneck(m: Measures, who: dict, notes: list[str]) -> dict:
     parts += [f"blocked {percent(row.blocked)}", f"starved {percent(row.starved)}"]
     if on < 1:
         parts.append(f"off shift {percent(1 - on)}")
-    head = f"bottleneck {bn}: utilization (busy + down + set-up) {percent(util)}"
+    tied = m.bottleneck.tied
+    who_bn = f"bottleneck {bn}" if not tied else f"bottleneck stations {', '.join(tied)} (a tie), each"
+    head = f"{who_bn}: utilization (busy + down + set-up) {percent(util)}"
     if on < 1:
         head += f" of calendar time, {percent(util_on)} of on-shift time"
     notes.append(f"{head} ({', '.join(parts)})")
-    if row.station != who["station"] and str(bn).split("/")[-1] != who["station"]:
+    if row.station != who["station"] and str(bn).split("/")[-1] != who["station"] and not tied:
         notes.append(f"the capacity bound points at {who['label']}, the simulation at {bn}: "
                      "variability, blocking or starving moves the bottleneck")
     return {"bottleneck_station": bn, "bottleneck_busy": row.busy, "bottleneck_utilization": util,
