@@ -71,12 +71,12 @@ def out_folder(args, default: Path, command: str, planned) -> OutputFolder:
     return output_folder(args.out if args.out is not None else default, command, planned)
 
 
-def report_stability(summary: Summary) -> str:
+def report_stability(summary: Summary, label: str | None = None) -> str:
     """Warn on stderr (always, even with --quiet) when a run is unstable; return the line that
-    heads the printed table ('' when stable)."""
+    heads the printed table ('' when stable). `label` names the run (default: its scenario)."""
     if summary.stable:
         return ""
-    line = f"UNSTABLE: {summary.name}: {summary.stability.reason}"
+    line = f"UNSTABLE: {label or summary.name}: {summary.stability.reason}"
     print(f"warning: {line}", file=sys.stderr)
     return line + "\n\n"
 

@@ -37,8 +37,9 @@ def cmd_sweep(args) -> int:
         results = [replicate(sc, runner) for sc in scenarios]
     paths = [p for p, _ in varied]
     table = sweep_table([v for v, _ in points], results)
-    write_sweep(out, table, paths, results, plots=not args.no_plots, title=name)
-    heads = "".join(report_stability(r.summary) for r in results)
+    write_sweep(out, table, paths, results, plots=not args.no_plots, title=name, points=[v for v, _ in points])
+    heads = "".join(report_stability(r.summary, ", ".join(f"{p}={v}" for p, v in values.items()))
+                    for (values, _), r in zip(points, results))
     if args.format == "json":
         print(to_json(table.to_dict(orient="records")))
     elif not args.quiet:

@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from sim.numbers import number
+from sim.outputs.labels import kpi_words
 from sim.outputs.plots.style import (
     FIGSIZE,
     LEGEND_SIZE,
@@ -17,7 +18,6 @@ from sim.outputs.plots.style import (
     STATES,
     TEXT_SIZE,
     decorate,
-    kpi_label,
     new_ax,
     no_data,
     time_unit,
@@ -27,14 +27,17 @@ from sim.outputs.plots.style import (
 
 
 def kpi_axis(kpi: str, values: np.ndarray) -> tuple[str, float]:
-    """Axis label of a KPI and the factor to divide its values by (seconds shown in s, min or h)."""
-    desc, unit = kpi_label(kpi)
-    scale = 1.0
-    if unit == "s":
+    """Axis label of a KPI and the factor to divide its values by (seconds shown in s, min or h,
+    shares in percent): ('throughput (units per calendar hour)', 1.0), ('plant OEE (%)', 0.01)."""
+    w = kpi_words(kpi)
+    unit, scale = w.axis_unit, 1.0
+    if w.percent:
+        scale = 0.01
+    elif w.unit == "s":
         finite = np.asarray(values, dtype=float)
         finite = finite[np.isfinite(finite)]
         unit, scale = time_unit(float(np.median(finite)) if finite.size else 0.0)
-    return (f"{desc} ({unit})" if unit else desc), scale
+    return (f"{w.noun} ({unit})" if unit else w.noun), scale
 
 
 def plot_kpi_bars(df: pd.DataFrame, kpi: str, ax: Axes | None = None, title: str | None = None) -> Axes:
@@ -45,7 +48,7 @@ def plot_kpi_bars(df: pd.DataFrame, kpi: str, ax: Axes | None = None, title: str
     """
     ax = new_ax(ax)
     ylabel, scale = kpi_axis(kpi, df["mean"].to_numpy(dtype=float) if len(df) else np.empty(0))
-    desc = kpi_label(kpi)[0]
+    desc = kpi_words(kpi).noun
     decorate(ax, title or f"{desc[:1].upper()}{desc[1:]} by scenario", "scenario", ylabel)
     if len(df) == 0:
         no_data(ax, "no scenarios")
