@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,7 @@ table { border-collapse: collapse; font-size: 0.95rem; font-variant-numeric: tab
 th, td { border: 1px solid #d0d7de; padding: 0.25rem 0.6rem; text-align: right; white-space: nowrap; }
 th { background: #eef2f6; white-space: normal; max-width: 14rem; vertical-align: bottom; }
 td:first-child, th:first-child, td.text, th.text { text-align: left; }
-td.text { white-space: normal; min-width: 12rem; }
+td.long { white-space: normal; min-width: 12rem; }
 tbody tr:nth-child(even) { background: #f8fafb; }
 td.value { font-weight: 600; }
 td code { color: #555; font-size: 0.8rem; }
@@ -86,7 +87,7 @@ footer dd { margin: 0; }
   .table-wrap { overflow: visible; }
   table { width: 100%; font-size: 8pt; }
   th, td { white-space: normal; overflow-wrap: break-word; padding: 1px 3px; }
-  td.text { min-width: 0; }
+  td.long { min-width: 0; }
   thead { display: table-header-group; }
   tr, figure, .bottleneck, .lead li { break-inside: avoid; }
   h2, h3, figcaption { break-after: avoid; }
@@ -113,16 +114,24 @@ def _esc(value: Any) -> str:
 # ------------------------------------------------------------------------------- pieces
 
 
-def _cell(value: Any) -> tuple[str, bool]:
-    """A table cell's text and whether it is text (left-aligned, wrapping) rather than a number."""
+TEXT_CLASS = ' class="text"'
+#: Text that reads as a number (a value, a CI, a percentage, a missing value): right-aligned.
+_NUMERIC = re.compile(r"^[-−+±<]?\s*[\d∞–.]")
+
+
+def _cell(value: Any) -> tuple[str, str]:
+    """A table cell's text and its class: '' for numbers (right-aligned), 'text' for words
+    (left-aligned), 'text long' for long text (left-aligned, wrapping)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "–", False
+        return "–", ""
     if isinstance(value, (bool, np.bool_)):
-        return ("yes" if value else "no"), True
+        return ("yes" if value else "no"), "text"
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return number(value), False
+        return number(value), ""
     text = str(value)
-    return text, len(text) > 24
+    if _NUMERIC.match(text):
+        return text, ""
+    return text, "text long" if len(text) > 24 else "text"
 
 
 def table_html(df: pd.DataFrame, max_rows: int = MAX_TABLE_ROWS, css_class: str = "data") -> str:
@@ -136,16 +145,17 @@ def table_html(df: pd.DataFrame, max_rows: int = MAX_TABLE_ROWS, css_class: str 
     show_index = not isinstance(df.index, pd.RangeIndex) or df.index.name is not None
     columns = ([str(df.index.name or "")] if show_index else []) + [str(c) for c in df.columns]
     classes = css_class + (" stack" if len(columns) > STACK_COLUMNS else "")
-    head = "".join(f"<th>{_esc(c)}</th>" for c in columns)
-    rows = []
+    rows, text_cols = [], [True] * len(columns)
     for idx, row in zip(shown.index, shown.itertuples(index=False, name=None)):
         cells = ([idx] if show_index else []) + list(row)
         tds = []
-        for col, value in zip(columns, cells):
-            text, is_text = _cell(value)
-            cls = ' class="text"' if is_text else ""
+        for j, (col, value) in enumerate(zip(columns, cells)):
+            text, css = _cell(value)
+            text_cols[j] = text_cols[j] and bool(css)
+            cls = f' class="{css}"' if css else ""
             tds.append(f'<td{cls} data-label="{_esc(col)}">{_esc(text)}</td>')
         rows.append("<tr>" + "".join(tds) + "</tr>")
+    head = "".join(f"<th{TEXT_CLASS if is_text else ''}>{_esc(c)}</th>" for c, is_text in zip(columns, text_cols))
     return (f'<div class="table-wrap"><table class="{classes}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>{caption}')
 
@@ -160,9 +170,10 @@ def kpi_table_html(kpis: Mapping[str, Estimate]) -> str:
         body.append(f'<tr><td data-label="KPI">{_esc(kpi_words(key).label)}</td>'
                     f'<td class="value" data-label="mean ± 95% CI">{_esc(value)}</td>'
                     f'<td class="text" data-label="unit">{_esc(unit)}</td>'
-                    f'<td data-label="key"><code>{_esc(key)}</code></td></tr>')
-    return ('<div class="table-wrap"><table class="kpis"><thead><tr><th>KPI</th><th>mean ± 95% CI</th>'
-            f'<th class="text">unit</th><th>key</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+                    f'<td class="text" data-label="key"><code>{_esc(key)}</code></td></tr>')
+    head = '<th>KPI</th><th>mean ± 95% CI</th><th class="text">unit</th><th class="text">key</th>'
+    return (f'<div class="table-wrap"><table class="kpis"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 def _image_html(title: str, path: Any) -> str:
@@ -267,8 +278,15 @@ def run_page(summary: Summary, tables: Mapping[str, pd.DataFrame], images: Mappi
         notes=list(summary.notes), tables=tables, images=images, scenario=sc, facts=facts)
 
 
+def has_answer(page: Page) -> bool:
+    """Whether the page has an answer section to show."""
+    return bool(page.lead or page.kpis or page.bottleneck or page.answer_tables or page.answer_images)
+
+
 def _answer(page: Page) -> str:
     """The answer section: sentences, key figures, bottleneck, answer tables and figures."""
+    if not has_answer(page):
+        return ""
     parts = [f'<section id="answer"><h2>{_esc(page.answer_title)}</h2>']
     if page.lead:
         parts.append('<ul class="lead">' + "".join(f"<li>{_esc(s)}</li>" for s in page.lead) + "</ul>")
@@ -337,7 +355,7 @@ def render_page(page: Page) -> str:
 
 
 def _contents(page: Page, notes: list[str]) -> str:
-    toc = [("answer", page.answer_title)]
+    toc = [("answer", page.answer_title)] if has_answer(page) else []
     if page.description or page.sources:
         toc.append(("about", "What was simulated"))
     if notes:
