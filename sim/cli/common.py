@@ -49,7 +49,7 @@ def run_options(args, out: OutputFolder) -> RunOptions:
         raise InputError(f"--max-replications must be between 2 and {MAX_REPLICATIONS}, "
                          f"got {args.max_replications}")
     return RunOptions(jobs=jobs, executor=args.executor, scheduler=args.scheduler,
-                      progress=not args.quiet and sys.stderr.isatty(),
+                      progress=not args.quiet,
                       cache_dir=out.cache_dir, fresh=args.fresh,
                       precision=parse_precision(args.precision), max_replications=args.max_replications,
                       limit=not args.no_limit)
@@ -83,5 +83,4 @@ def report_stability(summary: Summary, label: str | None = None) -> str:
 
 def cache_line(result) -> str:
     """'N of M replications from the cache' (printed, never written to a file)."""
-    return (f"{result.from_cache} of {result.simulated} replications from the cache"
-            if result.from_cache else "")
+    return f"{result.from_cache} of {result.simulated} replications from the cache"

@@ -40,7 +40,6 @@ BAD_INPUT = [
     ("format-unknown", ["run", "tiny.yaml", "--format", "xml"], ["--format", "'xml'"]),
     ("unknown-option", ["run", "tiny.yaml", "--bogus"], ["--bogus"]),
     ("unknown-command", ["frobnicate", "tiny.yaml"], ["frobnicate"]),
-    ("no-command", [], ["command"]),
     ("set-no-equals", ["run", "tiny.yaml", "--set", "stations.b.servers"], ["--set", "stations.b.servers"]),
     ("set-unknown-station", ["check", "tiny.yaml", "--set", "stations.bb.servers=2"],
      ["stations.bb", "did you mean 'b'?"]),
@@ -340,5 +339,5 @@ def test_run_default_folder_and_table(run_plots):
     r, out = run_plots
     s = summary(out)  # default folder: results/<scenario name>/
     assert s["replications"] == 2 and s["horizon_s"] == 3600.0  # --replications, --horizon
-    assert r.stdout.rstrip().endswith("Results written to results/tiny/")
+    assert r.stdout.rstrip().endswith("Results written to results/tiny/ (0 of 2 replications from the cache)")
     assert "throughput" in r.stdout.lower()
