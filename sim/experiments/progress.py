@@ -70,7 +70,7 @@ class Progress:
         computed = self.finished - self.cached
         if 0 < self.finished < self.total and computed > 0:
             left = elapsed / computed * (self.total - self.finished)
-            text += f", about {duration(round(left))} left"
+            text += f", about {duration(round(left), sig=2)} left"
         return text
 
     def summary(self) -> str:

@@ -10,10 +10,11 @@ import pandas as pd
 from sim.analysis.summary import RunResult
 from sim.numbers import duration, number
 from sim.outputs.folders import OutputFolder
-from sim.outputs.labels import BASIS_NOTE, PERCENTILE_NOTE, difference_sentence, kpi_cells, kpi_words
+from sim.outputs.labels import BASIS_NOTE, PERCENTILE_NOTE, kpi_cells, kpi_words
 from sim.outputs.report import Page, render_page, write_report
 from sim.outputs.run import write_run_into
 from sim.outputs.serialize import to_json
+from sim.outputs.tables import ANSWER_KPIS, difference_sentences
 
 #: KPIs drawn for compare and sweep (a figure each).
 PLOTTED_KPIS = ("throughput_per_hour", "oee", "lead_time_s", "wip_mean")
@@ -22,8 +23,6 @@ WIDE = (10, 5.5)
 #: comparison.csv's columns: SPEC section 3 first.
 COLUMNS = ["kpi", "scenario", "baseline", "baseline_mean", "mean", "difference", "ci95", "relative_difference",
            "significant", "unpaired_ci95"]
-#: The differences the page and the terminal put in words (all are in the table).
-ANSWER_KPIS = ("throughput_per_hour", "throughput_per_scheduled_hour", "oee", "lead_time_s", "wip_mean")
 
 
 def comparison_files() -> list[str]:
@@ -45,18 +44,6 @@ def write_comparison(out: OutputFolder, results: list[RunResult], table: pd.Data
         images = _figures(results, tmp) if plots else {}
         write_report(tmp / "report.html", render_page(comparison_page(results, table, images)))
     return Path(out.path)
-
-
-def difference_sentences(table: pd.DataFrame, results: list[RunResult]) -> list[str]:
-    """The paired differences of the answer's KPIs in words (the on-shift rate only with a calendar)."""
-    calendar = any(r.summary.scenario.get("calendar") is not None for r in results)
-    out = []
-    for _, d in table.iterrows():
-        if d["kpi"] not in ANSWER_KPIS or (d["kpi"] == "throughput_per_scheduled_hour" and not calendar):
-            continue
-        out.append(difference_sentence(d["kpi"], d["scenario"], d["baseline"], d["difference"], d["ci95"],
-                                       d["relative_difference"], bool(d["significant"])))
-    return out
 
 
 def differences_frame(table: pd.DataFrame) -> pd.DataFrame:

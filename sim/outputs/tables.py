@@ -14,11 +14,13 @@ from sim.outputs.labels import BASIS_NOTE, KPI_WORDS, difference_sentence, kpi_w
 
 #: The KPIs compare and sweep print per scenario or grid point (all are in their CSV files).
 HEADLINE_KPIS = ("throughput_per_hour", "oee", "lead_time_s", "wip_mean")
+#: The differences compare puts in words, on the page and in the terminal (all are in the table).
+ANSWER_KPIS = ("throughput_per_hour", "throughput_per_scheduled_hour", "oee", "lead_time_s", "wip_mean")
 
 
-def wrap(text: str, width: int = 100) -> str:
-    """A sentence wrapped for the terminal."""
-    return textwrap.fill(text, width=width)
+def wrap(text: str, width: int = 100, indent: str = "") -> str:
+    """A sentence wrapped for the terminal (hyphenated words kept whole), later lines indented."""
+    return textwrap.fill(text, width=width, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def render(rows: list[list[str]], header: list[str], align: str | None = None) -> str:
@@ -111,7 +113,7 @@ def run_report_text(summary: Summary) -> str:
         parts.append(f"Bottleneck: {sentence}")
     parts += ["", station_table(summary)]
     if summary.notes:
-        parts += [""] + [f"* {n}" for n in summary.notes]
+        parts += [""] + [wrap(f"* {n}", indent="  ") for n in summary.notes]
     return "\n".join(parts)
 
 
@@ -140,7 +142,7 @@ def comparison_text(results: list[RunResult], table: pd.DataFrame) -> str:
     rows = [[r.summary.name, *_headline_cells({k: (r.summary.kpi(k).mean, r.summary.kpi(k).ci95)
                                                for k in HEADLINE_KPIS})] for r in results]
     head = render(rows, ["scenario", *_headline_header()])
-    diff_rows, words = [], []
+    diff_rows = []
     for _, d in table.iterrows():
         w = kpi_words(d["kpi"])
         scale = 100.0 if w.percent else 1.0
@@ -150,9 +152,7 @@ def comparison_text(results: list[RunResult], table: pd.DataFrame) -> str:
                           number(d["difference"] * scale), "± " + number(d["ci95"] * scale, 2),
                           "-" if rel != rel else f"{100 * rel:+.1f}%",
                           "yes" if d["significant"] else "no", "± " + number(d["unpaired_ci95"] * scale, 2)])
-        if d["kpi"] in HEADLINE_KPIS:
-            words.append("* " + difference_sentence(d["kpi"], d["scenario"], d["baseline"], d["difference"],
-                                                    d["ci95"], rel, bool(d["significant"])))
+    words = [wrap(f"* {s}", indent="  ") for s in difference_sentences(table, results)]
     diffs = render(diff_rows, ["KPI", "unit", "scenario", "baseline", "mean", "difference", "paired 95% CI",
                                "relative", "significant", "unpaired CI"], "lllrrrrrlr")
     first = results[0].summary
@@ -161,6 +161,18 @@ def comparison_text(results: list[RunResult], table: pd.DataFrame) -> str:
             f"Against {first.name} (paired over common random numbers):\n" + "\n".join(words) + "\n\n"
             f"Every paired difference (scenario - baseline; significant: the 95% CI excludes 0)\n\n{diffs}\n\n"
             f"{wrap(BASIS_NOTE)}")
+
+
+def difference_sentences(table: pd.DataFrame, results: list[RunResult]) -> list[str]:
+    """The paired differences of the answer's KPIs in words (the on-shift rate only with a calendar)."""
+    calendar = any(r.summary.scenario.get("calendar") is not None for r in results)
+    out = []
+    for _, d in table.iterrows():
+        if d["kpi"] not in ANSWER_KPIS or (d["kpi"] == "throughput_per_scheduled_hour" and not calendar):
+            continue
+        out.append(difference_sentence(d["kpi"], d["scenario"], d["baseline"], d["difference"], d["ci95"],
+                                       d["relative_difference"], bool(d["significant"])))
+    return out
 
 
 def best_point(table: pd.DataFrame, kpi: str = "throughput_per_hour") -> int | None:

@@ -221,7 +221,9 @@ def test_run_report_text(slow):
     assert "per calendar hour" in basis and "per on-shift hour" in basis
     assert parts[2] == f"Bottleneck: b ({slow.summary.bottleneck.method})"
     assert parts[3] == station_table(slow.summary)
-    assert slow.summary.notes and parts[4].split("\n") == [f"* {n}" for n in slow.summary.notes]
+    notes = parts[4].replace("\n  ", " ").split("\n")  # wrapped to 100 columns
+    assert slow.summary.notes and notes == [f"* {n}" for n in slow.summary.notes]
+    assert max(len(ln) for ln in parts[4].split("\n")) <= 100
     assert len(parts) == 5
 
 
@@ -260,7 +262,7 @@ def test_comparison_text(slow, fast):
                               "mean lead time s", "mean WIP units"]
     assert cells(rows[2]) == ["slow", "180", "± 0", "100", "60", "3"]
     assert cells(rows[3]) == ["fast", "360", "± 0", "100", "20", "2"]
-    assert words.split("\n") == [
+    assert words.replace("\n  ", " ").split("\n") == [  # sentences wrapped to 100 columns
         "Against slow (paired over common random numbers):",
         "* fast: throughput higher by 180 ± 0 units/h (calendar) than slow (+100.0%); significant (the 95% CI "
         "excludes 0).",
