@@ -9,7 +9,7 @@ import pandas as pd
 
 from sim.analysis.results import Bottleneck, Summary
 from sim.analysis.summary import RunResult
-from sim.numbers import duration, number, percent
+from sim.numbers import duration, number, percent, with_ci
 from sim.outputs.labels import BASIS_NOTE, KPI_WORDS, difference_sentence, kpi_words
 
 #: The KPIs compare and sweep print per scenario or grid point (all are in their CSV files).
@@ -54,8 +54,12 @@ def shown_kpis(summary: Summary) -> list[str]:
 
 
 def _mean_and_ci(key: str, mean: float, ci95: float) -> tuple[str, str]:
-    """The mean and '± CI' cells of a KPI (shares in percent)."""
+    """The mean and '± CI' cells of a KPI (shares in percent), the mean to the CI's decimals."""
     scale = 100.0 if kpi_words(key).percent else 1.0
+    text = with_ci(mean * scale, ci95 * scale)
+    if " ± " in text:
+        m, c = text.split(" ± ")
+        return m, "± " + c
     return number(mean * scale), "± " + number(ci95 * scale, 2)
 
 
