@@ -97,6 +97,11 @@ ACTIVE_PERIOD_METHOD = ("active-period method (Roser, Nakano & Tanaka): longest 
                         "period; share of time as sole or shifting bottleneck")
 UTILIZATION_METHOD = "highest busy + down + setup fraction (utilization method)"
 
+#: Stations whose utilization (busy + down + set-up share) is within this of the highest tie: on
+#: a balanced deterministic line every station works all the time, and naming one of them as
+#: the bottleneck would be arbitrary (the active-period method would pick the first to start).
+TIE_TOLERANCE = 1e-6
+
 
 def bottleneck_shares(records: list[ReplicationRecord]) -> list[BottleneckShare] | None:
     """Per station, the shares of time as sole and as shifting bottleneck (active-period method
@@ -122,12 +127,29 @@ def utilization_bottleneck(stations: list[StationSummary]) -> UtilizationBottlen
                                  method=UTILIZATION_METHOD)
 
 
+def tied_stations(stations: list[StationSummary]) -> list[str] | None:
+    """The stations tied at the highest utilization (within `TIE_TOLERANCE`), in flow order,
+    when there are several; else None."""
+    use = {s.name: s.busy + s.down + s.setup for s in stations}
+    top = max(use.values(), default=0.0)
+    if not top > 0:
+        return None
+    tied = [name for name, u in use.items() if top - u <= TIE_TOLERANCE]
+    return tied if len(tied) > 1 else None
+
+
 def run_bottleneck(shares: list[BottleneckShare] | None, stations: list[StationSummary]) -> Bottleneck:
     """The run's bottleneck: the station with the largest sole + shifting share where shares
-    exist, else the utilization indicator."""
+    exist, else the utilization indicator. When several stations tie at the highest utilization
+    (a balanced deterministic line) no one of them is the bottleneck: `tied` lists them and
+    `station` is the first of them in flow order."""
     by_use = utilization_bottleneck(stations)
+    tied = tied_stations(stations)
     if not shares:
-        return Bottleneck(station=by_use.station, value=by_use.value, method=by_use.method)
+        return Bottleneck(station=tied[0] if tied else by_use.station, value=by_use.value, method=by_use.method,
+                          tied=tied)
     best = max(shares, key=lambda x: x.sole + x.shifting)
+    if tied:
+        best = next(s for s in shares if s.station == tied[0])
     return Bottleneck(station=best.station, sole=best.sole, shifting=best.shifting, method=ACTIVE_PERIOD_METHOD,
-                      shares=shares, utilization_method=by_use)
+                      shares=shares, utilization_method=by_use, tied=tied)

@@ -65,8 +65,8 @@ def _capacity(sc: Scenario, m: Measures, notes: list[str]) -> dict:
     slack = start_wip / horizon_h if horizon_h > 0 else 0.0
     how = _bound_how(who, frac)
     if math.isfinite(ratio):
-        notes.append(f"capacity bound {number(bound)} units/h, set by {who['label']} ({how}); "
-                     f"simulated throughput {number(th)} units/h is {percent(ratio)} of it")
+        notes.append(f"capacity bound {number(bound)} units per calendar hour, set by {who['label']} "
+                     f"({how}); simulated throughput {number(th)} units per calendar hour is {percent(ratio)} of it")
         low = th - (th_ci if math.isfinite(th_ci) else 0.0)
         if low > bound * (1 + 1e-9) + slack:
             rare = [w for w, has in (("failures", any(s.failures for s in sc.all_stations())),
@@ -82,10 +82,10 @@ def _capacity(sc: Scenario, m: Measures, notes: list[str]) -> dict:
                          f"the line when the window opened ({number(start_wip)} units over "
                          f"{number(horizon_h)} h): counting at the window's edges, not a fault")
     else:
-        notes.append(f"capacity bound {number(bound)} units/h, set by {who['label']} ({how})")
+        notes.append(f"capacity bound {number(bound)} units per calendar hour, set by {who['label']} ({how})")
     if bound_setup < bound * (1 - 1e-9):
         msg = (f"with changeovers spread over the lots the long-run bound is "
-               f"{number(bound_setup)} units/h (set by {who_setup['label']})")
+               f"{number(bound_setup)} units per calendar hour (set by {who_setup['label']})")
         if bound_setup > 0 and math.isfinite(th):
             msg += f"; the simulated throughput is {percent(th / bound_setup)} of it"
         notes.append(msg)
@@ -128,11 +128,13 @@ def _bottleneck(m: Measures, who: dict, notes: list[str]) -> dict:
     parts += [f"blocked {percent(row.blocked)}", f"starved {percent(row.starved)}"]
     if on < 1:
         parts.append(f"off shift {percent(1 - on)}")
-    head = f"bottleneck {bn}: utilization (busy + down + set-up) {percent(util)}"
+    tied = m.bottleneck.tied
+    who_bn = f"bottleneck {bn}" if not tied else f"bottleneck stations {', '.join(tied)} (a tie), each"
+    head = f"{who_bn}: utilization (busy + down + set-up) {percent(util)}"
     if on < 1:
         head += f" of calendar time, {percent(util_on)} of on-shift time"
     notes.append(f"{head} ({', '.join(parts)})")
-    if row.station != who["station"] and str(bn).split("/")[-1] != who["station"]:
+    if row.station != who["station"] and str(bn).split("/")[-1] != who["station"] and not tied:
         notes.append(f"the capacity bound points at {who['label']}, the simulation at {bn}: "
                      "variability, blocking or starving moves the bottleneck")
     return {"bottleneck_station": bn, "bottleneck_busy": row.busy, "bottleneck_utilization": util,

@@ -126,10 +126,12 @@ class UtilizationBottleneck(Record):
 
 class Bottleneck(Record):
     """The run's bottleneck: by the active-period method where the DES tracked active periods
-    (`sole`, `shifting`, `shares`), else by utilization (`value`)."""
+    (`sole`, `shifting`, `shares`), else by utilization (`value`). `tied` lists the stations
+    that tie at the highest utilization (a balanced line): then none of them is the bottleneck
+    alone and `station` is the first of them."""
 
     OMIT_IF_NONE: ClassVar[frozenset[str]] = frozenset(
-        {"value", "sole", "shifting", "shares", "utilization_method"})
+        {"value", "sole", "shifting", "shares", "utilization_method", "tied"})
     station: str | None
     value: Real | None = None
     sole: Real | None = None
@@ -137,6 +139,7 @@ class Bottleneck(Record):
     method: str
     shares: list[BottleneckShare] | None = None
     utilization_method: UtilizationBottleneck | None = None
+    tied: list[str] | None = None
 
 
 class LineThroughput(Record):

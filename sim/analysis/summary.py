@@ -23,7 +23,13 @@ from sim.analysis.results import (
     SupermarketSummary,
     WarmupDetection,
 )
-from sim.analysis.tables import replications_table, station_summary, stations_table, timeseries_table
+from sim.analysis.tables import (
+    replications_table,
+    station_summary,
+    stations_table,
+    timeseries_long,
+    timeseries_table,
+)
 from sim.analysis.timeline import Timeline, run_timeline
 from sim.model.records import ReplicationRecord
 from sim.scenario.schema import Scenario
@@ -31,8 +37,9 @@ from sim.scenario.schema import Scenario
 
 @dataclass
 class RunResult:
-    """All a run produced: the typed summary (summary.json is `summary.to_dict()`) and the tidy
-    tables every output is made from."""
+    """All a run produced: the typed summary (summary.json is `summary.to_dict()`) and the tables
+    every output is made from (`timeseries` is the wide hourly table: one row per replication and
+    hour; `timeseries_long` its tidy form)."""
 
     summary: Summary
     replications: pd.DataFrame
@@ -43,6 +50,11 @@ class RunResult:
     timeline: Timeline | None = field(repr=False, default=None)  # replication 1 over a window
     from_cache: int = 0  # replications (pilots included) loaded from the cache, not simulated
     simulated: int = 0  # replications (pilots included) this run asked for
+
+    @property
+    def timeseries_long(self) -> pd.DataFrame:
+        """The time series in long form (timeseries.csv): one row per replication, hour and quantity."""
+        return timeseries_long(self.timeseries)
 
 
 def summarize(scenario: Scenario, records: list[ReplicationRecord], *, engine: str, engine_reason: str,

@@ -36,8 +36,16 @@ def stations_table(records: list[ReplicationRecord]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The quantities of the long time series: per hour, units completed (line), time-average units
+#: in the line (WIP) and time-average units waiting in front of a station (queue).
+TIMESERIES_QUANTITIES = ("completed", "wip", "queue")
+#: The columns of the long time series (timeseries.csv), in order.
+TIMESERIES_COLUMNS = ("replication", "hour", "t_start_s", "t_end_s", "warmup", "station", "quantity", "value_units")
+
+
 def timeseries_table(records: list[ReplicationRecord]) -> pd.DataFrame:
-    """One row per (replication, hour of simulated time): completions, mean WIP, mean queues."""
+    """The wide time series: one row per (replication, hour of simulated time) with completions,
+    mean WIP and one column of mean queue per station (`queue:<station>`)."""
     frames = []
     for r in records:
         hr = r.hourly
@@ -46,6 +54,7 @@ def timeseries_table(records: list[ReplicationRecord]) -> pd.DataFrame:
             "replication": r.replication,
             "hour": np.arange(len(dur)),
             "t_start_s": hr["t_start"],
+            "t_end_s": hr["t_end"],
             "warmup": hr["t_start"] < r.warmup_s,
             "completed": hr["completed"].astype(int),
             "wip": hr["wip_area"] / dur,
@@ -53,6 +62,22 @@ def timeseries_table(records: list[ReplicationRecord]) -> pd.DataFrame:
         queues = {k: hr[k] / dur for k in hr if k.startswith("queue:")}
         frames.append(pd.concat([df, pd.DataFrame(queues)], axis=1))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def timeseries_long(wide: pd.DataFrame) -> pd.DataFrame:
+    """The tidy time series: one row per replication, hour and quantity (`completed`, `wip`, and
+    `queue` per station; `station` is empty for the line's quantities), the value in units."""
+    if wide is None or not len(wide):
+        return pd.DataFrame(columns=list(TIMESERIES_COLUMNS))
+    ids = ["replication", "hour", "t_start_s", "t_end_s", "warmup"]
+    queues = [c for c in wide.columns if c.startswith("queue:")]
+    long = wide[ids + ["completed", "wip", *queues]].melt(id_vars=ids, var_name="column", value_name="value_units")
+    long["station"] = long["column"].str.slice(len("queue:")).where(long["column"].str.startswith("queue:"), "")
+    long["quantity"] = long["column"].where(~long["column"].str.startswith("queue:"), "queue")
+    order = {c: i for i, c in enumerate(["completed", "wip", *queues])}
+    long["_order"] = long["column"].map(order)
+    long = long.sort_values(["replication", "hour", "_order"], kind="stable")
+    return long[list(TIMESERIES_COLUMNS)].reset_index(drop=True)
 
 
 def station_summary(stations: pd.DataFrame,

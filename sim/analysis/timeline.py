@@ -227,3 +227,62 @@ def run_timeline(record: Any, calendar: Calendar | Mapping | None, length: float
     return Timeline(replication=int(getattr(record, "replication", 0)), window=(float(t0), float(t1)),
                     stations=servers, edges=edges, shares=shares, off_shift=off,
                     bottleneck_stations=list(periods), segments=segments, overlaps=overlaps)
+
+
+@dataclass(frozen=True)
+class HourlyProfile:
+    """One hourly quantity of a run for a figure: its mean over replications per hour of
+    simulated time, a rolling mean over a calendar cycle, the warm-up and the off-shift time."""
+
+    hours: np.ndarray  # the middle of each hour (h)
+    mean: np.ndarray  # mean over replications (a rate per hour for counts)
+    rolling: np.ndarray  # centred rolling mean of `mean` over `window_h` measured hours (NaN elsewhere)
+    window_h: int  # 0: too few hours for a rolling mean
+    replications: int
+    warmup_h: float
+    end_h: float
+    off_shift: list[tuple[float, float]] = field(default_factory=list)  # (start, end) in seconds
+
+
+def rolling_window_h(calendar: Calendar | Mapping | None, measured_h: float) -> int:
+    """Hours of the rolling mean: a week when the calendar has days off and the measured time
+    holds two weeks, else a day when it holds two days, else a third of the measured hours; 0
+    when that leaves fewer than 3 hours."""
+    days = (calendar.days_per_week if isinstance(calendar, Calendar)
+            else (calendar or {}).get("days_per_week", 7))
+    for cycle in ((168, 24) if days < 7 else (24,)):
+        if measured_h >= 2 * cycle:
+            return cycle
+    window = int(measured_h // 3)
+    return window if window >= 3 else 0
+
+
+def hourly_profile(timeseries: Any, column: str, *, warmup_s: float = 0.0,
+                   calendar: Calendar | Mapping | None = None, rate: bool = False) -> HourlyProfile:
+    """The hourly profile of `column` of the wide time series (one row per replication and hour):
+    with `rate`, a count per hour turned into a rate (a short last hour counts per its length)."""
+    ts = timeseries.sort_values(["replication", "hour"])
+    values = ts[column].to_numpy(dtype=float)
+    if rate and "t_end_s" in ts:
+        length = (ts["t_end_s"] - ts["t_start_s"]).to_numpy(dtype=float)
+        values = np.divide(values * 3600.0, length, out=np.full_like(values, np.nan), where=length > 0)
+    by_hour = ts.assign(_v=values).groupby("hour", sort=True)["_v"].mean()
+    hours = by_hour.index.to_numpy(dtype=float)
+    end_h = float(ts["t_end_s"].max() / 3600.0) if "t_end_s" in ts else float(hours.max() + 1 if len(hours) else 0)
+    warm_h = float(warmup_s) / 3600.0
+    if "warmup" in ts:
+        measured = ~ts.groupby("hour", sort=True)["warmup"].first().astype(bool).to_numpy()
+    else:
+        measured = hours >= warm_h
+    window = rolling_window_h(calendar, float(measured.sum()))
+    rolling = np.full(len(hours), np.nan)
+    if window:
+        rolled = by_hour[measured].rolling(window, center=True, min_periods=window).mean()
+        rolling[measured] = rolled.to_numpy()
+    try:
+        off = off_shift_intervals(calendar, 0.0, end_h * 3600.0)
+    except ValueError:  # not a calendar: no shading rather than no figure
+        off = []
+    return HourlyProfile(hours=hours + 0.5, mean=by_hour.to_numpy(), rolling=rolling, window_h=window,
+                         replications=int(ts["replication"].nunique()), warmup_h=warm_h, end_h=end_h,
+                         off_shift=off)

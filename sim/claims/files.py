@@ -151,6 +151,6 @@ def claims_page(ev: Evaluation, sizing: pd.DataFrame, images: dict[str, Path]) -
                    "hour), checked against outside figures and the other figures, and given a verdict: "
                    + "; ".join(f"{v}: {m}" for v, m in VERDICT_MEANING.items()) + ".")
     return Page(title="What the articles' laptop figures are worth", kind="linesim claims audit",
-                description=description, answer=_answer_tables(ev), wrap=True,
+                description=description, answer_title="Verdicts", answer_tables=_answer_tables(ev), wrap=True,
                 sources=[f"{a.outlet}, {a.date}: {a.title}" for a in cfg.articles], notes=notes, tables=tables,
                 images=images)

@@ -23,7 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     # own MPLBACKEND is kept); the library and `import sim` never change it
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:  # `python -m sim` alone: what it can do
+            print(parser.format_help(), end="")
+            return 0
         # deferred on purpose: a command's module (and the simulation it imports) is loaded only
         # when that command runs, so `check` and `schema` answer without loading SimPy or pandas
         command = importlib.import_module(f"sim.cli.{args.module}")

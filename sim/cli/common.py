@@ -49,7 +49,7 @@ def run_options(args, out: OutputFolder) -> RunOptions:
         raise InputError(f"--max-replications must be between 2 and {MAX_REPLICATIONS}, "
                          f"got {args.max_replications}")
     return RunOptions(jobs=jobs, executor=args.executor, scheduler=args.scheduler,
-                      progress=not args.quiet and sys.stderr.isatty(),
+                      progress=not args.quiet,
                       cache_dir=out.cache_dir, fresh=args.fresh,
                       precision=parse_precision(args.precision), max_replications=args.max_replications,
                       limit=not args.no_limit)
@@ -71,17 +71,16 @@ def out_folder(args, default: Path, command: str, planned) -> OutputFolder:
     return output_folder(args.out if args.out is not None else default, command, planned)
 
 
-def report_stability(summary: Summary) -> str:
+def report_stability(summary: Summary, label: str | None = None) -> str:
     """Warn on stderr (always, even with --quiet) when a run is unstable; return the line that
-    heads the printed table ('' when stable)."""
+    heads the printed table ('' when stable). `label` names the run (default: its scenario)."""
     if summary.stable:
         return ""
-    line = f"UNSTABLE: {summary.name}: {summary.stability.reason}"
+    line = f"UNSTABLE: {label or summary.name}: {summary.stability.reason}"
     print(f"warning: {line}", file=sys.stderr)
     return line + "\n\n"
 
 
 def cache_line(result) -> str:
     """'N of M replications from the cache' (printed, never written to a file)."""
-    return (f"{result.from_cache} of {result.simulated} replications from the cache"
-            if result.from_cache else "")
+    return f"{result.from_cache} of {result.simulated} replications from the cache"

@@ -8,7 +8,7 @@ from sim.cli.common import check_cost, out_folder, report_stability, run_options
 from sim.cli.loading import load
 from sim.errors import InputError
 from sim.experiments.compare import common_setup, comparison_table
-from sim.experiments.runner import Runner, replicate
+from sim.experiments.runner import Runner, planned_replications, replicate
 from sim.outputs.compare import comparison_files, write_comparison
 from sim.outputs.folders import output_folder, safe_folder_name
 from sim.outputs.run import RUN_FILES, write_run
@@ -32,7 +32,8 @@ def cmd_compare(args) -> int:
     check_cost(scenarios, options, ", ".join(map(str, args.scenarios)))
     for folder in [out, *own]:  # every folder is checked before anything is simulated
         folder.prepare()
-    with Runner(options) as runner:  # one cache, in the comparison's folder, keyed by scenario
+    # one cache, in the comparison's folder, keyed by scenario
+    with Runner(options, expected=planned_replications(scenarios)) as runner:
         results = [replicate(sc, runner) for sc in scenarios]
     table = comparison_table(results)
     for folder, res in zip(own, results):

@@ -3,34 +3,81 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from sim import __version__
 from sim.claims.schema import DEFAULT_FILE as DEFAULT_CLAIMS
-from sim.errors import InputError
+from sim.errors import InputError, did_you_mean
 
 #: The per-run limits of SPEC section 7 that are options rather than scenario keys.
 MAX_JOBS = 256
 MAX_REPLICATIONS = 10_000
 
 
+#: One example per command, shown at the end of its --help.
+EXAMPLES: dict[str, str] = {
+    "run": "python -m sim run scenarios/wistron.yaml --replications 5 --horizon 1w",
+    "check": "python -m sim check scenarios/wistron.yaml --set stations.run-in.servers=480",
+    "schema": "python -m sim schema > schema.json",
+    "compare": "python -m sim compare scenarios/wistron.yaml scenarios/legacy.yaml --horizon 1w",
+    "validate": "python -m sim validate --quick",
+    "sweep": "python -m sim sweep scenarios/wistron.yaml --vary stations.auto-screw.buffer=0,2,5,10",
+    "claims": "python -m sim claims --quick",
+    "size": "python -m sim size scenarios/wistron.yaml --target 100/min --vary lines --per scheduled",
+}
+
+#: What `--out` defaults to, per command (the folder names are made safe, see sim.outputs.folders).
+OUT_DEFAULTS: dict[str, str] = {
+    "run": "results/<scenario name>/",
+    "compare": "results/compare-<A>-vs-<B>/, each scenario's own results in results/<name>/; with --out, "
+               "inside it",
+    "sweep": "results/<scenario name>-sweep/",
+    "size": "results/<scenario name>-size/",
+}
+
+#: A long option as --help lists it.
+_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (exit 2) instead of usage dumps."""
+    """argparse with one-line errors (exit 2) instead of usage dumps, and a "did you mean" for
+    a mistyped option or command."""
+
+    commands: dict[str, argparse.ArgumentParser]
 
     def error(self, message: str):
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            message += did_you_mean(choice.group(1), re.findall(r"'([^']*)'", choice.group(2)))
         raise InputError(message, file=self.prog)
+
+    def parse_args(self, args=None, namespace=None):
+        """Parse, and name a mistyped option with the closest one its command has."""
+        ns, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = getattr(self, "commands", {}).get(getattr(ns, "command", None), self)
+            options = sorted(set(_OPTION.findall(command.format_help())))
+            unknown = [a for a in extras if a.startswith("-")]
+            word = unknown[0].split("=", 1)[0] if unknown else extras[0]
+            raise InputError(f"unrecognized argument {word}" + did_you_mean(word, options), file=command.prog)
+        return ns
 
 
 def _command(sub, name: str, module: str, handler: str, **kw) -> argparse.ArgumentParser:
+    if name in EXAMPLES:
+        kw.setdefault("epilog", f"example:\n  {EXAMPLES[name]}")
+        kw.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+    kw.setdefault("description", kw.get("help"))
     p = sub.add_parser(name, **kw)
     p.set_defaults(module=module, handler=handler)
     return p
 
 
-def add_run_options(p: argparse.ArgumentParser) -> None:
+def add_run_options(p: argparse.ArgumentParser, command: str) -> None:
     """The experiment options of run, compare, sweep and size."""
     g = p.add_argument_group("experiment options")
-    g.add_argument("--out", type=Path, help="output folder (default results/<scenario name>/)")
+    g.add_argument("--out", type=Path, help=f"output folder (default {OUT_DEFAULTS[command]})")
     g.add_argument("--replications", type=int, help="number of replications")
     g.add_argument("--seed", type=int, help="the one seed of the experiment")
     g.add_argument("--horizon", help="measured time per replication, e.g. 7d")
@@ -52,7 +99,8 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--fresh", action="store_true",
                    help="recompute every replication (ignore the cache in the output folder)")
     g.add_argument("--no-plots", action="store_true", help="write tables and report without plots")
-    g.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    g.add_argument("--quiet", action="store_true",
+                   help="no progress (on stderr: a bar on a terminal, lines otherwise) and no table")
     g.add_argument("--format", choices=["table", "json"], default="table",
                    help="print the summary as a table (default) or as JSON on stdout")
     g.add_argument("--no-limit", action="store_true",
@@ -61,13 +109,14 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of `python -m sim`: each subcommand names its module and handler."""
-    p = Parser(prog="python -m sim", description="Simulate laptop assembly lines (linesim).")
+    p = Parser(prog="python -m sim", description="Simulate laptop assembly lines (linesim).",
+               epilog="Run `python -m sim COMMAND --help` for a command's options and an example.")
     p.add_argument("--version", action="version", version=f"linesim {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=Parser)
 
     r = _command(sub, "run", "run", "cmd_run", help="simulate a scenario, write results, print a summary")
     r.add_argument("scenario", type=Path)
-    add_run_options(r)
+    add_run_options(r, "run")
 
     c = _command(sub, "check", "scenario", "cmd_check", help="validate a scenario file and print it resolved")
     c.add_argument("scenario", type=Path)
@@ -78,11 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     cp = _command(sub, "compare", "compare", "cmd_compare",
                   help="scenarios on common random numbers: paired differences")
     cp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
-    add_run_options(cp)
+    add_run_options(cp, "compare")
 
     va = _command(sub, "validate", "validate", "cmd_validate",
                   help="theory benchmarks: simulation against exact answers")
-    va.add_argument("--quick", action="store_true", help="short runs (about ten seconds)")
+    va.add_argument("--quick", action="store_true", help="short runs: 41 checks in about 10 s on two cores")
     va.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
     va.add_argument("--out", type=Path, default=None,
                     help="folder for validation.csv and validation.txt (default results/validation/; "
@@ -93,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("scenario", type=Path)
     sw.add_argument("--vary", action="append", default=[], required=True, metavar="PATH=V1,V2,...",
                     help="a dotted path and its values (repeatable: a grid)")
-    add_run_options(sw)
+    add_run_options(sw, "sweep")
 
     cl = _command(sub, "claims", "claims", "cmd_claims",
                   help="the articles' figures: what each implies, checks, verdicts")
@@ -126,5 +175,6 @@ def build_parser() -> argparse.ArgumentParser:
                                               "formula where there is one, else --lo)")
     sz.add_argument("--simulate-each", action="store_true",
                     help="for top-level lines: simulate every N instead of N x one line")
-    add_run_options(sz)
+    add_run_options(sz, "size")
+    p.commands = dict(sub.choices)
     return p

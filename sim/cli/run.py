@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sim.cli.common import cache_line, check_cost, out_folder, report_stability, run_options
 from sim.cli.loading import load
-from sim.experiments.runner import Runner, replicate
+from sim.experiments.runner import Runner, planned_replications, replicate
 from sim.outputs.folders import safe_folder_name
 from sim.outputs.run import RUN_FILES, write_run
 from sim.outputs.serialize import to_json
@@ -19,7 +19,7 @@ def cmd_run(args) -> int:
     options = run_options(args, out)
     check_cost([scenario], options, str(args.scenario))
     out.prepare()
-    with Runner(options) as runner:
+    with Runner(options, expected=planned_replications([scenario])) as runner:
         result = replicate(scenario, runner)
     write_run(result, out, plots=not args.no_plots)
     head = report_stability(result.summary)
@@ -27,6 +27,5 @@ def cmd_run(args) -> int:
         print(to_json(result.summary.to_dict()))
     elif not args.quiet:
         print(head + run_report_text(result.summary))
-        cached = cache_line(result)
-        print(f"\nResults written to {out.path}/" + (f" ({cached})" if cached else ""))
+        print(f"\nResults written to {out.path}/ ({cache_line(result)})")
     return 0

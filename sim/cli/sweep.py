@@ -8,7 +8,7 @@ from sim.cli.common import check_cost, out_folder, report_stability, run_options
 from sim.cli.loading import check_engine, overrides
 from sim.errors import InputError
 from sim.experiments.compare import common_setup
-from sim.experiments.runner import Runner, replicate
+from sim.experiments.runner import Runner, planned_replications, replicate
 from sim.experiments.sweep import sweep_table
 from sim.outputs.folders import safe_folder_name
 from sim.outputs.serialize import to_json
@@ -33,12 +33,13 @@ def cmd_sweep(args) -> int:
     options = run_options(args, out)
     check_cost(scenarios, options, file)
     out.prepare()
-    with Runner(options) as runner:
+    with Runner(options, expected=planned_replications(scenarios)) as runner:
         results = [replicate(sc, runner) for sc in scenarios]
     paths = [p for p, _ in varied]
     table = sweep_table([v for v, _ in points], results)
-    write_sweep(out, table, paths, results, plots=not args.no_plots, title=name)
-    heads = "".join(report_stability(r.summary) for r in results)
+    write_sweep(out, table, paths, results, plots=not args.no_plots, title=name, points=[v for v, _ in points])
+    heads = "".join(report_stability(r.summary, ", ".join(f"{p}={v}" for p, v in values.items()))
+                    for (values, _), r in zip(points, results))
     if args.format == "json":
         print(to_json(table.to_dict(orient="records")))
     elif not args.quiet:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from sim.cli.common import parse_jobs
+from sim.numbers import duration
 from sim.outputs.folders import output_folder
 from sim.outputs.serialize import to_json
 from sim.validation import format_validation, run_validation
@@ -21,9 +23,12 @@ def cmd_validate(args) -> int:
     out = output_folder(args.out if args.out is not None else default, "validate", VALIDATION_FILES)
     out.prepare()
 
+    start = time.monotonic()
+
     def progress(case, done, total):
-        if sys.stderr.isatty() and args.format == "table":
-            print(f"  {done}/{total} {case}", file=sys.stderr)
+        if args.format == "table":
+            print(f"progress: {done}/{total} cases ({case}), {duration(round(time.monotonic() - start))} elapsed",
+                  file=sys.stderr, flush=True)
 
     df = run_validation(quick=args.quick, jobs=jobs, progress=progress)
     text = format_validation(df)

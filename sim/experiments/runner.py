@@ -9,13 +9,11 @@ from __future__ import annotations
 import math
 import os
 import platform
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
 import simpy
-from tqdm import tqdm
 
 from sim import __version__
 from sim.analysis.intervals import t_halfwidth
@@ -26,19 +24,20 @@ from sim.engines.selection import engine_for
 from sim.experiments.cache import ReplicationCache
 from sim.experiments.estimate import check_estimate, estimate_run
 from sim.experiments.executors import make_executor
+from sim.experiments.progress import Progress
 from sim.experiments.tasks import run_tasks
 from sim.model.records import ReplicationRecord
 from sim.scenario.schema import Scenario
 
 
 def versions() -> dict[str, str]:
-
+    """The versions a summary records."""
     return {"linesim": __version__, "python": platform.python_version(),
             "simpy": simpy.__version__, "numpy": numpy.__version__}
 
 
 def default_jobs() -> int:
-
+    """Worker processes when --jobs is not given: the machine's cores."""
     return max(1, os.cpu_count() or 1)
 
 
@@ -49,7 +48,7 @@ class RunOptions:
     jobs: int | None = None
     executor: str = "local"
     scheduler: str | None = None
-    progress: bool = False
+    progress: bool = False  # report progress on stderr (a bar on a terminal, lines otherwise)
     cache_dir: Path | None = None  # None: no cache
     fresh: bool = False  # ignore cached replications (they are overwritten)
     precision: float | None = None  # target CI half-width / mean of throughput, e.g. 0.01
@@ -57,44 +56,55 @@ class RunOptions:
     limit: bool = True  # refuse a scenario whose pre-run estimate exceeds the documented limits
 
 
-class Runner:
-    """One executor, one cache and one progress bar for all the runs of a command."""
+def planned_replications(scenarios: list[Scenario]) -> int:
+    """The replications a command will run, known before the first starts: each scenario's, twice
+    for an automatic warm-up (its pilot replications first)."""
+    return sum(sc.replications * (2 if sc.warmup == "auto" else 1) for sc in scenarios)
 
-    def __init__(self, options: RunOptions | None = None):
+
+class Runner:
+    """One executor, one cache and one progress report for all the runs of a command; `expected`
+    is the total the progress announces (see `planned_replications`)."""
+
+    def __init__(self, options: RunOptions | None = None, expected: int = 0):
         self.options = options or RunOptions()
         o = self.options
         self.executor = make_executor(o.executor, jobs=o.jobs, scheduler=o.scheduler)
         self.cache = ReplicationCache(o.cache_dir) if o.cache_dir is not None else None
-        self.bar = None
+        self.expected = expected
+        self.progress: Progress | None = None
         self.computed = 0  # replications simulated (not loaded from the cache)
         self.cached = 0  # replications loaded from the cache
 
     def __enter__(self):
         if self.options.progress:
-
-            self.bar = tqdm(total=0, unit="rep", delay=2, file=sys.stderr, leave=False)
+            self.progress = Progress(self.expected)
         return self
 
     def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.close()
+        if self.progress is not None:
+            self.progress.close()
         self.executor.close()
         return False
 
     def run(self, tasks: list) -> list[ReplicationRecord]:
         """Records of (scenario, replication, warmup) tasks, in task order."""
-        if self.bar is not None:
-            self.bar.total += len(tasks)
-            self.bar.refresh()
+        if self.progress is not None:
+            self.progress.add(len(tasks))
         cache = self.cache
         if cache is not None and self.options.fresh:
             cache = _WriteOnly(cache)
+        hits0 = cache.hits if cache is not None else 0
+        seen = hits0
 
         def done(_rec):
-            if self.bar is not None:
-                self.bar.update(1)
+            # a record loaded from the cache is reported right after the look-up that found it
+            nonlocal seen
+            hits = cache.hits if cache is not None else 0
+            if self.progress is not None:
+                self.progress.done(cached=hits > seen)
+            seen = hits
 
-        hits0 = cache.hits if cache is not None else 0
         records = run_tasks(tasks, self.executor, cache=cache, on_done=done)
         hits = (cache.hits - hits0) if cache is not None else 0
         self.cached += hits

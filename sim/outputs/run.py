@@ -8,11 +8,13 @@ import pandas as pd
 
 from sim.analysis.summary import RunResult
 from sim.outputs.folders import OutputFolder, output_folder
+from sim.outputs.labels import KPI_WORDS, STATE_WORDS, kpi_words
 from sim.outputs.report import render_page, run_page, write_report
 from sim.outputs.serialize import to_json
 
 #: Tables and the page every run writes (SPEC section 3).
-RUN_TABLES = ("summary.json", "replications.csv", "stations.csv", "timeseries.csv", "report.html")
+RUN_TABLES = ("summary.json", "replications.csv", "stations.csv", "timeseries.csv", "timeseries_wide.csv",
+              "report.html")
 #: Figures a run may write (sim/outputs/plots/run.py `save_run_plots`).
 RUN_PLOTS = ("throughput.png", "wip.png", "station_states.png", "lead_time.png", "buffers.png",
              "timeline.png", "bottleneck.png", "bottleneck_timeline.png")
@@ -20,11 +22,13 @@ RUN_FILES = RUN_TABLES + RUN_PLOTS
 
 
 def write_tables(result: RunResult, folder: Path) -> None:
-    """summary.json, replications.csv, stations.csv, timeseries.csv."""
+    """summary.json, replications.csv, stations.csv, timeseries.csv (long: one row per replication,
+    hour and quantity) and timeseries_wide.csv (one row per replication and hour)."""
     (folder / "summary.json").write_text(to_json(result.summary.to_dict()) + "\n", encoding="utf-8")
     result.replications.to_csv(folder / "replications.csv", index=False, float_format="%.10g")
     result.stations.to_csv(folder / "stations.csv", index=False, float_format="%.10g")
-    result.timeseries.to_csv(folder / "timeseries.csv", index=False, float_format="%.10g")
+    result.timeseries_long.to_csv(folder / "timeseries.csv", index=False, float_format="%.10g")
+    result.timeseries.to_csv(folder / "timeseries_wide.csv", index=False, float_format="%.10g")
 
 
 def write_run_into(folder: Path, result: RunResult, *, plots: bool = True) -> None:
@@ -37,7 +41,8 @@ def write_run_into(folder: Path, result: RunResult, *, plots: bool = True) -> No
         from sim.outputs.plots.run import save_run_plots
 
         images = save_run_plots(result, folder)
-    tables = {"Stations (mean over replications)": station_frame(result), "Replications": result.replications}
+    tables = {"Stations (mean over replications)": station_frame(result),
+              "Replications (the KPIs of each)": replications_frame(result)}
     write_report(folder / "report.html", render_page(run_page(result.summary, tables, images)))
 
 
@@ -50,8 +55,29 @@ def write_run(result: RunResult, out: OutputFolder | Path | str, *, plots: bool 
 
 
 def station_frame(result: RunResult) -> pd.DataFrame:
-    """The stations' means over replications, as the report shows them."""
-    cols = ["name", "servers", "busy", "blocked", "starved", "down", "setup", "off_shift", "units", "queue_mean",
-            "buffer"]
-    df = pd.DataFrame([{c: getattr(s, c) for c in cols} for s in result.summary.stations])
-    return df.rename(columns={"name": "station"})
+    """The stations' means over replications, as the report shows them: shares of time in percent."""
+    rows = []
+    tied = set(result.summary.bottleneck.tied or ())
+    for s in result.summary.stations:
+        row = {"station": s.name, "servers": s.servers}
+        row.update({f"{STATE_WORDS[k]} %": 100 * s.fraction(k) for k in STATE_WORDS})
+        row["OEE %"] = 100 * s.oee
+        row["units processed"] = s.units
+        row["mean queue (units)"] = s.queue_mean
+        row["buffer (places)"] = "∞" if s.buffer == "inf" else s.buffer
+        if s.bottleneck_sole is not None:
+            shares = f"{100 * s.bottleneck_sole:.0f} / {100 * s.bottleneck_shifting:.0f}"
+            row["bottleneck % (sole / shifting)"] = "tie" if s.name in tied else shares
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def replications_frame(result: RunResult) -> pd.DataFrame:
+    """One row per replication with each KPI under its label and unit (shares in percent)."""
+    df = pd.DataFrame({"replication": result.replications["replication"] + 1})
+    for key in KPI_WORDS:
+        if key not in result.replications:
+            continue
+        w = kpi_words(key)
+        df[f"{w.label} [{w.unit_text}]"] = result.replications[key] * (100.0 if w.percent else 1.0)
+    return df

@@ -6,8 +6,9 @@ import math
 from pathlib import Path
 
 from sim.experiments.size import PER_TEXT, sizing_table
-from sim.numbers import number
+from sim.numbers import number, with_ci
 from sim.outputs.folders import OutputFolder, output_folder
+from sim.outputs.labels import BASIS_NOTE, CALENDAR, ON_SHIFT
 from sim.outputs.report import Page, render_page, write_report
 from sim.outputs.serialize import to_json
 from sim.outputs.tables import render
@@ -22,16 +23,30 @@ def sizing_text(result: dict, title: str = "") -> str:
         ci_text = f"{ci:,.0f}" if 100 <= ci < math.inf else number(ci, 2)
         rows.append([str(p["value"]), number(p["mean_per_h"]), "± " + ci_text, number(p["lower_per_h"]),
                      "yes" if p["met"] else "no", str(p["step"]) + mark])
-    table = render(rows, [result["path"], "units/h", "95% CI", "lower bound", "met", "order"], "lrrrll")
+    basis = CALENDAR if result["per"] == "calendar" else ON_SHIFT
+    table = render(rows, [result["path"], f"units/h ({basis})", "95% CI", "lower bound", "met", "order"], "lrrrll")
     t = result["target_per_h"]
     head = (f"{title + ': ' if title else ''}smallest {result['path']} with throughput >= "
-            f"{number(t)} units/h ({number(t / 60)}/min) {PER_TEXT[result['per']]}, 95% confidence")
+            f"{number(t)} units {PER_TEXT[result['per']]} ({number(t / 60)} a minute), 95% confidence")
     if result["answer"] is None:
         tail = f"Not met up to {result['path']} = {result['hi']}."
     else:
         tail = f"Answer: {result['path']} = {result['answer']}."
     notes = "\n".join(f"* {n}" for n in result["notes"])
     return f"{head}\n\n{table}\n\n{tail}\n{notes}"
+
+
+def sizing_lead(result: dict) -> list[str]:
+    """The sizing's answer in a sentence or two."""
+    per = PER_TEXT[result["per"]]
+    target = f"{number(result['target_per_h'])} units {per} ({number(result['target_per_h'] / 60)} a minute)"
+    if result["answer"] is None:
+        return [f"No {result['path']} up to {result['hi']} meets {target} with 95% confidence."]
+    point = next(p for p in result["points"] if p["value"] == result["answer"])
+    return [f"Smallest {result['path']} that meets {target} with 95% confidence: {result['answer']}.",
+            f"At {result['path']} = {result['answer']} the line makes "
+            f"{with_ci(point['mean_per_h'], point['ci95_per_h'])} units {per} (95% lower bound "
+            f"{number(point['lower_per_h'])})."]
 
 
 #: The files `size` writes.
@@ -55,11 +70,10 @@ def write_size(out: OutputFolder | Path | str, result: dict, *, plots: bool = Tr
             fig, ax = new_figure()
             plot_sizing(result, ax)
             images["Throughput against " + result["path"]] = save_figure(fig, tmp / "size.png")
-        answer = result["answer"]
         page = Page(title=f"sizing of {result.get('scenario', '')}: {result['path']}", kind="linesim sizing",
-                    description=(f"Smallest {result['path']} whose throughput meets {result['target_per_h']:.6g} "
-                                 f"units/h {PER_TEXT[result['per']]} with 95% confidence: "
-                                 + (str(answer) if answer is not None else "not met")),
-                    notes=list(result["notes"]), tables={"Evaluated points": df}, images=images)
+                    answer_title="Answer", lead=sizing_lead(result),
+                    answer_tables={"Evaluated points": df}, answer_images=images,
+                    definitions=[BASIS_NOTE, "Met: the lower end of the throughput's 95% CI reaches the target."],
+                    notes=list(result["notes"]))
         write_report(tmp / "report.html", render_page(page))
     return Path(out.path)

@@ -40,7 +40,6 @@ BAD_INPUT = [
     ("format-unknown", ["run", "tiny.yaml", "--format", "xml"], ["--format", "'xml'"]),
     ("unknown-option", ["run", "tiny.yaml", "--bogus"], ["--bogus"]),
     ("unknown-command", ["frobnicate", "tiny.yaml"], ["frobnicate"]),
-    ("no-command", [], ["command"]),
     ("set-no-equals", ["run", "tiny.yaml", "--set", "stations.b.servers"], ["--set", "stations.b.servers"]),
     ("set-unknown-station", ["check", "tiny.yaml", "--set", "stations.bb.servers=2"],
      ["stations.bb", "did you mean 'b'?"]),
@@ -285,16 +284,24 @@ def test_stations_csv(run_jobs1):
     assert ((df[STATES] >= -1e-12) & (df[STATES] <= 1 + 1e-12)).all().all()
 
 
-def test_timeseries_csv(run_jobs1):
-    df = pd.read_csv(run_jobs1[1] / "timeseries.csv")
-    for col in ["replication", "hour", "completed", "wip"]:
-        assert col in df.columns, col
+def test_timeseries_csv_is_long(run_jobs1):
+    """One row per replication, hour and quantity (SPEC 3: units completed, WIP, each station's
+    queue), times in seconds; the wide shape stays in timeseries_wide.csv."""
+    df = pd.read_csv(run_jobs1[1] / "timeseries.csv", keep_default_na=False)
+    assert list(df.columns) == ["replication", "hour", "t_start_s", "t_end_s", "warmup", "station", "quantity",
+                                "value_units"]
     assert sorted(df["replication"].unique().tolist()) == [0, 1, 2]
-    assert sum("queue" in c for c in df.columns) == 3  # one queue-length column per station
-    for _, g in df.groupby("replication"):
+    assert set(df["quantity"]) == {"completed", "wip", "queue"}
+    assert sorted(set(df.loc[df["quantity"] == "queue", "station"])) == ["a", "b", "c"]
+    assert set(df.loc[df["quantity"] != "queue", "station"]) == {""}
+    for _, g in df.groupby(["replication", "quantity", "station"]):
         assert g["hour"].tolist() == list(range(len(g)))
         assert len(g) >= 2  # 10 min warm-up + 2 h
-    assert (df["completed"] >= 0).all() and (df["wip"] >= 0).all()
+    assert (df["value_units"] >= 0).all()
+    wide = pd.read_csv(run_jobs1[1] / "timeseries_wide.csv")
+    for col in ["replication", "hour", "completed", "wip", "queue:a", "queue:b", "queue:c"]:
+        assert col in wide.columns, col
+    assert len(df) == len(wide) * 5  # completed, wip and three queues per row of the wide table
 
 
 def test_report_html_is_self_contained(run_jobs1):
@@ -332,5 +339,5 @@ def test_run_default_folder_and_table(run_plots):
     r, out = run_plots
     s = summary(out)  # default folder: results/<scenario name>/
     assert s["replications"] == 2 and s["horizon_s"] == 3600.0  # --replications, --horizon
-    assert r.stdout.rstrip().endswith("Results written to results/tiny/")
+    assert r.stdout.rstrip().endswith("Results written to results/tiny/ (0 of 2 replications from the cache)")
     assert "throughput" in r.stdout.lower()

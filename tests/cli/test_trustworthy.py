@@ -92,7 +92,7 @@ def test_an_unstable_line_is_flagged_at_the_top_on_stderr_and_in_the_files(tmp_p
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["stable"] is False and "offered utilization" in summary["stability"]["reason"]
     page = (tmp_path / "o" / "report.html").read_text()
-    assert page.index('id="unstable"') < page.index('id="kpis"')
+    assert page.index('id="unstable"') < page.index('id="answer"')
     rc, out, err = run_here("run", tmp_path / "flood.yaml", "--out", tmp_path / "o", "--jobs", "1",
                             "--no-plots", "--quiet")
     assert rc == 0 and out == "" and "UNSTABLE" in err  # also under --quiet

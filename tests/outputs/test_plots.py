@@ -14,12 +14,15 @@ from sim.analysis.bottleneck import shifting_bottlenecks
 from sim.analysis.results import BottleneckShare
 from sim.analysis.timeline import (
     Timeline,
+    hourly_profile,
     nice_bin,
     off_shift_intervals,
     pick_timeline_window,
+    rolling_window_h,
     run_timeline,
     state_shares,
 )
+from sim.numbers import number
 from sim.outputs.plots.compare import plot_kpi_bars
 from sim.outputs.plots.run import (
     plot_buffer_occupancy,
@@ -28,6 +31,7 @@ from sim.outputs.plots.run import (
     plot_throughput,
     plot_wip,
     save_run_plots,
+    tail_split,
 )
 from sim.outputs.plots.style import FIGSIZE, STATE_COLORS, station_figsize
 from sim.outputs.plots.sweep import plot_sweep
@@ -147,8 +151,10 @@ def test_plot_throughput(result):
     assert_labelled(ax)
     assert "(h)" in ax.get_xlabel()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert any("warm-up" in s for s in labels) and any("long-run" in s for s in labels)
-    assert any("250" in s for s in labels)
+    assert any("warm-up" in s for s in labels) and any("mean per calendar hour: 250" in s for s in labels)
+    assert any("rolling mean" in s for s in labels)
+    # one line of hourly means (not one per replication), the rolling mean, the long-run mean
+    assert len(ax.get_lines()) == 3
 
 
 def test_plot_throughput_without_given_mean_uses_hours_after_warmup(result):
@@ -157,6 +163,42 @@ def test_plot_throughput_without_given_mean_uses_hours_after_warmup(result):
     expected = ts.loc[~ts["warmup"], "completed"].mean()
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert dashed and dashed[0].get_ydata()[0] == pytest.approx(expected)
+
+
+def test_rolling_mean_is_the_centred_mean_of_the_hours_after_warmup(result):
+    ts = result.timeseries
+    profile = hourly_profile(ts, "completed", warmup_s=result.summary.warmup_s, rate=True)
+    hourly = ts.groupby("hour")["completed"].mean()
+    measured = hourly[hourly.index >= 6]  # the fixture's warm-up is 6 h
+    assert profile.window_h == len(measured) // 3  # 30 measured hours: less than two days
+    w = profile.window_h
+    first = int(np.flatnonzero(np.isfinite(profile.rolling))[0])
+    assert profile.rolling[first] == pytest.approx(measured.iloc[:w].mean())
+    assert np.isnan(profile.rolling[:6]).all()  # no rolling mean over the warm-up
+
+
+def test_throughput_shades_off_shift_time_and_shows_the_on_shift_mean(result):
+    calendar = {"shifts": [{"start": "08:00", "end": "20:00"}], "days_per_week": 7}
+    ax = plot_throughput(result.timeseries, mean_per_hour=125.0, warmup_s=result.summary.warmup_s,
+                         calendar=calendar, mean_per_on_shift_hour=250.0)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("off shift" in s for s in labels) and any("mean per on-shift hour: 250" in s for s in labels)
+    off = hourly_profile(result.timeseries, "completed", calendar=calendar).off_shift
+    assert len(off) == 2 and off[0] == (0.0, 8 * 3600.0)  # 36 hours: two nights, from 20:00 to 08:00
+    assert len(ax.patches) == 1 + len(off)  # the warm-up and each night shaded
+
+
+def test_hourly_axis_in_days_for_long_runs():
+    ts = make_result(hours=100, warmup_h=2, replications=2).timeseries
+    ax = plot_throughput(ts, warmup_s=7200)
+    assert "(days)" in ax.get_xlabel()
+
+
+def test_rolling_window_follows_the_calendar():
+    assert rolling_window_h(None, 28 * 24) == 24
+    assert rolling_window_h({"days_per_week": 6}, 28 * 24) == 168
+    assert rolling_window_h({"days_per_week": 6}, 7 * 24) == 24  # a week does not fit twice
+    assert rolling_window_h(None, 30) == 10 and rolling_window_h(None, 6) == 0
 
 
 def test_plot_wip_draws_on_given_ax(result):
@@ -193,6 +235,30 @@ def test_plot_lead_time_hist(result):
     assert "(min)" in ax.get_xlabel() or "(h)" in ax.get_xlabel()
     labels = " ".join(t.get_text() for t in ax.get_legend().get_texts())
     assert "mean" in labels and "p50" in labels and "p95" in labels
+    # the median and p95 drawn are the summary's: each replication's, averaged
+    median = np.mean([np.percentile(a, 50) for a in result.lead_times]) / 3600
+    assert f"median (p50): {number(median)} h" in labels
+    assert not ax.child_axes  # no far cluster: no inset
+
+
+def test_lead_time_far_cluster_gets_an_inset_and_ticks_have_separators():
+    rng = np.random.default_rng(3)
+    bulk = rng.normal(2.3 * 3600, 600, size=200_000)
+    held = rng.normal(26 * 3600, 900, size=3_000)  # held over a day off
+    ax = plot_lead_time_hist([np.concatenate([bulk, held])], median=2.3 * 3600, p95=3 * 3600)
+    assert len(ax.child_axes) == 1
+    inset = ax.child_axes[0]
+    assert "1.5%" in inset.get_title() and "3,000 units" in inset.get_title()
+    assert ax.get_xlim()[1] < 10  # the main axes show the bulk, not 0-30 h
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert any("," in t for t in ticks) and not any("e" in t.lower() for t in ticks)
+
+
+def test_tail_split():
+    x = np.concatenate([np.linspace(1, 3, 990), np.linspace(25, 27, 10)])
+    assert tail_split(x) == pytest.approx(25)
+    assert tail_split(np.linspace(1, 3, 1000)) is None
 
 
 @pytest.mark.parametrize("seconds,unit", [(30.0, "(s)"), (600.0, "(min)"), (36000.0, "(h)")])
@@ -226,7 +292,7 @@ def test_plot_kpi_bars():
     df = pd.DataFrame({"scenario": ["baseline", "more-servers"], "mean": [250.0, 270.0], "ci95": [2.0, 3.0]})
     ax = plot_kpi_bars(df, "throughput_per_hour")
     assert_labelled(ax, legend=False)
-    assert "units/h" in ax.get_ylabel()
+    assert ax.get_ylabel() == "throughput (units per calendar hour)"
     assert ax.get_legend() is not None
 
 

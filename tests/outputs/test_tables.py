@@ -20,6 +20,7 @@ from sim.experiments.compare import comparison_table
 from sim.experiments.sweep import sweep_table
 from sim.experiments.tasks import simulate_task
 from sim.model import simulate
+from sim.numbers import number
 from sim.outputs.tables import comparison_text, kpi_table, render, run_report_text, station_table, sweep_text
 
 from ..helpers import line
@@ -105,21 +106,21 @@ def test_render_columns_are_as_wide_as_their_widest_cell():
 def test_kpi_table_of_the_hand_worked_line(slow):
     assert kpi_table(slow.summary).split("\n") == [
         "KPI                          mean  95% CI  unit",
-        "---------------------------  ----  ------  ---------",
-        "Throughput                    180     ± 0  units/h",
-        "Throughput                      3     ± 0  units/min",
+        "---------------------------  ----  ------  --------------------",
+        "Throughput                    180     ± 0  units/h (calendar)",
+        "Throughput                      3     ± 0  units/min (calendar)",
         "Units completed               180     ± 0  units",
         "Lead time (mean)               60     ± 0  s",
         "Lead time (median)             60     ± 0  s",
         "Lead time (95th percentile)    60     ± 0  s",
-        "WIP (mean)                      3     ± 0  units",
-        "OEE (plant)                     1     ± 0  fraction",
+        "Work in process, WIP (mean)     3     ± 0  units",
+        "OEE (plant)                   100     ± 0  %",
     ]
 
 
 def test_kpi_table_leaves_out_rows_that_say_nothing(slow):
     text = kpi_table(slow.summary)
-    assert "Throughput per scheduled hour" not in text  # no calendar: the same as per hour
+    assert "(on shift)" not in text  # no calendar: the same as per calendar hour
     assert "Units scrapped" not in text  # no replication scrapped a unit
     assert "First-pass yield" not in text  # no yield test: 1
 
@@ -127,10 +128,14 @@ def test_kpi_table_leaves_out_rows_that_say_nothing(slow):
 def test_kpi_table_shows_every_row_when_they_say_something(shifts):
     s = shifts.summary
     assert any(s.kpi("units_scrapped").values) and s.kpi("first_pass_yield").mean < 1
-    labels = [cells(r)[0] for r in kpi_table(s).split("\n")[2:]]
-    assert labels == ["Throughput", "Throughput", "Throughput per scheduled hour", "Units completed",
-                      "Units scrapped", "First-pass yield", "Lead time (mean)", "Lead time (median)",
-                      "Lead time (95th percentile)", "WIP (mean)", "OEE (plant)"]
+    rows = [cells(r) for r in kpi_table(s).split("\n")[2:]]
+    assert [r[0] for r in rows] == ["Throughput", "Throughput", "Throughput", "Units completed",
+                                    "Units scrapped", "First-pass yield", "Lead time (mean)", "Lead time (median)",
+                                    "Lead time (95th percentile)", "Work in process, WIP (mean)", "OEE (plant)"]
+    # every rate says its time basis; shares are in percent
+    assert [r[3] for r in rows[:3]] == ["units/h (calendar)", "units/min (calendar)", "units/h (on shift)"]
+    yield_row = rows[5]
+    assert yield_row[3] == "%" and yield_row[1] == number(100 * s.kpi("first_pass_yield").mean)
 
 
 def test_kpi_table_scrapped_row_shows_when_any_replication_scrapped(slow):
@@ -154,8 +159,8 @@ def test_kpi_table_when_nothing_completed():
     rows = {cells(r)[0]: cells(r)[1:] for r in kpi_table(res.summary).split("\n")[2:]}
     assert rows["Units completed"] == ["0", "± 0", "units"]
     assert rows["Lead time (mean)"] == ["–", "± –", "s"]
-    assert rows["WIP (mean)"] == ["1", "± 0", "units"]
-    assert rows["OEE (plant)"] == ["0", "± 0", "fraction"]
+    assert rows["Work in process, WIP (mean)"] == ["1", "± 0", "units"]
+    assert rows["OEE (plant)"] == ["0", "± 0", "%"]
 
 
 # ---------------------------------------------------------------------------- station table
@@ -211,10 +216,14 @@ def test_run_report_text(slow):
     text = run_report_text(slow.summary)
     parts = text.split("\n\n")
     assert parts[0] == "slow: 2 replications x 1 h after 1.75 min warm-up, seed 1, engine des"
-    assert parts[1] == kpi_table(slow.summary)
+    table, basis = parts[1].split("\nRates: ")
+    assert table == kpi_table(slow.summary)
+    assert "per calendar hour" in basis and "per on-shift hour" in basis
     assert parts[2] == f"Bottleneck: b ({slow.summary.bottleneck.method})"
     assert parts[3] == station_table(slow.summary)
-    assert slow.summary.notes and parts[4].split("\n") == [f"* {n}" for n in slow.summary.notes]
+    notes = parts[4].replace("\n  ", " ").split("\n")  # wrapped to 100 columns
+    assert slow.summary.notes and notes == [f"* {n}" for n in slow.summary.notes]
+    assert max(len(ln) for ln in parts[4].split("\n")) <= 100
     assert len(parts) == 5
 
 
@@ -223,31 +232,60 @@ def test_run_report_text_with_active_period_bottleneck():
     assert "Bottleneck: b: sole 100% and shifting 0% of the time (active-period method)" in run_report_text(res.summary)
 
 
+def test_a_balanced_deterministic_line_names_no_single_bottleneck(fast):
+    """a and b both take 10 s: both work all the time, and neither is the bottleneck alone; the
+    active-period method (which would pick a, the first to start) is not asked to break the tie."""
+    res = run(line(("a", "const(10s)", None), ("b", "const(10s)", 1), warmup="105s", replications=2,
+                   engine="des", name="fast"), task=True)
+    for summary in (fast.summary, res.summary):  # by utilization and by active periods
+        assert summary.bottleneck.tied == ["a", "b"]
+        text = run_report_text(summary)
+        assert "Bottleneck: none alone: a and b tie" in text
+        assert "Bottleneck: a" not in text
+    rows = [cells(r) for r in station_table(res.summary).split("\n")[2:]]
+    assert [r[-1] for r in rows] == ["tie", "tie"]
+    assert any("(a tie)" in n for n in res.summary.notes)
+    # the slow line is not a tie: b works all the time, a half of it
+    assert run(slow_line(), task=True).summary.bottleneck.tied is None
+
+
 # ----------------------------------------------------------------------------- compare, sweep
 
 
 def test_comparison_text(slow, fast):
     table = comparison_table([slow, fast], ["throughput_per_hour", "wip_mean"])
     text = comparison_text([slow, fast], table)
-    head, scenarios, title, diffs = text.split("\n\n")
+    head, scenarios, words, title, diffs, basis = text.split("\n\n")
     assert head == "2 scenarios on common random numbers, 2 replications each, seed 1"
     rows = scenarios.split("\n")
-    assert cells(rows[0]) == ["scenario", "units/h", "95% CI", "OEE", "lead time s", "WIP"]
-    assert cells(rows[2]) == ["slow", "180", "± 0", "1", "60", "3"]
-    assert cells(rows[3]) == ["fast", "360", "± 0", "1", "20", "2"]
-    assert title == "Paired differences against slow (significant: the 95% CI excludes 0)"
+    assert cells(rows[0]) == ["scenario", "throughput units/h (calendar)", "95% CI", "plant OEE %",
+                              "mean lead time s", "mean WIP units"]
+    assert cells(rows[2]) == ["slow", "180", "± 0", "100", "60", "3"]
+    assert cells(rows[3]) == ["fast", "360", "± 0", "100", "20", "2"]
+    assert words.replace("\n  ", " ").split("\n") == [  # sentences wrapped to 100 columns
+        "Against slow (paired over common random numbers):",
+        "* fast: throughput higher by 180 ± 0 units/h (calendar) than slow (+100.0%); significant (the 95% CI "
+        "excludes 0).",
+        "* fast: mean WIP lower by 1 ± 0 units than slow (-33.3%); significant (the 95% CI excludes 0)."]
+    assert title == "Every paired difference (scenario - baseline; significant: the 95% CI excludes 0)"
     rows = diffs.split("\n")
-    assert cells(rows[0]) == ["kpi", "scenario", "baseline", "mean", "difference", "paired 95% CI", "relative",
-                              "significant", "unpaired CI"]
-    assert cells(rows[2]) == ["throughput_per_hour", "fast", "180", "360", "180", "± 0", "+100.0%", "yes", "± 0"]
-    assert cells(rows[3]) == ["wip_mean", "fast", "3", "2", "-1", "± 0", "-33.3%", "yes", "± 0"]
+    assert cells(rows[0]) == ["KPI", "unit", "scenario", "baseline", "mean", "difference", "paired 95% CI",
+                              "relative", "significant", "unpaired CI"]
+    assert cells(rows[2]) == ["Throughput", "units/h (calendar)", "fast", "180", "360", "180", "± 0", "+100.0%",
+                              "yes", "± 0"]
+    assert cells(rows[3]) == ["Work in process, WIP (mean)", "units", "fast", "3", "2", "-1", "± 0", "-33.3%",
+                              "yes", "± 0"]
+    assert basis.startswith("Rates: per calendar hour")
 
 
 def test_sweep_text(slow, fast):
     path = "stations[1].process_time"
     table = sweep_table([{path: "const(20s)"}, {path: "const(10s)"}], [slow, fast])
-    rows = sweep_text(table, [path]).split("\n")
-    assert cells(rows[0]) == [path, "units/h", "95% CI", "OEE", "lead time s", "WIP"]
+    text, basis = sweep_text(table, [path]).split("\n\n")
+    rows = text.split("\n")
+    assert cells(rows[0]) == [path, "throughput units/h (calendar)", "95% CI", "plant OEE %", "mean lead time s",
+                              "mean WIP units"]
     assert rows[0].startswith(path + "  ")  # the varied value is left-aligned
-    assert cells(rows[2]) == ["const(20s)", "180", "± 0", "1", "60", "3"]
-    assert cells(rows[3]) == ["const(10s)", "360", "± 0", "1", "20", "2"]
+    assert cells(rows[2]) == ["const(20s)", "180", "± 0", "100", "60", "3"]
+    assert cells(rows[3]) == ["const(10s)", "360", "± 0", "100", "20", "2", "<- highest throughput"]
+    assert basis.startswith("Rates: per calendar hour")

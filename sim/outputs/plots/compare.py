@@ -8,7 +8,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from sim.numbers import number
+from sim.numbers import with_ci
+from sim.outputs.labels import kpi_words
 from sim.outputs.plots.style import (
     FIGSIZE,
     LEGEND_SIZE,
@@ -17,9 +18,9 @@ from sim.outputs.plots.style import (
     STATES,
     TEXT_SIZE,
     decorate,
-    kpi_label,
     new_ax,
     no_data,
+    number_formatter,
     time_unit,
 )
 
@@ -27,14 +28,17 @@ from sim.outputs.plots.style import (
 
 
 def kpi_axis(kpi: str, values: np.ndarray) -> tuple[str, float]:
-    """Axis label of a KPI and the factor to divide its values by (seconds shown in s, min or h)."""
-    desc, unit = kpi_label(kpi)
-    scale = 1.0
-    if unit == "s":
+    """Axis label of a KPI and the factor to divide its values by (seconds shown in s, min or h,
+    shares in percent): ('throughput (units per calendar hour)', 1.0), ('plant OEE (%)', 0.01)."""
+    w = kpi_words(kpi)
+    unit, scale = w.axis_unit, 1.0
+    if w.percent:
+        scale = 0.01
+    elif w.unit == "s":
         finite = np.asarray(values, dtype=float)
         finite = finite[np.isfinite(finite)]
         unit, scale = time_unit(float(np.median(finite)) if finite.size else 0.0)
-    return (f"{desc} ({unit})" if unit else desc), scale
+    return (f"{w.noun} ({unit})" if unit else w.noun), scale
 
 
 def plot_kpi_bars(df: pd.DataFrame, kpi: str, ax: Axes | None = None, title: str | None = None) -> Axes:
@@ -45,7 +49,7 @@ def plot_kpi_bars(df: pd.DataFrame, kpi: str, ax: Axes | None = None, title: str
     """
     ax = new_ax(ax)
     ylabel, scale = kpi_axis(kpi, df["mean"].to_numpy(dtype=float) if len(df) else np.empty(0))
-    desc = kpi_label(kpi)[0]
+    desc = kpi_words(kpi).noun
     decorate(ax, title or f"{desc[:1].upper()}{desc[1:]} by scenario", "scenario", ylabel)
     if len(df) == 0:
         no_data(ax, "no scenarios")
@@ -58,7 +62,7 @@ def plot_kpi_bars(df: pd.DataFrame, kpi: str, ax: Axes | None = None, title: str
     ax.bar(x, mean, yerr=ci, width=0.6, color=colors, alpha=0.85, edgecolor="black", linewidth=0.6,
            error_kw={"ecolor": "black", "capsize": 6, "lw": 1.6})
     for xi, m, c in zip(x, mean, ci):
-        ax.annotate(f"{number(m)} ± {number(c)}", (xi, m + c), xytext=(0, 4), textcoords="offset points",
+        ax.annotate(with_ci(m, c), (xi, m + c), xytext=(0, 4), textcoords="offset points",
                     ha="center", va="bottom", fontsize=TEXT_SIZE)
     long_names = max(len(s) for s in names) > 12 or len(names) > 6
     ax.set_xticks(x, names, rotation=25 if long_names else 0, ha="right" if long_names else "center")
@@ -84,12 +88,14 @@ def plot_throughput_overlay(results, ax=None):
         name = res.summary.name
         k = res.summary.kpi("throughput_per_hour")
         ax.plot(hourly.index + 0.5, hourly.to_numpy(), color=color, lw=1.4, alpha=0.8,
-                label=f"{name}: hourly mean over replications")
+                label=f"{name}: each hour, mean over replications")
         ax.axhline(k.mean, color=color, ls="--", lw=2,
-                   label=f"{name}: long-run mean {k.mean:.1f} ± {k.ci95:.1f} units/h")
+                   label=f"{name}: mean per calendar hour {with_ci(k.mean, k.ci95)}")
     ax.set_title("Throughput over time, scenarios compared", fontsize=15)
     ax.set_xlabel("simulated time (h)", fontsize=13)
-    ax.set_ylabel("units completed per hour (units/h)", fontsize=13)
+    ax.set_ylabel("units completed in each hour", fontsize=13)
+    ax.xaxis.set_major_formatter(number_formatter())
+    ax.yaxis.set_major_formatter(number_formatter())
     ax.grid(alpha=0.3)
     ax.legend(fontsize=10, loc="lower right", framealpha=0.92)
     return ax

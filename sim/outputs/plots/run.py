@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,14 +12,17 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from sim.analysis.intervals import t_halfwidth
+from sim.analysis.results import Summary
 from sim.analysis.summary import RunResult
-from sim.numbers import number
+from sim.analysis.timeline import HourlyProfile, hourly_profile
+from sim.numbers import duration, number, percent
 from sim.outputs.figures import new_figure, save_figure
 from sim.outputs.plots.style import (
     FIGSIZE,
     LEGEND_SIZE,
     LONG_RUN_COLOR,
     MEAN_COLOR,
+    OFF_SHIFT_COLOR,
     REPLICATION_COLOR,
     STATE_COLORS,
     STATE_LABELS,
@@ -29,6 +33,7 @@ from sim.outputs.plots.style import (
     decorate,
     new_ax,
     no_data,
+    number_formatter,
     station_figsize,
     time_unit,
 )
@@ -39,71 +44,48 @@ from sim.outputs.plots.timeline import (
 )
 
 
-def _warmup_end_h(timeseries: pd.DataFrame, warmup_s: float) -> float:
-    """End of the warm-up in hours: ``warmup_s`` if given, else the end of the last warm-up hour."""
-    if warmup_s and warmup_s > 0:
-        return float(warmup_s) / 3600.0
-    if "warmup" in timeseries and timeseries["warmup"].astype(bool).any():
-        return float(timeseries.loc[timeseries["warmup"].astype(bool), "hour"].max()) + 1.0
-    return 0.0
+def _time_axis(profile: HourlyProfile) -> tuple[float, str]:
+    """Hours per unit of the time axis and its label: hours up to three days, else days."""
+    return (24.0, "simulated time (days)") if profile.end_h > 72 else (1.0, "simulated time (h)")
 
 
-def _after_warmup(timeseries: pd.DataFrame, warmup_end_h: float) -> pd.DataFrame:
-    if "warmup" in timeseries:
-        return timeseries[~timeseries["warmup"].astype(bool)]
-    return timeseries[timeseries["hour"] >= warmup_end_h]
+def _shade(ax: Axes, profile: HourlyProfile, per: float) -> None:
+    """The warm-up (excluded from every figure) and the off-shift time (the line stands still)."""
+    if profile.warmup_h > 0:
+        ax.axvspan(0, profile.warmup_h / per, color=WARMUP_COLOR, alpha=0.55, lw=0, zorder=0, hatch="..",
+                   label=f"warm-up ({duration(profile.warmup_h * 3600)}, excluded)")
+    for i, (a, b) in enumerate(profile.off_shift):
+        ax.axvspan(a / 3600 / per, b / 3600 / per, color=OFF_SHIFT_COLOR, alpha=0.35, lw=0, zorder=0,
+                   label="off shift (nights, breaks, days off)" if i == 0 else None)
 
 
-def _plot_hourly(
-    timeseries: pd.DataFrame,
-    column: str,
-    ax: Axes | None,
-    long_run: float | None,
-    warmup_s: float,
-    title: str,
-    ylabel: str,
-    what: str,
-    long_run_unit: str,
-) -> Axes:
-    """Per-replication thin lines, their mean in bold, the long-run mean dashed, warm-up shaded."""
+def _plot_hourly(profile: HourlyProfile, ax: Axes | None, title: str, ylabel: str, what: str,
+                 means: list[tuple[float, str, str]]) -> Axes:
+    """The hourly means over replications (thin), their rolling mean over a calendar cycle (bold),
+    the given long-run means (dashed, labelled), with warm-up and off-shift time shaded."""
     ax = new_ax(ax)
-    decorate(ax, title, "simulated time (h)", ylabel)
-    if timeseries is None or len(timeseries) == 0 or column not in timeseries:
+    per, xlabel = _time_axis(profile)
+    decorate(ax, title, xlabel, ylabel)
+    if not len(profile.hours):
         no_data(ax, f"no hourly {what} recorded")
         return ax
-    ts = timeseries.sort_values(["replication", "hour"])
-    warm_h = _warmup_end_h(ts, warmup_s)
-    if warm_h > 0:
-        ax.axvspan(0, warm_h, color=WARMUP_COLOR, alpha=0.35, lw=0, zorder=0,
-                   label=f"warm-up ({number(warm_h)} h, excluded)")
-        ax.text(warm_h / 2, 0.03, "warm-up", transform=ax.get_xaxis_transform(), rotation=90,
-                ha="center", va="bottom", fontsize=TEXT_SIZE, color="#444444", zorder=5)
-
-    # An hour's value is plotted at its middle, so a point sits inside the hour it describes.
-    reps = list(ts.groupby("replication", sort=True))
-    alpha = float(np.clip(3.0 / max(len(reps), 1), 0.12, 0.6))
-    for i, (_, rep) in enumerate(reps):
-        ax.plot(rep["hour"] + 0.5, rep[column], color=REPLICATION_COLOR, lw=0.8, alpha=alpha, zorder=1,
-                label=f"each replication (n={len(reps)})" if i == 0 else None)
-    mean = ts.groupby("hour", sort=True)[column].mean()
-    ax.plot(mean.index + 0.5, mean.values, color=MEAN_COLOR, lw=2.6, zorder=3,
-            label="mean over replications")
-
-    if long_run is None:
-        steady = _after_warmup(ts, warm_h)[column]
-        long_run = float(steady.mean()) if len(steady) else None
-    if long_run is not None and np.isfinite(long_run):
-        ax.axhline(long_run, color=LONG_RUN_COLOR, lw=2.2, ls="--", zorder=4,
-                   label=f"long-run mean after warm-up: {number(long_run)} {long_run_unit}")
-
-    ax.set_xlim(0, float(ts["hour"].max()) + 1.0)
-    ymax = float(np.nanmax(ts[column].to_numpy(dtype=float))) if len(ts) else 1.0
-    ax.set_ylim(0, max(ymax, long_run or 0.0, 1e-9) * 1.08)
+    _shade(ax, profile, per)
+    ax.plot(profile.hours / per, profile.mean, color=REPLICATION_COLOR, lw=0.9, alpha=0.9, zorder=2,
+            label=f"each hour, mean of {profile.replications} replication{'s' if profile.replications != 1 else ''}")
+    if profile.window_h:
+        ax.plot(profile.hours / per, profile.rolling, color=MEAN_COLOR, lw=3.0, zorder=4,
+                label=f"rolling mean over {duration(profile.window_h * 3600)}")
+    for (value, label, style), color in zip(means, (LONG_RUN_COLOR, "#000000")):
+        if value is not None and np.isfinite(value):
+            ax.axhline(value, color=color, lw=2.0, ls=style, zorder=5, label=label)
+    ax.set_xlim(0, profile.end_h / per)
+    top = max([float(np.nanmax(profile.mean))] + [v for v, _, _ in means if v is not None and np.isfinite(v)])
+    ax.set_ylim(0, max(top, 1e-9) * 1.08)
     ax.grid(axis="y", alpha=0.3)
     # The legend sits between the title and the plot, so it never hides a line.
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0, 1.0, 0.1), mode="expand", ncol=2,
               fontsize=LEGEND_SIZE, frameon=False, borderaxespad=0.3)
-    ax.set_title(title, fontsize=TITLE_SIZE, pad=48)
+    ax.set_title(title, fontsize=TITLE_SIZE, pad=70)
     return ax
 
 
@@ -116,15 +98,22 @@ def plot_throughput(
     mean_per_hour: float | None = None,
     warmup_s: float = 0,
     title: str = "Throughput per hour",
+    calendar: Any = None,
+    mean_per_on_shift_hour: float | None = None,
 ) -> Axes:
-    """Plot units completed in each simulated hour.
-
-    Each replication is a thin translucent line, the mean over replications a bold line, and the
-    long-run mean after warm-up (``mean_per_hour``, or computed from the non-warm-up hours) a dashed
-    horizontal line. The warm-up, ``warmup_s`` seconds (or the rows flagged ``warmup``), is shaded.
-    """
-    return _plot_hourly(timeseries, "completed", ax, mean_per_hour, warmup_s, title,
-                        "units completed per hour (units/h)", "throughput", "units/h")
+    """Plot units completed in each simulated hour (mean over replications), their rolling mean
+    over a calendar cycle, the long-run mean per calendar hour (``mean_per_hour``, or computed
+    from the hours after warm-up) and, with a calendar, the mean per on-shift hour; the warm-up
+    (``warmup_s``) and the calendar's off-shift time are shaded."""
+    if timeseries is None or not len(timeseries) or "completed" not in timeseries:
+        return _plot_hourly(_empty_profile(), ax, title, "units completed per hour", "throughput", [])
+    profile = hourly_profile(timeseries, "completed", warmup_s=warmup_s, calendar=calendar, rate=True)
+    if mean_per_hour is None:
+        mean_per_hour = _measured_mean(timeseries, "completed")
+    means = [(mean_per_hour, f"mean per calendar hour: {number(mean_per_hour)}", "--")]
+    if mean_per_on_shift_hour is not None and calendar is not None:
+        means.append((mean_per_on_shift_hour, f"mean per on-shift hour: {number(mean_per_on_shift_hour)}", ":"))
+    return _plot_hourly(profile, ax, title, "units completed per hour", "throughput", means)
 
 
 def plot_wip(
@@ -133,10 +122,27 @@ def plot_wip(
     warmup_s: float = 0,
     mean_wip: float | None = None,
     title: str = "Work in process (WIP) over time",
+    calendar: Any = None,
 ) -> Axes:
-    """Plot the time-average WIP of each simulated hour, like :func:`plot_throughput`."""
-    return _plot_hourly(timeseries, "wip", ax, mean_wip, warmup_s, title,
-                        "units in the line, hourly average (units)", "WIP", "units")
+    """Plot the time-average WIP of each simulated hour like :func:`plot_throughput`."""
+    if timeseries is None or not len(timeseries) or "wip" not in timeseries:
+        return _plot_hourly(_empty_profile(), ax, title, "units in the line, hourly average", "WIP", [])
+    profile = hourly_profile(timeseries, "wip", warmup_s=warmup_s, calendar=calendar)
+    if mean_wip is None:
+        mean_wip = _measured_mean(timeseries, "wip")
+    return _plot_hourly(profile, ax, title, "units in the line, hourly average", "WIP",
+                        [(mean_wip, f"mean after warm-up: {number(mean_wip)} units", "--")])
+
+
+def _measured_mean(timeseries: pd.DataFrame, column: str) -> float | None:
+    """The mean of `column` over the hours after warm-up."""
+    steady = timeseries[~timeseries["warmup"].astype(bool)][column] if "warmup" in timeseries else timeseries[column]
+    return float(steady.mean()) if len(steady) else None
+
+
+def _empty_profile() -> HourlyProfile:
+    return HourlyProfile(hours=np.empty(0), mean=np.empty(0), rolling=np.empty(0), window_h=0, replications=0,
+                         warmup_h=0.0, end_h=1.0)
 
 
 def _per_station(stations: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -183,43 +189,88 @@ def plot_station_states(stations: pd.DataFrame, ax: Axes | None = None,
     return ax
 
 
+def tail_split(values: np.ndarray, share: float = 0.1, gap: float = 0.25) -> float | None:
+    """Where a far cluster of the slowest units begins (e.g. units held over a day off), or None:
+    the largest gap between sorted values above the (1 - `share`) quantile, when it spans more
+    than `gap` of the whole range."""
+    x = np.sort(values)
+    if x.size < 20 or x[-1] <= x[0]:
+        return None
+    top = x[int(np.floor((1 - share) * (x.size - 1))):]
+    steps = np.diff(top)
+    if not steps.size:
+        return None
+    i = int(np.argmax(steps))
+    return float(top[i + 1]) if steps[i] > gap * (x[-1] - x[0]) else None
+
+
 def plot_lead_time_hist(lead_times: Sequence[np.ndarray] | np.ndarray, ax: Axes | None = None,
-                        title: str = "Lead time of completed units") -> Axes:
-    """Histogram of lead times pooled over replications, with mean, median and 95th percentile.
+                        title: str = "Lead time of completed units", median: float | None = None,
+                        p95: float | None = None) -> Axes:
+    """Histogram of lead times pooled over replications, with the mean, the median and the 95th
+    percentile (``median`` and ``p95`` as the summary reports them: each replication's, averaged;
+    computed so from the arrays when not given).
 
     ``lead_times`` is one array of seconds per replication (or a single array). The time unit
-    (s, min or h) follows the median.
+    (s, min or h) follows the median. A far cluster of the slowest units (say, held over a day
+    off) gets its own inset, so it does not squeeze the rest into two bars.
     """
     ax = new_ax(ax)
     if isinstance(lead_times, np.ndarray) and lead_times.ndim == 1:
         arrays = [lead_times]
     else:
         arrays = [np.asarray(a, dtype=float).ravel() for a in (lead_times or [])]
+    arrays = [a[np.isfinite(a)] for a in arrays]
     pooled = np.concatenate(arrays) if arrays else np.empty(0)
-    pooled = pooled[np.isfinite(pooled)]
     if pooled.size == 0:
         decorate(ax, title, "lead time from release to completion (s)", "units completed (count)")
         no_data(ax, "no unit completed after warm-up")
         return ax
-    mean, p50, p95 = float(pooled.mean()), float(np.percentile(pooled, 50)), float(np.percentile(pooled, 95))
-    unit, scale = time_unit(p50)
+    filled = [a for a in arrays if a.size]
+    median = float(np.mean([np.percentile(a, 50) for a in filled])) if median is None else median
+    p95 = float(np.mean([np.percentile(a, 95) for a in filled])) if p95 is None else p95
+    unit, scale = time_unit(median)
     x = pooled / scale
-    edges = np.histogram_bin_edges(x, bins="auto")
-    if len(edges) > 81 or len(edges) < 11:
-        edges = np.histogram_bin_edges(x, bins=60 if x.size > 500 else max(10, int(np.sqrt(x.size))))
-    ax.hist(x, bins=edges, color=REPLICATION_COLOR, edgecolor="white", linewidth=0.4,
-            label=f"units ({x.size:,} from {len(arrays)} replication{'s' if len(arrays) != 1 else ''})")
+    split = tail_split(x)
+    bulk = x[x < split] if split is not None else x
+    ax.hist(bulk, bins=_bins(bulk), color=REPLICATION_COLOR, edgecolor="white", linewidth=0.4,
+            label=f"units ({number(x.size)} from {len(arrays)} replication{'s' if len(arrays) != 1 else ''})")
     for value, name, style, color in (
-        (mean, "mean", "-", "#000000"),
-        (p50, "median (p50)", "--", MEAN_COLOR),
+        (float(pooled.mean()), "mean", "-", "#000000"),
+        (median, "median (p50)", "--", MEAN_COLOR),
         (p95, "95th percentile (p95)", ":", LONG_RUN_COLOR),
     ):
         ax.axvline(value / scale, color=color, ls=style, lw=2.4, label=f"{name}: {number(value / scale)} {unit}")
     decorate(ax, title, f"lead time from release to completion ({unit})", "units completed (count)")
     ax.set_xlim(left=0)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="upper right", fontsize=LEGEND_SIZE, framealpha=0.92)
+    if split is not None:
+        _tail_inset(ax, x[x >= split], x.size, unit)
+    # The legend sits between the title and the plot, so it hides no bar.
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0, 1.0, 0.1), mode="expand", ncol=2,
+              fontsize=LEGEND_SIZE, frameon=False, borderaxespad=0.3)
+    ax.set_title(title, fontsize=TITLE_SIZE, pad=48)
     return ax
+
+
+def _bins(x: np.ndarray) -> np.ndarray:
+    edges = np.histogram_bin_edges(x, bins="auto")
+    if len(edges) > 81 or len(edges) < 11:
+        edges = np.histogram_bin_edges(x, bins=60 if x.size > 500 else max(10, int(np.sqrt(x.size))))
+    return edges
+
+
+def _tail_inset(ax: Axes, tail: np.ndarray, total: int, unit: str) -> None:
+    """The far cluster of slow units in an inset at the upper right, with its share of all units."""
+    inset = ax.inset_axes([0.62, 0.3, 0.35, 0.45])
+    inset.hist(tail, bins=_bins(tail), color=LONG_RUN_COLOR, edgecolor="white", linewidth=0.4)
+    inset.set_title(f"the slowest {percent(tail.size / total, sig=2)} ({number(tail.size)} units):\n"
+                    f"{number(tail.min(), 3)}–{number(tail.max(), 3)} {unit}", fontsize=TEXT_SIZE)
+    inset.tick_params(labelsize=TEXT_SIZE - 1)
+    inset.set_xlabel(f"lead time ({unit})", fontsize=TEXT_SIZE - 1)
+    inset.xaxis.set_major_formatter(number_formatter())
+    inset.yaxis.set_major_formatter(number_formatter())
+    inset.grid(axis="y", alpha=0.3)
 
 
 def plot_buffer_occupancy(stations: pd.DataFrame, ax: Axes | None = None,
@@ -295,6 +346,12 @@ def _timeline_jobs(result: RunResult) -> list:
     return jobs
 
 
+def _kpi_mean(summary: Summary, key: str) -> float | None:
+    """A KPI's mean, or None when the summary lacks it or it is undefined."""
+    est = summary.kpis.get(key)
+    return float(est.mean) if est is not None and np.isfinite(est.mean) else None
+
+
 def save_run_plots(result: RunResult, outdir: Path | str) -> dict[str, Path]:
     """Write the standard PNGs of a run into ``outdir`` and return ``{title: path}``: throughput,
     WIP, station time breakdown, lead times and buffer occupancy; where the run has them, the
@@ -308,6 +365,8 @@ def save_run_plots(result: RunResult, outdir: Path | str) -> dict[str, Path]:
     lead_times = result.lead_times
     warmup_s = summary.warmup_s
     tput = summary.kpi("throughput_per_hour").mean
+    calendar = summary.scenario.get("calendar")
+    on_shift = _kpi_mean(summary, "throughput_per_scheduled_hour")
     wip = summary.kpi("wip_mean").mean
     name = summary.name
     suffix = f" — {name}" if name else ""
@@ -315,13 +374,16 @@ def save_run_plots(result: RunResult, outdir: Path | str) -> dict[str, Path]:
 
     jobs = [
         ("Throughput per hour", "throughput.png", FIGSIZE,
-         lambda ax, t: plot_throughput(timeseries, ax, mean_per_hour=tput, warmup_s=warmup_s, title=t)),
+         lambda ax, t: plot_throughput(timeseries, ax, mean_per_hour=tput, warmup_s=warmup_s, title=t,
+                                       calendar=calendar, mean_per_on_shift_hour=on_shift)),
         ("WIP over time", "wip.png", FIGSIZE,
-         lambda ax, t: plot_wip(timeseries, ax, warmup_s=warmup_s, mean_wip=wip, title=t)),
+         lambda ax, t: plot_wip(timeseries, ax, warmup_s=warmup_s, mean_wip=wip, title=t, calendar=calendar)),
         ("Station time breakdown", "station_states.png", station_figsize(n_stations),
          lambda ax, t: plot_station_states(stations, ax, title=t)),
         ("Lead-time distribution", "lead_time.png", FIGSIZE,
-         lambda ax, t: plot_lead_time_hist(lead_times if lead_times is not None else [], ax, title=t)),
+         lambda ax, t: plot_lead_time_hist(lead_times if lead_times is not None else [], ax, title=t,
+                                           median=_kpi_mean(summary, "lead_time_p50_s"),
+                                           p95=_kpi_mean(summary, "lead_time_p95_s"))),
         ("Buffer occupancy", "buffers.png", station_figsize(n_stations),
          lambda ax, t: plot_buffer_occupancy(stations, ax, title=t)),
     ]

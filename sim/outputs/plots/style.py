@@ -5,6 +5,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+from sim.numbers import number
 
 #: Station states in the order they are stacked, left to right.
 STATES: tuple[str, ...] = ("busy", "blocked", "starved", "down", "setup", "off_shift")
@@ -42,22 +45,10 @@ TICK_SIZE = 12
 LEGEND_SIZE = 11.5
 TEXT_SIZE = 11
 WARMUP_COLOR = "#BBBBBB"
+OFF_SHIFT_COLOR = "#999999"  # as the off-shift state
 REPLICATION_COLOR = "#56B4E9"
 MEAN_COLOR = "#0072B2"
 LONG_RUN_COLOR = "#D55E00"
-
-
-# Units of the KPIs a run reports (summary.json names), for axis labels.
-_KPI_LABELS: dict[str, tuple[str, str]] = {
-    "throughput_per_hour": ("throughput", "units/h"),
-    "throughput_per_minute": ("throughput", "units/min"),
-    "units_completed": ("units completed", "units"),
-    "units_scrapped": ("units scrapped", "units"),
-    "lead_time_s": ("mean lead time", "s"),
-    "lead_time_p50_s": ("median lead time", "s"),
-    "lead_time_p95_s": ("95th percentile lead time", "s"),
-    "wip_mean": ("mean WIP", "units"),
-}
 
 
 # --------------------------------------------------------------------------------------- helpers
@@ -71,17 +62,6 @@ def station_figsize(n_stations: int, width: float = FIGSIZE[0]) -> tuple[float, 
     """
     n = max(int(n_stations), 1)
     return (width, max(FIGSIZE[1], 1.6 + 0.32 * n))
-
-
-def kpi_label(kpi: str) -> tuple[str, str]:
-    """Return ``(description, unit)`` of a KPI column name, e.g. ``('throughput', 'units/h')``."""
-    if kpi in _KPI_LABELS:
-        return _KPI_LABELS[kpi]
-    name = kpi.replace("_", " ")
-    for suffix, unit in (("_per_hour", "units/h"), ("_per_minute", "units/min"), ("_s", "s")):
-        if kpi.endswith(suffix):
-            return name[: -len(suffix)].strip(), unit
-    return name, ""
 
 
 def time_unit(seconds: float) -> tuple[str, float]:
@@ -100,11 +80,19 @@ def new_ax(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> Axes:
     return ax
 
 
+def number_formatter() -> FuncFormatter:
+    """Tick labels written by the one number formatter: 700,000 · 0.25 · 1.5 (no e-notation)."""
+    return FuncFormatter(lambda value, _pos: number(value))
+
+
 def decorate(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
+    """Title, axis labels and tick sizes of a figure; numeric tick labels by the number formatter."""
     ax.set_title(title, fontsize=TITLE_SIZE, pad=10)
     ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
     ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
     ax.tick_params(labelsize=TICK_SIZE)
+    ax.xaxis.set_major_formatter(number_formatter())
+    ax.yaxis.set_major_formatter(number_formatter())
 
 
 def no_data(ax: Axes, message: str) -> None:
