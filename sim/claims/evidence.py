@@ -1,5 +1,6 @@
 """The simulated evidence claims are read against: the line's efficiency (from a finished run of
-the same scenario, or simulated), the sizing searches, the legacy line (from a finished run)."""
+the same scenario in the folder of earlier runs, or simulated), the sizing searches, the legacy
+line (from a finished run there)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,17 @@ class LineRun:
 _SAME_MODEL_IGNORES = ("replications", "seed", "engine", "description", "sources")
 
 
+def earlier_run(runs: Path | None, summary: str | None, scenario: Scenario) -> tuple[Summary | None, str, str]:
+    """The summary of an earlier run of `scenario` at `summary`, a path inside the folder of
+    earlier runs (`claims --runs DIR`), if that folder was given; and a note, and the path."""
+    if summary is None:
+        return None, "no summary given", ""
+    if runs is None:
+        return None, "no folder of earlier runs given (--runs DIR)", ""
+    path = Path(runs) / summary
+    return *matching_summary(path, scenario), str(path)
+
+
 def matching_summary(summary_path: str | Path, scenario: Scenario) -> tuple[Summary | None, str]:
     """A run's summary.json if it is of `scenario` (same resolved model; replications, seed and
     engine may differ), else None; and a note saying which."""
@@ -112,15 +124,15 @@ def _run_label(n: int, horizon_s: float | None) -> str:
 
 
 def simulate_evidence(cfg: ClaimsFile, base: Path, runner: Runner, *, quick: bool = False,
-                      notes: list[str] | None = None,
-                      per: str | None = None) -> tuple[LineRun, LineRun | None, dict[str, dict]]:
-    """The simulated evidence: the line (from its summary.json when that is of the same
-    scenario, else simulated), the sizing searches, and the legacy line if a summary exists.
+                      notes: list[str] | None = None, per: str | None = None,
+                      runs: Path | None = None) -> tuple[LineRun, LineRun | None, dict[str, dict]]:
+    """The simulated evidence: the line (from its summary.json in `runs` when that is of the same
+    scenario, else simulated), the sizing searches, and the legacy line if `runs` holds its run.
     Scenario files are relative to `base`; `notes` gets one line on where each came from.
     Returns (line, legacy, sizing by claim id)."""
     notes = notes if notes is not None else []
     per = per or cfg.simulation.per
-    line, line_data, name = _line_run(cfg, base, runner, quick, notes)
+    line, line_data, name = _line_run(cfg, base, runner, quick, notes, runs)
     sizing: dict[str, dict] = {}
     for c in cfg.claims:
         if c.sizing is None:
@@ -132,21 +144,21 @@ def simulate_evidence(cfg: ClaimsFile, base: Path, runner: Runner, *, quick: boo
             res = _size_plant(cfg, base, target_h, runner, per, quick, notes)
         res["claim"] = c.id
         sizing[c.id] = res
-    return line, _legacy_run(cfg, base, notes), sizing
+    return line, _legacy_run(cfg, base, notes, runs), sizing
 
 
 def _line_run(cfg: ClaimsFile, base: Path, runner: Runner, quick: bool,
-              notes: list[str]) -> tuple[LineRun, dict, str]:
+              notes: list[str], runs: Path | None) -> tuple[LineRun, dict, str]:
     """The line, from its summary if that is of the same scenario, else simulated; the raw
     scenario data it was run with (for sizing it) and the scenario's name."""
     sim = cfg.simulation
     path = base / sim.line.scenario
     data = read_yaml(path)
     scenario = validate_scenario(data, file=str(path))
-    summary, why = (matching_summary(sim.line.summary, scenario) if sim.line.summary else (None, "no summary given"))
+    summary, why, where = earlier_run(runs, sim.line.summary, scenario)
     if summary is not None:
         notes.append(f"line: {scenario.name} from {why}")
-        return LineRun.from_summary(summary, source=str(sim.line.summary)), data, scenario.name
+        return LineRun.from_summary(summary, source=where), data, scenario.name
     run_data = dict(data)
     if quick:
         run_data.update(horizon=sim.line.quick.horizon, replications=sim.line.quick.replications)
@@ -187,18 +199,18 @@ def _size_plant(cfg: ClaimsFile, base: Path, target_h: float, runner: Runner, pe
     return res
 
 
-def _legacy_run(cfg: ClaimsFile, base: Path, notes: list[str]) -> LineRun | None:
+def _legacy_run(cfg: ClaimsFile, base: Path, notes: list[str], runs: Path | None) -> LineRun | None:
     """The legacy line, only from a finished run of the same scenario; never simulated here."""
     legacy = cfg.simulation.legacy
     if legacy is None:
         return None
     path = base / legacy.scenario
     try:
-        summary, why = matching_summary(legacy.summary, validate_scenario(read_yaml(path), file=str(path)))
+        summary, why, where = earlier_run(runs, legacy.summary, validate_scenario(read_yaml(path), file=str(path)))
     except InputError as e:
-        summary, why = None, str(e)
+        summary, why, where = None, str(e), ""
     if summary is None:
         notes.append(f"legacy: not used ({why})")
         return None
     notes.append(f"legacy: from {why}")
-    return LineRun.from_summary(summary, source=str(legacy.summary))
+    return LineRun.from_summary(summary, source=where)

@@ -11,10 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.claims.roles import CLAIM_ROLES, CROSS_CHECK_ROLES, Role
 from sim.errors import did_you_mean
+from sim.scenario.bundled import bundled_file
 from sim.scenario.units import TIME_UNITS, parse_duration
 
-#: Where `claims` looks for its file (relative to the working folder, like results/).
+#: The claims file as the docs and reports name it (the bundled one, as a checkout holds it).
 DEFAULT_FILE = Path("scenarios") / "claims.yaml"
+#: The file `claims` reads unless given --file: the one shipped inside the package.
+BUNDLED_FILE = bundled_file("claims.yaml")
 #: The verdicts, from best to worst ("unverifiable" is no verdict on the figure itself).
 VERDICTS = ("consistent", "strained", "inconsistent", "unverifiable")
 

@@ -307,6 +307,6 @@ def _readme_reproduce(ev: Evaluation) -> list[str]:
         "The figures, quotes, outside references and operating-time conventions are in "
         "`scenarios/claims.yaml`; each claim names its article and date. "
         "Finished replications are kept in `results/claims/.cache`, so a second run reuses them. "
-        + (f"If `{sim.line.summary}` exists and is of the same scenario, its replications are "
-           "used; otherwise the line is simulated. " if sim.line.summary else "")
+        + (f"With `--runs results`, `results/{sim.line.summary}` is used if it exists and is of the same "
+           "scenario; otherwise the line is simulated. " if sim.line.summary else "")
         + "Line rates are per working (on-shift) hour; shares of world shipments are per calendar year.\n"]
