@@ -23,7 +23,7 @@ from sim.analysis.results import (
     SupermarketSummary,
     WarmupDetection,
 )
-from sim.analysis.tables import replications_table, station_summary, stations_table, timeseries_table
+from sim.analysis.tables import kpis_table, replications_table, station_summary, stations_table, timeseries_table
 from sim.analysis.timeline import Timeline, run_timeline
 from sim.model.records import ReplicationRecord
 from sim.scenario.schema import Scenario
@@ -43,6 +43,11 @@ class RunResult:
     timeline: Timeline | None = field(repr=False, default=None)  # replication 1 over a window
     from_cache: int = 0  # replications (pilots included) loaded from the cache, not simulated
     simulated: int = 0  # replications (pilots included) this run asked for
+
+    @property
+    def kpis(self) -> pd.DataFrame:
+        """One row per KPI: kpi, mean, ci95, unit, p50, p95 (the summary's estimates as a table)."""
+        return kpis_table(self.summary)
 
 
 def summarize(scenario: Scenario, records: list[ReplicationRecord], *, engine: str, engine_reason: str,
