@@ -90,7 +90,7 @@ def earlier_run(runs: Path | None, summary: str | None, scenario: Scenario) -> t
     if summary is None:
         return None, "no summary given", ""
     if runs is None:
-        return None, "no folder of earlier runs given (--runs DIR)", ""
+        return None, "no folder of earlier runs given: --runs DIR", ""
     path = Path(runs) / summary
     return *matching_summary(path, scenario), str(path)
 
