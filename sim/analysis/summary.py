@@ -24,6 +24,7 @@ from sim.analysis.results import (
     WarmupDetection,
 )
 from sim.analysis.tables import (
+    kpis_table,
     replications_table,
     station_summary,
     stations_table,
@@ -38,13 +39,13 @@ from sim.scenario.schema import Scenario
 @dataclass
 class RunResult:
     """All a run produced: the typed summary (summary.json is `summary.to_dict()`) and the tables
-    every output is made from (`timeseries` is the wide hourly table: one row per replication and
-    hour; `timeseries_long` its tidy form)."""
+    every output is made from (`hourly` is the wide table, one row per replication and hour, that
+    plots read; `timeseries` its tidy long form, one row per observation, as timeseries.csv)."""
 
     summary: Summary
     replications: pd.DataFrame
     stations: pd.DataFrame
-    timeseries: pd.DataFrame
+    hourly: pd.DataFrame
     lead_times: list[np.ndarray] = field(repr=False)
     records: list[ReplicationRecord] = field(repr=False, default_factory=list)
     timeline: Timeline | None = field(repr=False, default=None)  # replication 1 over a window
@@ -52,9 +53,14 @@ class RunResult:
     simulated: int = 0  # replications (pilots included) this run asked for
 
     @property
-    def timeseries_long(self) -> pd.DataFrame:
+    def timeseries(self) -> pd.DataFrame:
         """The time series in long form (timeseries.csv): one row per replication, hour and quantity."""
-        return timeseries_long(self.timeseries)
+        return timeseries_long(self.hourly)
+
+    @property
+    def kpis(self) -> pd.DataFrame:
+        """One row per KPI: kpi, mean, ci95, unit, p50, p95 (the summary's estimates as a table)."""
+        return kpis_table(self.summary)
 
 
 def summarize(scenario: Scenario, records: list[ReplicationRecord], *, engine: str, engine_reason: str,

@@ -1,4 +1,4 @@
-"""The tidy tables every output is made from: one row per replication, per station and
+"""The tidy tables every output is made from: one row per KPI, per replication, per station and
 replication, per hour and replication; and the per-station means."""
 
 from __future__ import annotations
@@ -9,8 +9,17 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.kpis import oee_parts, replication_kpis
-from sim.analysis.results import BottleneckShare, StationSummary
+from sim.analysis.results import BottleneckShare, StationSummary, Summary
 from sim.model.records import STATE_COLUMNS, ReplicationRecord
+
+
+def kpis_table(summary: Summary) -> pd.DataFrame:
+    """One row per KPI: its mean and 95% CI half-width over replications, its unit, and the
+    pooled percentiles p50 and p95 where they apply (lead time; NaN elsewhere)."""
+    rows = [{"kpi": name, "mean": est.mean, "ci95": est.ci95, "unit": summary.kpi_units.get(name, ""),
+             "p50": math.nan if est.p50 is None else est.p50, "p95": math.nan if est.p95 is None else est.p95}
+            for name, est in summary.kpis.items()]
+    return pd.DataFrame(rows, columns=["kpi", "mean", "ci95", "unit", "p50", "p95"])
 
 
 def replications_table(records: list[ReplicationRecord]) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """The simulations claims are read against: the line's efficiency (from a finished run of the same
-scenario, or simulated), the sizing searches on each time basis, the legacy line (from a finished
-run). What they may count as evidence for is decided in `runs.not_evidence`."""
+scenario in the folder of earlier runs, `claims --runs DIR`, or simulated), the sizing searches on
+each time basis, the legacy line (from a finished run there). What they may count as evidence for
+is decided in `runs.not_evidence`."""
 
 from __future__ import annotations
 
@@ -32,6 +33,17 @@ _STAGE_WORDS = {"fa": "final-assembly", "smt": "SMT"}
 _SAME_MODEL_IGNORES = ("replications", "seed", "engine", "description", "sources", "designed_from")
 
 
+def earlier_run(runs: Path | None, summary: str | None, scenario: Scenario) -> tuple[Summary | None, str, str]:
+    """The summary of an earlier run of `scenario` at `summary`, a path inside the folder of
+    earlier runs (`claims --runs DIR`), if that folder was given; and a note, and the path."""
+    if summary is None:
+        return None, "no summary given", ""
+    if runs is None:
+        return None, "no folder of earlier runs given: --runs DIR", ""
+    path = Path(runs) / summary
+    return *matching_summary(path, scenario), str(path)
+
+
 def matching_summary(summary_path: str | Path, scenario: Scenario) -> tuple[Summary | None, str]:
     """A run's summary.json if it is of `scenario` (same resolved model; replications, seed and
     engine may differ), else None; and a note saying which."""
@@ -61,14 +73,15 @@ def _run_label(n: int, horizon_s: float | None) -> str:
 
 
 def simulate_evidence(cfg: ClaimsFile, base: Path, runner: Runner, *, quick: bool = False,
-                      notes: list[str] | None = None) -> tuple[LineRun, LineRun | None, dict[str, dict]]:
-    """The simulations: the line (from its summary.json when that is of the same scenario, else
-    simulated), the sizing searches (the line on calendar and on working time, the plant on
-    working time), and the legacy line if a summary exists. Scenario files are relative to
+                      notes: list[str] | None = None,
+                      runs: Path | None = None) -> tuple[LineRun, LineRun | None, dict[str, dict]]:
+    """The simulations: the line (from its summary.json in `runs` when that is of the same scenario,
+    else simulated), the sizing searches (the line on calendar and on working time, the plant on
+    working time), and the legacy line if `runs` holds its run. Scenario files are relative to
     `base`; `notes` gets one line on where each came from. Returns (line, legacy, sizing by claim
     id and basis)."""
     notes = notes if notes is not None else []
-    line, line_data, name = _line_run(cfg, base, runner, quick, notes)
+    line, line_data, name = _line_run(cfg, base, runner, quick, notes, runs)
     sizing: dict[str, dict] = {}
     for c in cfg.claims:
         if c.sizing is None:
@@ -85,7 +98,7 @@ def simulate_evidence(cfg: ClaimsFile, base: Path, runner: Runner, *, quick: boo
         for res in found.values():
             res["claim"] = c.id
         sizing[c.id] = found
-    return line, _legacy_run(cfg, base, notes), sizing
+    return line, _legacy_run(cfg, base, notes, runs), sizing
 
 
 def check_designed_from(cfg: ClaimsFile, data: dict, path: Path) -> tuple[str, ...]:
@@ -100,18 +113,18 @@ def check_designed_from(cfg: ClaimsFile, data: dict, path: Path) -> tuple[str, .
 
 
 def _line_run(cfg: ClaimsFile, base: Path, runner: Runner, quick: bool,
-              notes: list[str]) -> tuple[LineRun, dict, str]:
+              notes: list[str], runs: Path | None) -> tuple[LineRun, dict, str]:
     """The line, from its summary if that is of the same scenario, else simulated; the raw
     scenario data it was run with (for sizing it) and the scenario's name."""
     sim = cfg.simulation
     path = base / sim.line.scenario
     data = read_yaml(path)
     scenario = validate_scenario(data, file=str(path))
-    summary, why = (matching_summary(sim.line.summary, scenario) if sim.line.summary else (None, "no summary given"))
+    summary, why, where = earlier_run(runs, sim.line.summary, scenario)
     built_from = check_designed_from(cfg, data, path)
     if summary is not None:
         notes.append(f"line: {scenario.name} from {why}")
-        run = LineRun.from_summary(summary, source=str(sim.line.summary))
+        run = LineRun.from_summary(summary, source=where)
         return replace(run, designed_from=built_from), data, scenario.name
     run_data = dict(data)
     if quick:
@@ -158,19 +171,19 @@ def _size_plant(cfg: ClaimsFile, base: Path, target_h: float, runner: Runner, qu
     return res
 
 
-def _legacy_run(cfg: ClaimsFile, base: Path, notes: list[str]) -> LineRun | None:
+def _legacy_run(cfg: ClaimsFile, base: Path, notes: list[str], runs: Path | None) -> LineRun | None:
     """The legacy line, only from a finished run of the same scenario; never simulated here."""
     legacy = cfg.simulation.legacy
     if legacy is None:
         return None
     path = base / legacy.scenario
     try:
-        summary, why = matching_summary(legacy.summary, validate_scenario(read_yaml(path), file=str(path)))
+        summary, why, where = earlier_run(runs, legacy.summary, validate_scenario(read_yaml(path), file=str(path)))
     except InputError as e:
-        summary, why = None, str(e)
+        summary, why, where = None, str(e), ""
     if summary is None:
         notes.append(f"legacy: not used ({why})")
         return None
     notes.append(f"legacy: from {why}")
-    run = LineRun.from_summary(summary, source=str(legacy.summary))
+    run = LineRun.from_summary(summary, source=where)
     return replace(run, designed_from=check_designed_from(cfg, read_yaml(path), path))

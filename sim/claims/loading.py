@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.claims.schema import DEFAULT_FILE, ClaimsFile
+from sim.claims.schema import BUNDLED_FILE, ClaimsFile
 from sim.errors import InputError
 from sim.scenario.loading import read_yaml
 from sim.scenario.problems import pydantic_problem
@@ -40,6 +40,6 @@ def validate_claims(data: Any, *, file: str = "<claims>") -> ClaimsFile:
         raise InputError(msg, file=file, path=path or None) from None
 
 
-def load_claims(path: str | Path = DEFAULT_FILE) -> ClaimsFile:
+def load_claims(path: str | Path = BUNDLED_FILE) -> ClaimsFile:
     """Read and validate a claims file."""
     return validate_claims(read_yaml(path), file=str(path))

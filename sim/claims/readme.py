@@ -171,6 +171,6 @@ def _reproduce(ev: Evaluation) -> list[str]:
         "each claim names its article, date and who said it, and each scenario under `scenarios/` names the claims "
         "it was built from (`designed_from:`). Finished replications are kept in `results/claims/.cache`, so a "
         "second run reuses them. "
-        + (f"If `{sim.line.summary}` exists and is of the same scenario, its replications are used; otherwise the "
-           "line is simulated. " if sim.line.summary else "")
+        + (f"With `--runs results`, `results/{sim.line.summary}` is used if it exists and is of the same scenario; "
+           "otherwise the line is simulated. " if sim.line.summary else "")
         + "Every rate in `rates.csv` and `claims.json` says whether it is per calendar or per working hour.\n"]

@@ -21,10 +21,13 @@ from sim.claims.roles import (
 )
 from sim.claims.units import CALENDAR_MONTH_H, rate_period
 from sim.errors import did_you_mean
+from sim.scenario.bundled import bundled_file
 from sim.scenario.units import TIME_UNITS, parse_duration
 
-#: Where `claims` looks for its file (relative to the working folder, like results/).
+#: The claims file as the docs and reports name it (the bundled one, as a checkout holds it).
 DEFAULT_FILE = Path("scenarios") / "claims.yaml"
+#: The file `claims` reads unless given --file: the one shipped inside the package.
+BUNDLED_FILE = bundled_file("claims.yaml")
 
 Verdict = Literal["corroborated", "feasible but unverified", "strained", "contradicted", "cannot be tested"]
 assert VERDICTS == Verdict.__args__  # noqa: S101 (the words and the type are one list)

@@ -25,6 +25,7 @@ EXAMPLES: dict[str, str] = {
     "sweep": "python -m sim sweep scenarios/wistron.yaml --vary stations.auto-screw.buffer=0,2,5,10",
     "claims": "python -m sim claims --quick",
     "size": "python -m sim size scenarios/wistron.yaml --target 100/min --vary lines --per scheduled",
+    "examples": "python -m sim examples my-scenarios",
 }
 
 #: What `--out` defaults to, per command (the folder names are made safe, see sim.outputs.folders).
@@ -146,8 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     cl = _command(sub, "claims", "claims", "cmd_claims",
                   help="the articles' figures: what each implies, checks, verdicts")
-    cl.add_argument("--file", type=Path, default=DEFAULT_CLAIMS,
-                    help=f"claims file (default {DEFAULT_CLAIMS})")
+    cl.add_argument("--file", type=Path, default=None,
+                    help=f"claims file (default: the {DEFAULT_CLAIMS} shipped with linesim)")
+    cl.add_argument("--runs", type=Path, default=None, metavar="DIR",
+                    help="folder of earlier runs (e.g. results): a line's summary.json there is used "
+                         "when it is of the same scenario; without it the line is simulated")
     cl.add_argument("--out", type=Path, default=Path("results") / "claims",
                     help="output folder (default results/claims/)")
     cl.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
@@ -158,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("--quiet", action="store_true", help="print nothing on success")
     cl.add_argument("--format", choices=["table", "json"], default="table",
                     help="print the tables (default) or claims.json on stdout")
+
+    ex = _command(sub, "examples", "examples", "cmd_examples",
+                  help="copy the bundled scenarios, claims file and validation cases into DIR for editing")
+    ex.add_argument("dir", type=Path, metavar="DIR", help="folder to copy them into (created if needed)")
 
     sz = _command(sub, "size", "size", "cmd_size",
                   help="smallest lines / servers / buffer meeting a target throughput with 95%% "

@@ -14,6 +14,7 @@ from sim.outputs.folders import safe_folder_name
 from sim.outputs.serialize import to_json
 from sim.outputs.size import SIZE_FILES, sizing_text, write_size
 from sim.scenario import apply_overrides, parse_rate, read_yaml, validate_scenario
+from sim.scenario.bundled import scenario_file
 
 
 def cmd_size(args) -> int:
@@ -23,7 +24,7 @@ def cmd_size(args) -> int:
         target = parse_rate(args.target)
     except ValueError as e:
         raise InputError(str(e), path="--target") from None
-    data = read_yaml(args.scenario)
+    data = read_yaml(scenario_file(args.scenario))
     if not isinstance(data, dict):
         raise InputError("must be a mapping of keys", file=file)
     data = apply_overrides(data, overrides(args), file=file)

@@ -15,12 +15,13 @@ from sim.outputs.serialize import to_json
 from sim.outputs.sweep import sweep_files, write_sweep
 from sim.outputs.tables import sweep_text
 from sim.scenario import apply_overrides, grid_scenarios, parse_vary, read_yaml
+from sim.scenario.bundled import scenario_file
 
 
 def cmd_sweep(args) -> int:
     file = str(args.scenario)
     varied = parse_vary(args.vary)
-    data = read_yaml(args.scenario)
+    data = read_yaml(scenario_file(args.scenario))
     if not isinstance(data, dict):
         raise InputError("must be a mapping of keys", file=file)
     data = apply_overrides(data, overrides(args), file=file)

@@ -27,8 +27,8 @@ def write_tables(result: RunResult, folder: Path) -> None:
     (folder / "summary.json").write_text(to_json(result.summary.to_dict()) + "\n", encoding="utf-8")
     result.replications.to_csv(folder / "replications.csv", index=False, float_format="%.10g")
     result.stations.to_csv(folder / "stations.csv", index=False, float_format="%.10g")
-    result.timeseries_long.to_csv(folder / "timeseries.csv", index=False, float_format="%.10g")
-    result.timeseries.to_csv(folder / "timeseries_wide.csv", index=False, float_format="%.10g")
+    result.timeseries.to_csv(folder / "timeseries.csv", index=False, float_format="%.10g")
+    result.hourly.to_csv(folder / "timeseries_wide.csv", index=False, float_format="%.10g")
 
 
 def write_run_into(folder: Path, result: RunResult, *, plots: bool = True) -> None:

@@ -1,7 +1,9 @@
 """The scenario layer: the file format (`schema`), reading files with one-line errors
 (`loading`), `--set` overrides and `--vary` grids (`overrides`), durations and rates (`units`),
-distributions, the work calendar (`worktime`) and the documented limits (`limits`)."""
+distributions, the work calendar (`worktime`), the documented limits (`limits`) and the files
+linesim ships (`bundled`)."""
 
+from sim.scenario.bundled import bundled_dir, bundled_scenarios, scenario_file
 from sim.scenario.distributions import Dist, parse_distribution
 from sim.scenario.loading import describe, load_yaml_text, read_yaml, validate_scenario
 from sim.scenario.overrides import (
@@ -32,4 +34,5 @@ __all__ = [
     "Product", "Dist", "parse_distribution", "load_scenario", "validate_scenario", "read_yaml",
     "load_yaml_text", "describe", "json_schema", "apply_overrides", "set_path", "parse_vary",
     "split_values", "grid_scenarios", "parse_duration", "parse_rate", "format_duration",
+    "bundled_dir", "bundled_scenarios", "scenario_file",
 ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError, did_you_mean, short
+from sim.scenario.bundled import scenario_file
 from sim.scenario.loading import load_yaml_text, read_yaml, validate_scenario
 from sim.scenario.schema import Scenario
 
@@ -136,8 +137,8 @@ def grid_scenarios(data: dict, varied: list[tuple[str, list[str]]], *, file: str
 
 
 def load_scenario(path: str | Path, overrides: list[str] = ()) -> Scenario:
-    """Read, override and validate a scenario file."""
-    data = read_yaml(path)
+    """Read, override and validate a scenario file (or a bundled scenario named by `path`)."""
+    data = read_yaml(scenario_file(path))
     if isinstance(data, dict) and overrides:
         data = apply_overrides(data, list(overrides), file=str(path))
     return validate_scenario(data, file=str(path))

@@ -69,8 +69,10 @@ from sim.scenario.worktime import weekly_pattern
 
 
 class _Model(BaseModel):
+    # a field's docstring (the string under it) is its description: in the JSON Schema editors
+    # read, and in the generated reference (docs/reference/scenario.md)
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
-                              populate_by_name=True)
+                              populate_by_name=True, use_attribute_docstrings=True)
 
 
 # ---------------------------------------------------------------------------------- sections
@@ -80,14 +82,18 @@ class Shift(_Model):
     """A working period, 'HH:MM' to 'HH:MM'; an end at or before the start runs past midnight."""
 
     start: Clock
+    """When the shift starts, 'HH:MM'."""
     end: Clock
+    """When it ends, 'HH:MM' (24:00 is midnight; at or before the start: the next day)."""
 
 
 class Break(_Model):
     """A pause inside a shift, every working day, starting at 'HH:MM'."""
 
     start: Clock
+    """When the break starts, 'HH:MM'."""
     duration: BreakDuration
+    """How long it lasts (at most a day)."""
 
 
 class Calendar(_Model):
@@ -95,8 +101,11 @@ class Calendar(_Model):
 
     shifts: list[Shift] = Field(default_factory=lambda: [Shift(start="00:00", end="24:00")], min_length=1,
                                 max_length=MAX_SHIFTS)
+    """The working periods of a working day (default: the whole day)."""
     breaks: list[Break] = Field(default_factory=list, max_length=MAX_BREAKS)
+    """Pauses every working day: every station, the release and repairs stop."""
     days_per_week: Int(1, 7) = 7
+    """Working days at the start of each week; the rest of the week the plant is off."""
 
     @model_validator(mode="after")
     def _some_working_time(self):
@@ -110,9 +119,14 @@ class Release(_Model):
     """How units enter the first station."""
 
     mode: Literal["saturated", "poisson", "interval", "conwip"] = "saturated"
+    """saturated: the first station never starves; poisson: random arrivals at `rate`; interval:
+    one unit every `every`; conwip: a new unit enters when one leaves, `wip` in the line."""
     rate: Rate | None = None
+    """Mean arrival rate of mode poisson, e.g. 250/h."""
     every: PositiveDuration | None = None
+    """Time between releases of mode interval, e.g. 13s."""
     wip: Int(1, MAX_WIP) | None = None
+    """Units kept in the line by mode conwip."""
 
     @model_validator(mode="after")
     def _fields_for_mode(self):
@@ -126,16 +140,24 @@ class Release(_Model):
 
 
 class Product(_Model):
+    """One product (model) of the mix."""
+
     name: Name
+    """The product's name, used in per-product process times and the changeover matrix."""
     share: Number = Field(gt=0, le=1)
+    """Its share of the units released; the shares add up to 1."""
 
 
 class Changeover(_Model):
     """Set-up paid when a station switches product."""
 
     time: Distribution = Field(default_factory=lambda: parse_distribution(0))
+    """Set-up time of a product change: a duration or a distribution of durations."""
     mode: Literal["rolling", "drain"] = "rolling"
+    """rolling: each station sets up when the first unit of a new lot reaches it; drain: the
+    release stops, the line empties, then every station sets up at once."""
     matrix: dict[Name, dict[Name, Distribution]] | None = None  # from -> to -> time
+    """Sequence-dependent times, from product -> to product -> time (instead of `time`)."""
 
 
 def _exp_or_dist(v: Any) -> Dist:
@@ -158,12 +180,19 @@ class FailureMode(_Model):
     """One way a station fails: give mtbf (or availability) and mttr (or repair_time)."""
 
     name: str | None = Field(None, max_length=MAX_NAME_CHARS)
+    """A label for this failure mode (several modes per station are allowed)."""
     mtbf: ExpOrDistribution | None = None
+    """Mean time between failures (exponential), or a distribution of times between failures."""
     availability: Number | None = Field(None, gt=0, lt=1)
+    """Instead of mtbf: the share of time up, mtbf / (mtbf + mttr)."""
     mttr: PositiveDuration | None = None
+    """Mean time to repair (exponential repairs unless repair_time is given)."""
     repair_time: Distribution | None = None
+    """The distribution of repair times (its mean is the mttr)."""
     basis: Literal["operating", "calendar"] = "operating"
+    """operating: the failure clock runs only while the server processes; calendar: always."""
     crew: Name | None = None
+    """A repair crew of repair_crews: repairs wait for one of its technicians."""
 
     @field_validator("mtbf")
     @classmethod
@@ -219,19 +248,33 @@ class FailureMode(_Model):
 
 
 class Rework(_Model):
+    """Where a unit that fails a station's test goes to be repaired."""
+
     rework: Name
+    """The rework station (listed after the main flow); repaired units come back to the tester."""
 
 
 class Station(_Model):
+    """One step of a line: identical parallel servers and the waiting places in front of them."""
+
     name: Name
+    """The station's name, unique in its line (used in --set paths and in every table)."""
     servers: Int(1, MAX_SERVERS) = 1
+    """Identical parallel servers: machines, operators, test racks."""
     process_time: Distribution | dict[str, Distribution]
+    """Time to process one unit: a duration, a distribution, or one per product."""
     buffer: Capacity = INF
+    """Waiting places in front of the station, not counting units in service; "inf": unlimited."""
     blocking: Literal["after_service", "before_service"] | None = None
+    """This station's blocking rule, instead of the scenario's."""
     changeover: Distribution | None = None
+    """This station's set-up time on a product change, instead of changeover.time."""
     failures: list[FailureMode] = Field(default_factory=list, max_length=MAX_FAILURE_MODES)
+    """How each server fails and is repaired: one failure mode or a list of them."""
     yield_: Number = Field(1.0, alias="yield", ge=MIN_YIELD, le=1)
+    """Share of units that pass the station's test at the end of their processing."""
     on_fail: Literal["scrap"] | Rework = "scrap"
+    """What happens to a unit that fails the test: scrap, or {rework: STATION}."""
 
     @field_validator("failures", mode="before")
     @classmethod
@@ -278,40 +321,69 @@ class Station(_Model):
 
 
 class Stage(_Model):
+    """One stage of a plant: `lines` identical parallel copies of its stations."""
+
     name: Name
+    """The stage's name, unique in the plant (e.g. smt, final-assembly)."""
     lines: Int(1, MAX_LINES) = 1
+    """Identical parallel lines of this stage."""
     supermarket: Capacity | None = None
+    """A buffer shared by all lines in front of this stage, fed by every line of the stage before
+    (not for the first stage); "inf": unlimited."""
     stations: list[Station] = Field(min_length=1, max_length=MAX_STATIONS)
+    """The stations of each line of the stage, in flow order."""
 
 
 class Scenario(_Model):
     """A whole experiment: the plant, how it runs, and how long and often to simulate it."""
 
     name: Name
+    """The scenario's name: the default output folder (results/<name>/) and every table's label."""
     description: str = Field("", max_length=MAX_DESCRIPTION_CHARS)
+    """Free text."""
     sources: list[Annotated[str, Field(max_length=MAX_SOURCE_CHARS)]] = Field(
         default_factory=list, max_length=MAX_SOURCES)
-    # the ids of the claims (scenarios/claims.yaml) this scenario was built or sized from: a label
-    # that changes no number; `claims` never counts this scenario as evidence for those claims
+    """Where the numbers come from (articles, data sheets)."""
     designed_from: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$", max_length=64)]] | None = Field(
         None, max_length=MAX_SOURCES)
+    """The ids of the claims (scenarios/claims.yaml) this scenario was built or sized from: a label
+    that changes no number; `claims` never counts this scenario as evidence for those claims."""
     horizon: Horizon
+    """Measured time per replication, after the warm-up."""
     warmup: Annotated[Literal["auto"] | float, BeforeValidator(lambda v: warmup(v)),
                       WithJsonSchema({"anyOf": [DUR_SCHEMA, {"const": "auto"}]})] = 0.0
+    """Time simulated and discarded before measuring, or "auto" (MSER-5 on hourly completions)."""
     replications: Int(1, MAX_REPLICATIONS) = 10
+    """Independent replications; every KPI is their mean with a 95% confidence interval."""
     seed: Int(0, MAX_SEED) = 0
+    """The one seed of the experiment: the same seed gives the same numbers."""
     engine: Literal["auto", "des", "recursion"] = "auto"
+    """des: the SimPy model; recursion: the exact departure-time recursion where it applies;
+    auto: recursion when the scenario is covered, else des."""
     blocking: Literal["after_service", "before_service"] = "after_service"
+    """after_service: a finished unit keeps its server until there is room downstream;
+    before_service: a server starts a unit only once a place downstream is reserved."""
     calendar: Calendar | None = None
+    """Shifts, breaks and working days; without one the plant runs 24/7."""
     release: Release = Field(default_factory=Release)
+    """How units enter the first station (default: saturated)."""
     products: list[Product] | None = Field(None, max_length=MAX_PRODUCTS)
+    """The product mix; one product when absent."""
     lot_size: Int(1, MAX_LOT_SIZE) = 1
+    """Units of one product released back to back (a cycle of lots holds lot_size x products)."""
     sequence: Literal["cyclic", "random"] = "cyclic"
+    """cyclic: lots follow the product list in turn, sized by share; random: each lot's product is
+    drawn by share."""
     changeover: Changeover | None = None
+    """The set-up paid when a station switches product."""
     repair_crews: dict[Name, Int(1, MAX_CREW_SIZE)] = Field(default_factory=dict, max_length=MAX_CREWS)
+    """Named pools of technicians shared by stations (crew name -> technicians)."""
     lines: Int(1, MAX_LINES) = 1
+    """Identical, independent copies of the line (with `stations`)."""
     stations: list[Station] | None = Field(None, min_length=1, max_length=MAX_STATIONS)
+    """A one-line scenario: its stations in flow order (rework stations last)."""
     stages: list[Stage] | None = Field(None, min_length=1, max_length=MAX_STAGES)
+    """A plant instead of `stations`: stages in flow order, each of parallel lines."""
 
     @model_validator(mode="after")
     def _consistent(self):

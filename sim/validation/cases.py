@@ -1,9 +1,9 @@
 """Theory benchmarks (`python -m sim validate`): reference scenarios with exact answers.
 
-Each case is a scenario file under ``scenarios/validation/`` and a list of quantities. A quantity
-pairs a KPI extracted from each replication's records with its exact value, computed by
-:mod:`sim.theory` from the scenario's own parameters (rates, times, buffers, failures, WIP), so
-that editing a file changes the theory value with it.
+Each case is a bundled scenario file (``scenarios/validation/`` in a checkout) and a list of
+quantities. A quantity pairs a KPI extracted from each replication's records with its exact
+value, computed by :mod:`sim.theory` from the scenario's own parameters (rates, times, buffers,
+failures, WIP), so that editing a file changes the theory value with it.
 
 Acceptance rule (the project's): a stochastic quantity passes when
 ``|sim mean - exact| <= max(3 x 95% CI half-width, 0.5% x |exact|)``; a deterministic one (a
@@ -25,13 +25,15 @@ from sim.analysis import theory
 from sim.analysis.capacity import station_availability
 from sim.analysis.kpis import replication_kpis
 from sim.model.records import ReplicationRecord
+from sim.scenario.bundled import bundled_file
 from sim.scenario.distributions import Exp
 from sim.scenario.loading import read_yaml, validate_scenario
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import Scenario, Station
 
-#: Where the reference scenario files live (the repository's scenarios/validation folder).
-VALIDATION_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "validation"
+#: Where the reference scenario files live: the bundled validation folder (scenarios/validation
+#: in a checkout, inside the package in an installed wheel).
+VALIDATION_DIR = bundled_file("validation")
 STOCHASTIC_K = 3.0  # CI half-widths allowed
 STOCHASTIC_REL = 0.005  # relative floor: 0.5% of the exact value
 DETERMINISTIC_REL = 1e-9

@@ -93,6 +93,8 @@ CASES = [
     ("claims-jobs-zero", ["claims", "--file", CLAIMS, "--jobs", "0", "--no-simulation"], ["--jobs"]),
     ("claims-out-a-file", ["claims", "--file", CLAIMS, "--out", S, "--no-simulation"], ["--out", "is a file"]),
     ("claims-format-unknown", ["claims", "--file", CLAIMS, "--format", "pdf"], ["--format"]),
+    ("claims-runs-not-a-folder", ["claims", "--file", CLAIMS, "--runs", "absent-dir", "--no-simulation"],
+     ["--runs", "is not a folder"]),
     ("unknown-command", ["frobnicate"], ["frobnicate"]),
     ("estimate-too-long", ["run", S, "--horizon", "520w", "--set", "stations.a.process_time=1ms",
                            "--set", "stations.b.process_time=1ms"], ["tiny.yaml", "would take", "--no-limit"]),

@@ -111,7 +111,7 @@ def make_result(
         seed=2020, replications=replications, horizon_s=3600.0 * hours, warmup_s=3600.0 * warmup_h, kpis=kpis,
         bottleneck={"station": labels[1][2], "method": "highest busy fraction"})
     return SimpleNamespace(summary=summary, replications=reps, stations=stations,
-                           timeseries=pd.DataFrame(ts_rows), lead_times=lead_times, timeline=None)
+                           hourly=pd.DataFrame(ts_rows), lead_times=lead_times, timeline=None)
 
 
 def big_plant():
@@ -147,7 +147,7 @@ def test_state_colors_cover_every_state_with_distinct_colours():
 
 
 def test_plot_throughput(result):
-    ax = plot_throughput(result.timeseries, mean_per_hour=250.0, warmup_s=result.summary.warmup_s)
+    ax = plot_throughput(result.hourly, mean_per_hour=250.0, warmup_s=result.summary.warmup_s)
     assert_labelled(ax)
     assert "(h)" in ax.get_xlabel()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -158,15 +158,15 @@ def test_plot_throughput(result):
 
 
 def test_plot_throughput_without_given_mean_uses_hours_after_warmup(result):
-    ax = plot_throughput(result.timeseries)
-    ts = result.timeseries
+    ax = plot_throughput(result.hourly)
+    ts = result.hourly
     expected = ts.loc[~ts["warmup"], "completed"].mean()
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert dashed and dashed[0].get_ydata()[0] == pytest.approx(expected)
 
 
 def test_rolling_mean_is_the_centred_mean_of_the_hours_after_warmup(result):
-    ts = result.timeseries
+    ts = result.hourly
     profile = hourly_profile(ts, "completed", warmup_s=result.summary.warmup_s, rate=True)
     hourly = ts.groupby("hour")["completed"].mean()
     measured = hourly[hourly.index >= 6]  # the fixture's warm-up is 6 h
@@ -179,17 +179,17 @@ def test_rolling_mean_is_the_centred_mean_of_the_hours_after_warmup(result):
 
 def test_throughput_shades_off_shift_time_and_shows_the_on_shift_mean(result):
     calendar = {"shifts": [{"start": "08:00", "end": "20:00"}], "days_per_week": 7}
-    ax = plot_throughput(result.timeseries, mean_per_hour=125.0, warmup_s=result.summary.warmup_s,
+    ax = plot_throughput(result.hourly, mean_per_hour=125.0, warmup_s=result.summary.warmup_s,
                          calendar=calendar, mean_per_on_shift_hour=250.0)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("off shift" in s for s in labels) and any("mean per on-shift hour: 250" in s for s in labels)
-    off = hourly_profile(result.timeseries, "completed", calendar=calendar).off_shift
+    off = hourly_profile(result.hourly, "completed", calendar=calendar).off_shift
     assert len(off) == 2 and off[0] == (0.0, 8 * 3600.0)  # 36 hours: two nights, from 20:00 to 08:00
     assert len(ax.patches) == 1 + len(off)  # the warm-up and each night shaded
 
 
 def test_hourly_axis_in_days_for_long_runs():
-    ts = make_result(hours=100, warmup_h=2, replications=2).timeseries
+    ts = make_result(hours=100, warmup_h=2, replications=2).hourly
     ax = plot_throughput(ts, warmup_s=7200)
     assert "(days)" in ax.get_xlabel()
 
@@ -203,7 +203,7 @@ def test_rolling_window_follows_the_calendar():
 
 def test_plot_wip_draws_on_given_ax(result):
     fig, ax = plt.subplots()
-    out = plot_wip(result.timeseries, ax=ax, warmup_s=result.summary.warmup_s)
+    out = plot_wip(result.hourly, ax=ax, warmup_s=result.summary.warmup_s)
     assert out is ax
     assert_labelled(ax)
 

@@ -83,7 +83,7 @@ def plot_throughput_overlay(results, ax=None):
         _, ax = plt.subplots(figsize=FIGSIZE)
     for i, res in enumerate(results):
         color = SERIES_COLORS[i % len(SERIES_COLORS)]
-        ts = res.timeseries
+        ts = res.hourly
         hourly = ts.groupby("hour")["completed"].mean()
         name = res.summary.name
         k = res.summary.kpi("throughput_per_hour")

@@ -360,7 +360,7 @@ def save_run_plots(result: RunResult, outdir: Path | str) -> dict[str, Path]:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     summary = result.summary
-    timeseries = result.timeseries
+    timeseries = result.hourly
     stations = result.stations
     lead_times = result.lead_times
     warmup_s = summary.warmup_s

@@ -1,0 +1,69 @@
+"""Importing sim, and every module of it, changes no global state (SPEC section 9): not the
+matplotlib backend, not the environment, not logging or warning filters. And `import sim` alone
+loads none of the heavy libraries (the public names load on first use)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO_ROOT
+
+#: Imports every module of sim (the `python -m sim` entry point aside, which runs the CLI) and
+#: prints the global state before and after as JSON. The libraries sim uses are imported first:
+#: what they do on import (numpy and scipy.stats add warning filters) is theirs, not sim's. The
+#: rcParams are read raw: reading rcParams["backend"] would itself resolve the backend.
+PROBE = r"""
+import importlib, json, logging, os, pkgutil, sys, warnings
+import matplotlib, numpy, pandas, pydantic, scipy.stats, simpy, tqdm, yaml
+{select}
+def state():
+    raw = dict(dict.items(matplotlib.rcParams))
+    return {{"backend": str(raw.pop("backend")), "rc": sorted((k, repr(v)) for k, v in raw.items()),
+             "env": dict(os.environ), "root": [logging.root.level, len(logging.root.handlers)],
+             "loggers": sorted(n for n, lg in logging.root.manager.loggerDict.items()
+                               if isinstance(lg, logging.Logger) and (lg.handlers or lg.level)),
+             "warnings": len(warnings.filters)}}
+before = state()
+import sim
+names = [m.name for m in pkgutil.walk_packages(sim.__path__, "sim.") if m.name != "sim.__main__"]
+for name in names:
+    importlib.import_module(name)
+after = state()
+print(json.dumps({{"before": before, "after": after, "modules": len(names),
+                  "get_backend": matplotlib.get_backend()}}))
+"""
+
+
+def _probe(select: str = "") -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    proc = subprocess.run([sys.executable, "-c", PROBE.format(select=select)], env=env, cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_importing_every_module_leaves_the_global_state_alone():
+    got = _probe()
+    assert got["modules"] > 90  # the walk really imported the package
+    assert got["after"] == got["before"]
+
+
+def test_a_backend_the_user_chose_stays_chosen():
+    got = _probe('matplotlib.use("svg")')
+    assert got["before"]["backend"] == "svg" and got["after"] == got["before"]
+    assert got["get_backend"] == "svg"
+
+
+def test_import_sim_loads_no_heavy_library():
+    code = ("import sys, sim; heavy = ['simpy', 'numpy', 'pandas', 'matplotlib', 'pydantic', 'scipy', 'yaml']; "
+            "print([m for m in heavy if m in sys.modules]); "
+            "print(sorted(m for m in sys.modules if m.startswith('sim')))")
+    proc = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    loaded, own = proc.stdout.splitlines()
+    assert loaded == "[]" and own == "['sim']"
