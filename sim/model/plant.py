@@ -10,6 +10,7 @@ from array import array
 import numpy as np
 import simpy
 
+from sim.model.clock import ModelEnvironment, events_scheduled
 from sim.model.place import Place, Supermarket
 from sim.model.records import ReplicationRecord, StationRecord
 from sim.model.release import Source, product_sequence
@@ -50,7 +51,7 @@ class Plant:
                  active_window: tuple[float, float] | None = None):
         self.scenario = sc = scenario
         self.replication = replication
-        self.env = env = simpy.Environment()
+        self.env = env = ModelEnvironment()  # SimPy, its clock read fast (clock.py)
         self.trace = [] if trace else None
         # state changes of every server within a time window, for timelines and bottleneck
         # detection; None (nothing logged) unless asked for
@@ -209,7 +210,7 @@ class Plant:
     # ------------------------------------------------------------------------- unit events
 
     def release(self, line: Line, product: int) -> Unit:
-        now = self.env._now
+        now = self.env.now
         unit = Unit(self.next_id, product, now, line)
         self.next_id += 1
         self.released += 1
@@ -220,7 +221,7 @@ class Plant:
         return unit
 
     def _leave(self, unit: Unit) -> None:
-        now = self.env._now
+        now = self.env.now
         self.exit_sum += now
         line = unit.line
         line.wip -= 1
@@ -238,7 +239,7 @@ class Plant:
         if self.measuring:
             self.completed_w += 1
             unit.line.completed += 1
-            self.lead_times.append(self.env._now - unit.released)
+            self.lead_times.append(self.env.now - unit.released)
         self._leave(unit)
 
     def scrap(self, unit: Unit) -> None:
@@ -354,7 +355,7 @@ class Plant:
             stations=stations, supermarkets=markets,
             hourly={k: np.asarray(v, dtype=float) for k, v in hour_cols.items()},
             line_completed=[ln.completed for ln in self.first_lines],
-            events=next(env._eid), trace=self.trace, state_log=self.state_log,
+            events=events_scheduled(env), trace=self.trace, state_log=self.state_log,
             active_periods=active or None,
         )
 
