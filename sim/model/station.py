@@ -170,8 +170,7 @@ class StationModel:
         self.source: Any = None  # the release, for a saturated first station
         self.spec: Any = None  # the scenario's Station this models
         self.tracker: ActiveTracker | None = None  # active periods, for bottleneck detection
-        self.units = 0
-        self.attempts = 0
+        self.units = 0  # units processed (and tested, at a station with a yield test)
         self.fails = 0
         self.acc = [0.0] * 5
         self.simple = not self.failures  # no failures: processing needs no `work` generator
@@ -197,36 +196,18 @@ class StationModel:
                     env.process(self._calendar_failures(srv, mode))
 
     def serve(self, srv: Server) -> Process:
-        """Take a unit, set up if the product changed, process it, wait for room downstream,
-        hand it on: the loop of one server, and the hottest loop of the project.
-
-        Fenced fast path (STYLE.md, "On the station loop"): the common case of `Place.take`,
-        `Place.offer` and `Place.leave` is written inline and names are bound to locals, because
-        calling the methods costs 1.36x on the reference line. Every rare branch is one call to
-        a named helper below. `tests/model/reference_loop.py` is this loop written plainly; the
-        tests swap it in for this method and require the same trace, unit by unit.
-        """
-        env = self.env
-        place = self.place
-        items = place.items
-        counts = place.counts_servers  # a station's own buffer, not a supermarket
+        """Take a unit, set up if the product changed, process it, wait for room downstream, hand
+        it on: one server's loop, the hottest of the project, a fenced fast path (STYLE.md, "On the
+        station loop"). The tests swap in `tests/model/reference_loop.py`, this loop written
+        plainly, and require the same run, unit by unit."""
+        env, place, draws, cal, source = self.env, self.place, self.draws, self.cal, self.source
+        items, counts = place.items, place.counts_servers  # counts: a station's own buffer
         popleft = items.popleft if counts else None
-        takers = place.takers
-        source = self.source
-        draws = self.draws
         single = draws[0] if len(draws) == 1 else None
-        simple = self.simple
-        op_only = bool(self.failures) and not self.cal_modes  # operating-basis failures only
-        timeout = env.timeout
-        cal = self.cal
-        plant = self.plant
-        trace = plant.trace
-        special = self.setup_time is not None or self.drain  # a set-up may come before a unit
-        routed = self.is_rework or self.blocking_before  # the destination depends on the unit
-        tested = self.yield_draw is not None
-        nxt = self.next_place
-        held = None  # the place reserved downstream for the unit in hand (blocking before service)
-        # ---- fast path: begin. Inline only the common case; rare branches are helper calls.
+        timeout, trace, dest, held = env.timeout, self.plant.trace, self.next_place, None
+        yield_draw, yield_ = self.yield_draw, self.yield_
+        simple, op_only, special, rework, before = self._branches()
+        # ==== fast path, to the end: Place.take/offer/leave inlined; each rare branch is a helper call
         while True:
             # -- take a unit
             if counts and items:  # Place.take, inlined
@@ -240,66 +221,65 @@ class StationModel:
                 unit = place.take(srv.last_product)  # a supermarket: the current product first
             else:  # starved: wait until a unit is handed straight to this server
                 ev = Event(env)
-                takers.append(ev)
+                place.takers.append(ev)
                 srv.set(STARVED, env.now)
                 unit = yield ev
             srv.unit = unit
-            # -- set up if the product changed
-            if special:
-                setup = self._set_up(srv, unit)
-                if setup is not None:
-                    yield from setup
-            # -- where it goes; blocking before service reserves the place there first
-            dest = nxt
-            if routed:
-                dest, held = self._route(unit)
-                if held is not None and not held.reserve():
-                    yield self._wait_for_reservation(srv, held)
-            # -- process it (no failure falls inside: one timeout; else through `work`)
+            # -- set up if the product changed (or a drain set-up is still under way)
+            if special and (unit.product != srv.last_product or self.ready_at > env.now):
+                yield from self._set_up(srv, unit)
+            # -- where it goes; under blocking before service, a place is reserved (held) there first
+            if rework:
+                dest = self._return_place(unit)
+            if before and dest.__class__ is not str:
+                held = dest
+                if not dest.reserve():
+                    yield self._wait_for_reservation(srv, dest)
+            # -- process it: one timeout when no failure falls inside the work, else `work`
             pt = next(single) if single is not None else next(draws[unit.product])
             if simple or (op_only and not srv.down and min(srv.ttf) >= pt):
                 if srv.cur:  # not BUSY (== 0)
                     srv.set(BUSY, env.now)
-                if cal is None:
-                    yield timeout(pt)
-                else:  # stretched over off-shift time
-                    t = env.now
-                    yield timeout(cal.advance(t, pt) - t)
-                if not simple:
-                    srv.age(pt)
+                yield timeout(pt if cal is None else cal.advance(env.now, pt) - env.now)
+                if not simple:  # operating time runs on the failure clocks (Server.age, inlined)
+                    for k, left in enumerate(srv.ttf):
+                        srv.ttf[k] = left - pt
             else:
                 yield from self.work(srv, pt, BUSY)
             self.units += 1
             if trace is not None:
                 trace.append((unit.id, self.index, env.now))
-            if tested:
-                dest, held = self._test_yield(unit, dest, held)
             # -- wait for room downstream, hand it on
-            if held is None and dest.__class__ is not str and dest.counts_servers:  # a station's buffer
-                if dest.occ < dest.limit:  # Place.offer, inlined
-                    dest.occ += 1
-                    if dest.takers:
-                        dest.takers.popleft().succeed(unit)
-                    else:
-                        dest.items.append(unit)
-                        dest.sum_in += env.now
-                else:  # blocked: the place takes the unit in when there is room (Place.admit)
-                    ev = Event(env)
-                    dest.givers.append((unit, ev))
-                    srv.set(BLOCKED, env.now)
-                    yield ev
+            if yield_draw is not None and next(yield_draw) >= yield_:  # failed its test
+                yield from self._hand_on_failed(srv, unit, held)
             elif dest is EXIT:
-                plant.complete(unit)
-            else:  # scrap, a place reserved before service, a supermarket
-                blocked = self._hand_on(srv, unit, dest, held)
-                if blocked is not None:
-                    yield blocked
+                self.plant.complete(unit)
+            elif held is not None:  # into the place reserved for it before service
+                held.deliver_reserved(unit)
+            elif dest.counts_servers and dest.occ < dest.limit:  # Place.offer, inlined
+                dest.occ += 1
+                if dest.takers:
+                    dest.takers.popleft().succeed(unit)
+                else:
+                    dest.items.append(unit)
+                    dest.sum_in += env.now
+            elif dest.counts_servers or not dest.offer(unit):  # blocked: taken in once there is room
+                ev = Event(env)
+                dest.givers.append((unit, ev))
+                srv.set(BLOCKED, env.now)
+                yield ev
             srv.unit = None
             if counts:  # Place.leave, inlined
                 place.occ -= 1
                 if place.givers:
                     place.admit()
-        # ---- fast path: end
+
+    def _branches(self) -> tuple[bool, bool, bool, bool, bool]:
+        """Which branches this station's loop can take, decided once: no failures at all (simple),
+        operating-basis failures only, a set-up before a unit, a rework station's return, blocking
+        before service."""
+        return (self.simple, bool(self.failures) and not self.cal_modes,
+                self.setup_time is not None or self.drain, self.is_rework, self.blocking_before)
 
     # ------------------------------------------------------------- the loop's rare branches
 
@@ -315,38 +295,29 @@ class StationModel:
             unit = self.source.make() if not place.items else place.take()
         return unit
 
-    def _set_up(self, srv: Server, unit: Unit) -> Process | None:
-        """The set-up `srv` must go through before `unit`, or None: the rest of a drain set-up in
-        progress, or a rolling changeover when the product changed (not for a unit back from
-        rework, and not for the very first unit)."""
+    def _set_up(self, srv: Server, unit: Unit) -> Process:
+        """Set up before `unit`, if need be: wait out a drain set-up still under way, or change
+        over when the product changed (not for a unit back from rework, nor the very first)."""
+        env = self.env
         if self.drain:
-            return self._finish_drain_setup(srv) if self.ready_at > self.env.now else None
+            if self.ready_at > env.now:
+                srv.set(SETUP, env.now)
+                yield env.timeout(self.ready_at - env.now)
+            return
         previous = srv.last_product
         if unit.product == previous or unit.reworked:
-            return None
+            return
         srv.last_product = unit.product
-        if previous is None:
-            return None
-        s = self.setup_time(previous, unit.product)
-        return self.work(srv, s, SETUP) if s > 0 else None
+        if previous is not None:
+            s = self.setup_time(previous, unit.product)
+            if s > 0:
+                yield from self.work(srv, s, SETUP)
 
-    def _finish_drain_setup(self, srv: Server) -> Process:
-        """Wait, in set-up, until the drain set-up begun for the whole line ends."""
-        env = self.env
-        srv.set(SETUP, env.now)
-        yield env.timeout(self.ready_at - env.now)
-
-    def _route(self, unit: Unit) -> tuple[Any, Any]:
-        """Where `unit` goes if it passes its test, and the place it must reserve there first
-        (blocking before service; None otherwise). A rework station returns it to the station
-        that failed it. The test outcome is not known until the work is done, so every unit
-        reserves."""
-        if self.is_rework:
-            dest = unit.origin.place
-            unit.origin = None
-        else:
-            dest = self.next_place
-        return dest, dest if self.blocking_before and dest.__class__ is not str else None
+    def _return_place(self, unit: Unit) -> Any:
+        """Where a rework station sends a repaired unit: back to the station that failed it."""
+        place = unit.origin.place
+        unit.origin = None
+        return place
 
     def _wait_for_reservation(self, srv: Server, dest: Any) -> Event:
         """Blocked before service: queue for a place at `dest`; the event fires once reserved."""
@@ -355,35 +326,24 @@ class StationModel:
         srv.set(BLOCKED, self.env.now)
         return ev
 
-    def _test_yield(self, unit: Unit, dest: Any, held: Any) -> tuple[Any, Any]:
-        """The yield test at the end of the work (one uniform per tested unit): a failed unit gives
-        back its reserved place and goes to scrap or to the rework station, as after service."""
-        self.attempts += 1
-        if next(self.yield_draw) < self.yield_:
-            return dest, held
+    def _hand_on_failed(self, srv: Server, unit: Unit, held: Any) -> Process:
+        """A unit that failed its yield test (drawn at the end of the work, one uniform per unit):
+        it gives back the place reserved for it downstream (blocking before service, where every
+        unit reserves, the outcome being unknown before), then it is scrapped (always at a rework
+        station: what it cannot repair) or handed to the rework station, blocked while it is full."""
         self.fails += 1
         if held is not None:
             held.cancel_reservation()
-        if self.scrap or self.is_rework:  # a rework station scraps what it cannot repair
-            return SCRAP, None
+        if self.scrap or self.is_rework:
+            self.plant.scrap(unit)
+            return
         unit.origin = self
         unit.reworked = True
-        return self.rework_place, None
-
-    def _hand_on(self, srv: Server, unit: Unit, dest: Any, held: Any) -> Event | None:
-        """Hand `unit` on where the loop does not: to scrap, into the place reserved for it before
-        service, or into a supermarket; when the supermarket is full, block: return the event to
-        wait on (it fires once the supermarket has taken the unit in)."""
-        if dest is SCRAP:
-            self.plant.scrap(unit)
-        elif held is not None:
-            dest.deliver_reserved(unit)
-        elif not dest.offer(unit):
+        if not self.rework_place.offer(unit):
             ev = Event(self.env)
-            dest.givers.append((unit, ev))
+            self.rework_place.givers.append((unit, ev))
             srv.set(BLOCKED, self.env.now)
-            return ev
-        return None
+            yield ev
 
     # ------------------------------------------------------------------------------ failures
 
@@ -518,5 +478,9 @@ class StationModel:
         for i in range(5):
             self.acc[i] = 0.0
         self.units = 0
-        self.attempts = 0
         self.fails = 0
+
+    @property
+    def attempts(self) -> int:
+        """Units judged by the yield test: every unit processed, at a station that has one."""
+        return self.units if self.yield_draw is not None else 0
