@@ -399,6 +399,7 @@ class StationModel:
         srv.work_ev = done_ev
 
         def finish(_e: Event, ev: Event = done_ev) -> None:
+            """The work's time is up: complete the event, unless a failure did first."""
             if not ev.triggered:
                 ev.succeed(True)
 
