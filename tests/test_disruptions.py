@@ -34,8 +34,10 @@ def test_saturated_station_with_failures_runs_at_availability(basis):
 def test_operating_and_calendar_basis_agree_exactly_when_never_idle():
     # a saturated station is never idle: the calendar clock then only runs while processing,
     # and with the same streams both bases give the very same run
-    mk = lambda b: line(("s", "exp(1s)", None, {"failures": {"mtbf": "100s", "mttr": "10s", "basis": b}}),
-                        horizon="20000s", seed=3)
+    def mk(b):
+        return line(("s", "exp(1s)", None, {"failures": {"mtbf": "100s", "mttr": "10s", "basis": b}}),
+                    horizon="20000s", seed=3)
+
     assert simulate(mk("operating"), 0).completed == simulate(mk("calendar"), 0).completed
 
 
@@ -89,8 +91,10 @@ def test_repair_crew_makes_failures_wait():
     # two stations fail together at t = 100 s (constant calendar clocks), repairs take 10 s
     fail = {"mtbf": "const(100s)", "mttr": "10s", "repair_time": "const(10s)", "crew": "tech",
             "basis": "calendar"}
-    mk = lambda techs: line(("a", "1s", None, {"failures": fail}), ("b", "1s", 10, {"failures": fail}),
-                            repair_crews={"tech": techs}, horizon="115s", seed=1)
+    def mk(techs):
+        return line(("a", "1s", None, {"failures": fail}), ("b", "1s", 10, {"failures": fail}),
+                    repair_crews={"tech": techs}, horizon="115s", seed=1)
+
     # two technicians: both repaired in [100, 110]
     assert [s.seconds["down"] for s in simulate(mk(2), 0).stations] == [10.0, 10.0]
     # one technician: the second station waits for it: down [100, 120]
@@ -225,7 +229,8 @@ def test_supermarket_never_exceeds_capacity_and_conserves():
     sc = scenario(horizon="20000s", stages=[
         {"name": "smt", "lines": 2, "stations": [{"name": "p", "process_time": "exp(2s)"}]},
         {"name": "fa", "lines": 3, "supermarket": 10,
-         "stations": [{"name": "q", "process_time": "exp(4s)"}, {"name": "r", "process_time": "exp(1s)", "buffer": 2}]}])
+         "stations": [{"name": "q", "process_time": "exp(4s)"},
+                      {"name": "r", "process_time": "exp(1s)", "buffer": 2}]}])
     rec = simulate(sc, 0)
     m = rec.supermarkets[0]
     assert m["max"] == 10  # it fills up (FA makes 0.75/s, SMT 1/s) and never holds more
