@@ -9,6 +9,9 @@ and a zero-capacity buffer is an exact hand-over.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
+
+from simpy import Environment
 
 
 class Place:
@@ -29,7 +32,9 @@ class Place:
     __slots__ = ("env", "label", "items", "limit", "occ", "takers", "givers", "counts_servers",
                  "sum_in", "sum_out", "capacity", "max_len")
 
-    def __init__(self, env, label: str, capacity: float, servers: int, counts_servers: bool = True):
+    def __init__(self, env: Environment, label: str, capacity: float, servers: int,
+                 counts_servers: bool = True):
+        """An empty place of `capacity` waiting places in front of `servers` servers."""
         self.env = env
         self.label = label
         self.capacity = capacity
@@ -45,7 +50,7 @@ class Place:
 
     # -- giving ---------------------------------------------------------------------------------
 
-    def offer(self, unit) -> bool:
+    def offer(self, unit: Any) -> bool:
         """Take `unit` in if there is room now (to an idle server or a waiting place)."""
         if self.counts_servers:
             if self.occ >= self.limit:
@@ -55,7 +60,7 @@ class Place:
                 self.takers.popleft().succeed(unit)
             else:
                 self.items.append(unit)
-                self.sum_in += self.env._now
+                self.sum_in += self.env.now
             return True
         if self.takers:
             self.takers.popleft().succeed(unit)
@@ -63,7 +68,7 @@ class Place:
         if self.occ < self.limit:
             self.occ += 1
             self.items.append(unit)
-            self.sum_in += self.env._now
+            self.sum_in += self.env.now
             if len(self.items) > self.max_len:
                 self.max_len = len(self.items)
             return True
@@ -85,7 +90,7 @@ class Place:
         if self.givers:
             self.admit()
 
-    def deliver_reserved(self, unit) -> None:
+    def deliver_reserved(self, unit: Any) -> None:
         """Put in a unit whose place was reserved before it started upstream."""
         if self.takers:
             self.takers.popleft().succeed(unit)
@@ -95,17 +100,17 @@ class Place:
                     self.admit()
         else:
             self.items.append(unit)
-            self.sum_in += self.env._now
+            self.sum_in += self.env.now
             if len(self.items) > self.max_len:
                 self.max_len = len(self.items)
 
     # -- taking ---------------------------------------------------------------------------------
 
-    def take(self):
+    def take(self) -> Any:
         """Return the first waiting unit, or None when there is none."""
         if self.items:
             unit = self.items.popleft()
-            self.sum_out += self.env._now
+            self.sum_out += self.env.now
             if not self.counts_servers:
                 self.occ -= 1
                 if self.givers:
@@ -142,18 +147,20 @@ class ProductBins:
 
     __slots__ = ("bins", "n")
 
-    def __init__(self):
+    def __init__(self) -> None:
+        """No stock."""
         self.bins: dict[int, deque] = {}
         self.n = 0
 
-    def append(self, unit) -> None:
+    def append(self, unit: Any) -> None:
+        """Put `unit` at the back of its product's FIFO."""
         b = self.bins.get(unit.product)
         if b is None:
             b = self.bins[unit.product] = deque()
         b.append(unit)
         self.n += 1
 
-    def pop_for(self, product):
+    def pop_for(self, product: int | None) -> Any:
         """The first unit of `product` if there is one, else of the product with most stock."""
         b = self.bins.get(product)
         if not b:
@@ -162,9 +169,11 @@ class ProductBins:
         return b.popleft()
 
     def __len__(self) -> int:
+        """Units in stock, all products."""
         return self.n
 
     def __bool__(self) -> bool:
+        """Whether any unit is in stock."""
         return self.n > 0
 
 
@@ -175,14 +184,16 @@ class Supermarket(Place):
 
     __slots__ = ()
 
-    def __init__(self, env, label: str, capacity: float):
+    def __init__(self, env: Environment, label: str, capacity: float):
+        """An empty supermarket of `capacity` places (math.inf: unlimited)."""
         super().__init__(env, label, capacity, 0, counts_servers=False)
         self.items = ProductBins()
 
-    def take(self, product=None):
+    def take(self, product: int | None = None) -> Any:
+        """The first unit of `product` (else of the product with most stock), or None."""
         if self.items:
             unit = self.items.pop_for(product)
-            self.sum_out += self.env._now
+            self.sum_out += self.env.now
             self.occ -= 1
             if self.givers:
                 self.admit()

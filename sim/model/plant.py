@@ -6,20 +6,23 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import simpy
 
+from sim.model.clock import ModelEnvironment, events_scheduled
 from sim.model.place import Place, Supermarket
 from sim.model.records import ReplicationRecord, StationRecord
 from sim.model.release import Source, product_sequence
-from sim.model.station import EXIT, STARVED, ActiveTracker, StationModel, Unit
+from sim.model.station import EXIT, STARVED, STATES, ActiveTracker, StationModel, Unit
 from sim.model.streams import generator
-from sim.scenario.schema import Scenario, Station
+from sim.scenario.distributions import Const, Exp
+from sim.scenario.schema import Scenario, Stage, Station
 from sim.scenario.worktime import WorkCalendar
 
 
-def uniform_stream(rng: np.random.Generator, chunk: int = 1024):
+def uniform_stream(rng: np.random.Generator, chunk: int = 1024) -> Iterator[float]:
     """Endless U(0,1) floats drawn in chunks."""
     while True:
         yield from rng.random(chunk).tolist()
@@ -28,18 +31,57 @@ def uniform_stream(rng: np.random.Generator, chunk: int = 1024):
 class Line:
     """One line of one stage: its stations in flow order (rework stations last)."""
 
-    def __init__(self, plant, stage: str, index: int):
+    def __init__(self, plant: Plant, stage: str, index: int):
+        """An empty line `index` (0-based) of stage `stage`; stations are added as it is built."""
         self.plant = plant
         self.stage = stage
         self.index = index  # 0-based
         self.stations: list[StationModel] = []
         self.first: StationModel | None = None
+        self.source: Source | None = None  # its release (first-stage lines only)
         self.wip = 0  # units released by this line's source and not yet out of the plant
-        self.empty_event = None
+        self.empty_event: simpy.Event | None = None
         self.completed = 0
         self.conwip = False
         self.tokens = 0
-        self.token_event = None
+        self.token_event: simpy.Event | None = None
+
+
+class HourlyTable:
+    """The per-hour columns of a run (units completed, WIP area, queue area per place), filled by
+    differences of running sums at each full hour."""
+
+    def __init__(self, plant: Plant, places: list[Place]):
+        """Empty columns for the plant's stations and supermarkets."""
+        self.plant = plant
+        self.places = places
+        self.columns: dict[str, list] = {"t_start": [], "t_end": [], "completed": [], "wip_area": []}
+        for st in plant.stations:
+            self.columns[f"queue:{st.label}"] = []
+        for m in plant.supermarkets:
+            self.columns[f"queue:{m.label}"] = []
+        self.last_t, self.last_done, self.last_wip = 0.0, 0, 0.0
+        self.last_q = {id(p): 0.0 for p in places}
+
+    def close_hour(self, t: float) -> None:
+        """Add the row of the hour (or last part of one) that ends at `t`."""
+        plant, cols, last_q = self.plant, self.columns, self.last_q
+        cols["t_start"].append(self.last_t)
+        cols["t_end"].append(t)
+        cols["completed"].append(plant.completed - self.last_done)
+        wa = plant.wip_area(t)
+        cols["wip_area"].append(wa - self.last_wip)
+        for st in plant.stations:
+            p = st.place
+            cols[f"queue:{st.label}"].append(p.queue_area(t) - last_q[id(p)] if p.counts_servers else math.nan)
+        for m in plant.supermarkets:
+            cols[f"queue:{m.label}"].append(m.queue_area(t) - last_q[id(m)])
+        self.last_q = {id(p): p.queue_area(t) for p in self.places}
+        self.last_t, self.last_done, self.last_wip = t, plant.completed, wa
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The columns as float arrays."""
+        return {k: np.asarray(v, dtype=float) for k, v in self.columns.items()}
 
 
 class Plant:
@@ -48,15 +90,16 @@ class Plant:
     def __init__(self, scenario: Scenario, replication: int, *, trace: bool = False,
                  warmup: float | None = None, log_states: tuple[float, float] | None = None,
                  active_window: tuple[float, float] | None = None):
+        """Build replication `replication` of `scenario`, ready to `run` (see `simulate`)."""
         self.scenario = sc = scenario
         self.replication = replication
-        self.env = env = simpy.Environment()
-        self.trace = [] if trace else None
+        self.env = env = ModelEnvironment()  # SimPy, its clock read fast (clock.py)
+        self.trace: list | None = [] if trace else None
         # state changes of every server within a time window, for timelines and bottleneck
         # detection; None (nothing logged) unless asked for
         self.log_window = log_states
         self.active_window = active_window
-        self.state_log = [] if log_states is not None else None
+        self.state_log: list | None = [] if log_states is not None else None
         self.warmup = sc.warmup_s() if warmup is None else warmup
         cal = WorkCalendar(sc.calendar) if sc.calendar is not None else None
         self.cal = None if cal is None or cal.always_on else cal
@@ -70,6 +113,7 @@ class Plant:
         self.measuring = self.warmup <= 0
         self.lead_times = array("d")
         self.lines: list[Line] = []
+        self.first_lines: list[Line] = []
         self.stations: list[StationModel] = []
         self.supermarkets: list[Place] = []
         self.crews = {name: simpy.Resource(env, capacity=n) for name, n in sc.repair_crews.items()}
@@ -77,84 +121,54 @@ class Plant:
 
     # --------------------------------------------------------------------------------- build
 
-    def _rng(self, *keys):
+    def _rng(self, *keys: object) -> np.random.Generator:
+        """The random stream of this replication named by `keys` (streams.py)."""
         return generator(self.scenario.seed, self.replication, *keys)
 
     def _build(self) -> None:
-        sc = self.scenario
-        env = self.env
-        stages = sc.stage_list()
+        """Build the stages in flow order, the releases of the first stage, then start it all."""
+        stages = self.scenario.stage_list()
         multi_line = len(stages) > 1 or stages[0].lines > 1
-        previous_lines: list[Line] = []
+        previous: list[Line] = []
         for si, stage in enumerate(stages):
-            market = None
-            if si > 0:
-                cap = stage.supermarket if stage.supermarket is not None else math.inf
-                label = f"{stage.name}/supermarket"
-                market = Supermarket(env, label, cap)
-                self.supermarkets.append(market)
-            lines = []
-            for li in range(stage.lines):
-                line = Line(self, stage.name, li)
-                prefix = "/".join(x for x in (stage.name, f"L{li + 1}" if multi_line else "") if x)
-                self._build_line(line, stage.stations, prefix, market, stage.name)
-                lines.append(line)
+            market = self._build_supermarket(stage) if si > 0 else None
+            lines = [self._build_line(stage, li, market, multi_line) for li in range(stage.lines)]
             if market is not None:
-                for prev in previous_lines:  # the previous stage's lines end in the market
+                for prev in previous:  # the previous stage's lines end in the market
                     for st in prev.stations:
                         if st.next_place is EXIT:
                             st.next_place = market
-            previous_lines = lines
+            previous = lines
             self.lines.extend(lines)
         self.first_lines = [ln for ln in self.lines if ln.stage == stages[0].name]
         for line in self.first_lines:
             self._build_release(line)
         for st in self.stations:
             st.start()
-            if self.active_window is not None and not st.is_rework:
-                st.tracker = ActiveTracker(st.n_servers, *self.active_window)
-                for srv in st.servers:
-                    srv.track = st.tracker
-                    st.tracker.change(STARVED, srv.cur, env.now)
-            if self.state_log is not None:
-                for i, srv in enumerate(st.servers):
-                    srv.log = (self.state_log, st.label, i, self.log_window)
+            self._observe(st)
         if self.state_log is not None and self.log_window[0] <= 0:
             self._log_initial_states(0.0)
 
-    def _build_line(self, line: Line, specs: list[Station], prefix: str, market, stage_name):
-        sc = self.scenario
-        env = self.env
+    def _build_supermarket(self, stage: Stage) -> Supermarket:
+        """The supermarket in front of a later stage (unlimited unless the stage sizes it)."""
+        cap = stage.supermarket if stage.supermarket is not None else math.inf
+        market = Supermarket(self.env, f"{stage.name}/supermarket", cap)
+        self.supermarkets.append(market)
+        return market
+
+    def _build_line(self, stage: Stage, li: int, market: Supermarket | None, multi_line: bool) -> Line:
+        """Line `li` of `stage`: its stations (fed by `market` if there is one), wired in flow
+        order, rework stations after the flow and reached only by failed units."""
+        line = Line(self, stage.name, li)
+        prefix = "/".join(x for x in (stage.name, f"L{li + 1}" if multi_line else "") if x)
+        specs = stage.stations
         rework_names = {s.on_fail.rework for s in specs if not isinstance(s.on_fail, str)}
         flow = [s for s in specs if s.name not in rework_names]
         off = [s for s in specs if s.name in rework_names]
         models: dict[str, StationModel] = {}
         for idx, spec in enumerate(flow + off):
-            label = f"{prefix}/{spec.name}" if prefix else spec.name
-            keys = (stage_name, line.index, spec.name)
-            if idx == 0 and market is not None:
-                place = market
-            else:
-                place = Place(env, label, spec.buffer, spec.servers)
-            if isinstance(spec.process_time, dict):  # one stream per product
-                draws = [spec.time_for(p).stream(self._rng(*keys, "process", p)) for p in self.products]
-            else:
-                draws = [spec.process_time.stream(self._rng(*keys, "process"))]
-            blocking = (spec.blocking or sc.blocking) == "before_service"
-            failures = [(fm, k, self.crews[fm.crew] if fm.crew else None)
-                        for k, fm in enumerate(spec.failures)]
-            st = StationModel(
-                env, label=label, name=spec.name, index=idx, servers=spec.servers, place=place,
-                draws=draws, plant=self, line=line, cal=self.cal, blocking_before=blocking,
-                yield_=spec.yield_,
-                yield_draw=uniform_stream(self._rng(*keys, "yield")) if spec.yield_ < 1 else None,
-                scrap=isinstance(spec.on_fail, str),
-                setup_time=self._setup_function(spec, keys),
-                drain=sc.changeover is not None and sc.changeover.mode == "drain" and market is None,
-                failures=failures,
-                make_rng=lambda *purpose, keys=keys: self._rng(*keys, *purpose),
-            )
-            st.spec = spec
+            place = market if idx == 0 and market is not None else None
+            st = self._build_station(line, spec, idx, prefix, place, market is None)
             st.is_rework = spec.name in rework_names
             models[spec.name] = st
             line.stations.append(st)
@@ -165,8 +179,39 @@ class Plant:
             if not isinstance(spec.on_fail, str):
                 models[spec.name].rework_place = models[spec.on_fail.rework].place
         line.first = models[flow[0].name]
+        return line
 
-    def _setup_function(self, spec: Station, keys):
+    def _build_station(self, line: Line, spec: Station, idx: int, prefix: str, place: Place | None,
+                       may_drain: bool) -> StationModel:
+        """The model of station `spec` at position `idx` of `line`, with its own random streams
+        (process times per product, yield test, set-up, failures) and its own buffer unless it
+        takes from `place`."""
+        sc = self.scenario
+        label = f"{prefix}/{spec.name}" if prefix else spec.name
+        keys = (line.stage, line.index, spec.name)
+        if place is None:
+            place = Place(self.env, label, spec.buffer, spec.servers)
+        if isinstance(spec.process_time, dict):  # one stream per product
+            draws = [spec.time_for(p).stream(self._rng(*keys, "process", p)) for p in self.products]
+        else:
+            draws = [spec.process_time.stream(self._rng(*keys, "process"))]
+        failures = [(fm, k, self.crews[fm.crew] if fm.crew else None) for k, fm in enumerate(spec.failures)]
+        st = StationModel(
+            self.env, label=label, name=spec.name, index=idx, servers=spec.servers, place=place,
+            draws=draws, plant=self, line=line, cal=self.cal,
+            blocking_before=(spec.blocking or sc.blocking) == "before_service",
+            yield_=spec.yield_,
+            yield_draw=uniform_stream(self._rng(*keys, "yield")) if spec.yield_ < 1 else None,
+            scrap=isinstance(spec.on_fail, str),
+            setup_time=self._setup_function(spec, keys),
+            drain=sc.changeover is not None and sc.changeover.mode == "drain" and may_drain,
+            failures=failures,
+            make_rng=lambda *purpose, keys=keys: self._rng(*keys, *purpose),
+        )
+        st.spec = spec
+        return st
+
+    def _setup_function(self, spec: Station, keys: tuple) -> Callable[[int, int], float] | None:
         """A callable (from, to) -> set-up seconds for this station, or None when it never sets up."""
         co = self.scenario.changeover
         if len(self.products) < 2 or co is None:
@@ -181,12 +226,15 @@ class Plant:
         names = self.products
 
         def setup_time(a: int, b: int) -> float:
+            """Seconds to set up from product a to b: the station's own time, else the matrix."""
             d = matrix.get(names[a], {}).get(names[b], base) if spec.changeover is None else base
             return float(d.sample(rng, 1)[0])
 
         return setup_time
 
     def _build_release(self, line: Line) -> None:
+        """The release of a first-stage line: a source the first station draws from (saturated),
+        or a process that releases on a clock (Poisson, interval) or on tokens (CONWIP)."""
         sc = self.scenario
         rel = sc.release
         keys = (line.stage, line.index)
@@ -201,27 +249,37 @@ class Plant:
             line.conwip = True
             self.env.process(src.run(wip=rel.wip))
         else:
-            from sim.scenario.distributions import Const, Exp
-
             gap = Exp(1 / rel.rate) if rel.mode == "poisson" else Const(rel.every)
             self.env.process(src.run(every=gap.stream(self._rng(*keys, "release"))))
+
+    def _observe(self, st: StationModel) -> None:
+        """Attach the active-period tracker and the state log to a started station, if asked."""
+        if self.active_window is not None and not st.is_rework:
+            st.tracker = ActiveTracker(st.n_servers, *self.active_window)
+            for srv in st.servers:
+                srv.track = st.tracker
+                st.tracker.change(STARVED, srv.cur, self.env.now)
+        if self.state_log is not None:
+            for i, srv in enumerate(st.servers):
+                srv.log = (self.state_log, st.label, i, self.log_window)
 
     # ------------------------------------------------------------------------- unit events
 
     def release(self, line: Line, product: int) -> Unit:
-        now = self.env._now
-        unit = Unit(self.next_id, product, now, line)
+        """A new unit of `product` enters the plant through `line` now."""
+        t = self.env.now
+        unit = Unit(self.next_id, product, t, line)
         self.next_id += 1
         self.released += 1
-        self.rel_sum += now
+        self.rel_sum += t
         line.wip += 1
         if self.measuring:
             self.released_w += 1
         return unit
 
     def _leave(self, unit: Unit) -> None:
-        now = self.env._now
-        self.exit_sum += now
+        """A unit has left the plant: a CONWIP token returns, an emptied line is signalled."""
+        self.exit_sum += self.env.now
         line = unit.line
         line.wip -= 1
         if line.conwip:
@@ -234,14 +292,16 @@ class Plant:
             ev.succeed()
 
     def complete(self, unit: Unit) -> None:
+        """A good unit leaves the last station of the plant (its lead time is kept)."""
         self.completed += 1
         if self.measuring:
             self.completed_w += 1
             unit.line.completed += 1
-            self.lead_times.append(self.env._now - unit.released)
+            self.lead_times.append(self.env.now - unit.released)
         self._leave(unit)
 
     def scrap(self, unit: Unit) -> None:
+        """A unit that failed its test for good leaves the plant as scrap."""
         self.scrapped += 1
         if self.measuring:
             self.scrapped_w += 1
@@ -255,11 +315,13 @@ class Plant:
             for i, srv in enumerate(st.servers):
                 self.state_log.append((t, st.label, i, srv.cur))
 
-    def _wip_area(self, now: float) -> float:
+    def wip_area(self, t: float) -> float:
+        """Integral of the WIP (released, not yet out) from time 0 to `t`."""
         wip = self.released - self.completed - self.scrapped
-        return self.exit_sum - self.rel_sum + wip * now
+        return self.exit_sum - self.rel_sum + wip * t
 
     def _places(self) -> list[Place]:
+        """Every place stations take from (buffers and supermarkets), each once."""
         seen, out = set(), []
         for st in self.stations:
             if id(st.place) not in seen:
@@ -275,51 +337,65 @@ class Plant:
         return n
 
     def run(self, horizon: float) -> ReplicationRecord:
-        """Simulate warm-up + horizon seconds and return the replication's records."""
-        env = self.env
-        warm = self.warmup
-        end = warm + horizon
+        """Simulate warm-up + horizon seconds and return the replication's records: run from
+        stop to stop (every full hour, the end of the warm-up, the start of the state log),
+        doing at each what falls due there."""
+        warm, end = self.warmup, self.warmup + horizon
         places = self._places()
+        hours = HourlyTable(self, places)
         grid = [3600.0 * h for h in range(1, int(math.ceil(end / 3600.0)))] + [end]
+        grid_set = set(grid)
         log_start = self.log_window[0] if self.state_log is not None and self.log_window[0] > 0 else None
         stops = sorted(set(grid + ([warm] if warm > 0 else []) + ([log_start] if log_start else [])))
-        hour_cols: dict[str, list] = {"t_start": [], "t_end": [], "completed": [], "wip_area": []}
-        for st in self.stations:
-            hour_cols[f"queue:{st.label}"] = []
-        for m in self.supermarkets:
-            hour_cols[f"queue:{m.label}"] = []
-        last_t, last_done, last_wip = 0.0, 0, 0.0
-        last_q = {id(p): 0.0 for p in places}
-        w_wip = w_q = None
-        grid_set = set(grid)
+        at_warm = None  # WIP area and queue areas at the end of the warm-up
         for t in stops:
-            env.run(until=t)
+            self.env.run(until=t)
             if t == log_start:
                 self._log_initial_states(t)
             if t == warm:
-                for st in self.stations:
-                    st.flush(t)
-                    st.reset()
-                self.measuring = True
-                w_wip = self._wip_area(t)
-                w_q = {id(p): p.queue_area(t) for p in places}
+                at_warm = self._end_warmup(t, places)
             if t in grid_set:
-                hour_cols["t_start"].append(last_t)
-                hour_cols["t_end"].append(t)
-                hour_cols["completed"].append(self.completed - last_done)
-                wa = self._wip_area(t)
-                hour_cols["wip_area"].append(wa - last_wip)
-                for st in self.stations:
-                    qa = st.place.queue_area(t) - last_q[id(st.place)] if st.place.counts_servers else math.nan
-                    hour_cols[f"queue:{st.label}"].append(qa)
-                for m in self.supermarkets:
-                    hour_cols[f"queue:{m.label}"].append(m.queue_area(t) - last_q[id(m)])
-                last_q = {id(p): p.queue_area(t) for p in places}
-                last_t, last_done, last_wip = t, self.completed, wa
-        if w_wip is None:  # no warm-up
-            w_wip, w_q = 0.0, {id(p): 0.0 for p in places}
+                hours.close_hour(t)
+        if at_warm is None:  # no warm-up
+            at_warm = 0.0, {id(p): 0.0 for p in places}
         for st in self.stations:
             st.flush(end)
+        return self._record(horizon, at_warm, hours)
+
+    def _end_warmup(self, t: float, places: list[Place]) -> tuple[float, dict[int, float]]:
+        """Forget what the stations accounted so far, start counting units; return the WIP area
+        and each place's queue area so far (subtracted at the end)."""
+        for st in self.stations:
+            st.flush(t)
+            st.reset()
+        self.measuring = True
+        return self.wip_area(t), {id(p): p.queue_area(t) for p in places}
+
+    def _record(self, horizon: float, at_warm: tuple[float, dict[int, float]],
+                hours: HourlyTable) -> ReplicationRecord:
+        """The replication's records over the measured window (after the warm-up)."""
+        warm, end = self.warmup, self.warmup + horizon
+        w_wip, w_q = at_warm
+        active = self._active_periods(end)
+        return ReplicationRecord(
+            replication=self.replication, warmup_s=warm, horizon_s=horizon,
+            scheduled_s=horizon if self.cal is None else self.cal.on_time(warm, end),
+            released=self.released_w, completed=self.completed_w, scrapped=self.scrapped_w,
+            released_total=self.released, completed_total=self.completed,
+            scrapped_total=self.scrapped, wip_end=self.physical_wip(),
+            wip_area=self.wip_area(end) - w_wip,
+            lead_times=np.frombuffer(self.lead_times, dtype=float).copy(),
+            stations=[self._station_record(st, horizon, end, w_q) for st in self.stations],
+            supermarkets=[{"label": m.label, "capacity": m.capacity, "max": m.max_len,
+                           "area": m.queue_area(end) - w_q[id(m)]} for m in self.supermarkets],
+            hourly=hours.arrays(),
+            line_completed=[ln.completed for ln in self.first_lines],
+            events=events_scheduled(self.env), trace=self.trace, state_log=self.state_log,
+            active_periods=active or None,
+        )
+
+    def _active_periods(self, end: float) -> dict[str, list[tuple[float, float]]]:
+        """Each tracked station's active periods, the open one closed at `end`."""
         active = {}
         for st in self.stations:
             tr = st.tracker
@@ -327,35 +403,21 @@ class Plant:
                 if tr.start is not None:
                     tr.close(end)
                 active[st.label] = tr.periods
-        scheduled = horizon if self.cal is None else self.cal.on_time(warm, end)
-        stations = []
-        for st in self.stations:
-            total = st.n_servers * horizon
-            secs = dict(zip(("busy", "blocked", "starved", "down", "setup"), st.acc))
-            secs["off_shift"] = max(0.0, total - sum(st.acc))
-            fed = st.place.counts_servers
-            stations.append(StationRecord(
-                label=st.label, stage=st.line.stage, line=st.line.index + 1, name=st.name,
-                index=st.index, servers=st.n_servers,
-                buffer=float(st.place.capacity) if fed else math.nan, rework=st.is_rework,
-                seconds=secs, units=st.units, attempts=st.attempts, fails=st.fails,
-                queue_area=(st.place.queue_area(end) - w_q[id(st.place)]) if fed else math.nan,
-                ideal_time=st.spec.mean_time(dict(zip(self.products, self.shares))),
-            ))
-        markets = [{"label": m.label, "capacity": m.capacity, "max": m.max_len,
-                    "area": m.queue_area(end) - w_q[id(m)]} for m in self.supermarkets]
-        return ReplicationRecord(
-            replication=self.replication, warmup_s=warm, horizon_s=horizon, scheduled_s=scheduled,
-            released=self.released_w, completed=self.completed_w, scrapped=self.scrapped_w,
-            released_total=self.released, completed_total=self.completed,
-            scrapped_total=self.scrapped, wip_end=self.physical_wip(),
-            wip_area=self._wip_area(end) - w_wip,
-            lead_times=np.frombuffer(self.lead_times, dtype=float).copy(),
-            stations=stations, supermarkets=markets,
-            hourly={k: np.asarray(v, dtype=float) for k, v in hour_cols.items()},
-            line_completed=[ln.completed for ln in self.first_lines],
-            events=next(env._eid), trace=self.trace, state_log=self.state_log,
-            active_periods=active or None,
+        return active
+
+    def _station_record(self, st: StationModel, horizon: float, end: float,
+                        w_q: dict[int, float]) -> StationRecord:
+        """What station `st` did in the measured window; off-shift time is the remainder."""
+        secs = dict(zip(STATES, st.acc))
+        secs["off_shift"] = max(0.0, st.n_servers * horizon - sum(st.acc))
+        fed = st.place.counts_servers
+        return StationRecord(
+            label=st.label, stage=st.line.stage, line=st.line.index + 1, name=st.name,
+            index=st.index, servers=st.n_servers,
+            buffer=float(st.place.capacity) if fed else math.nan, rework=st.is_rework,
+            seconds=secs, units=st.units, attempts=st.attempts, fails=st.fails,
+            queue_area=(st.place.queue_area(end) - w_q[id(st.place)]) if fed else math.nan,
+            ideal_time=st.spec.mean_time(dict(zip(self.products, self.shares))),
         )
 
 

@@ -66,10 +66,12 @@ class ReplicationRecord:
 
 
 def _array_to_data(a: np.ndarray) -> dict:
+    """An array as JSON-ready data: base64 of its little-endian float64 bytes (bit for bit)."""
     return {"f8": base64.b64encode(np.ascontiguousarray(a, dtype="<f8").tobytes()).decode("ascii")}
 
 
 def _array_from_data(d: object) -> np.ndarray:
+    """The array `_array_to_data` encoded; ValueError for anything else."""
     if not isinstance(d, dict) or set(d) != {"f8"} or not isinstance(d["f8"], str):
         raise ValueError("not an encoded array")
     raw = base64.b64decode(d["f8"].encode("ascii"), validate=True)
@@ -79,6 +81,7 @@ def _array_from_data(d: object) -> np.ndarray:
 
 
 def _typed(x: object, kind: type) -> object:
+    """`x` if it is of `kind` (an int is a float, a bool is neither), else ValueError."""
     if kind is float:
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise ValueError(f"expected a number, got {type(x).__name__}")

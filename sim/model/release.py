@@ -4,14 +4,16 @@ fixed interval, CONWIP), including the drain changeover that holds the release a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from simpy import Event
+import numpy as np
+from simpy import Environment, Event
 
-from sim.model.station import Unit
+from sim.model.station import Process, Unit
 
 
 def product_sequence(names: list[str], shares: list[float], lot_size: int, sequence: str,
-                     rng) -> Iterator[int]:
+                     rng: np.random.Generator) -> Iterator[int]:
     """Product index of each unit released, lot after lot.
 
     cyclic: lots follow the product list in turn; a lot of product p holds
@@ -38,7 +40,9 @@ def product_sequence(names: list[str], shares: list[float], lot_size: int, seque
 class Source:
     """The release of one line: makes units, gates them by calendar and drain changeovers."""
 
-    def __init__(self, env, line, mode: str, products: Iterator[int], cal=None, drain: bool = False):
+    def __init__(self, env: Environment, line: Any, mode: str, products: Iterator[int], cal: Any = None,
+                 drain: bool = False):
+        """The release of `line` in `mode`, releasing the products `products` yields in turn."""
         self.env = env
         self.line = line
         self.mode = mode
@@ -48,22 +52,23 @@ class Source:
         self.gate: Event | None = None  # set while a drain changeover holds the release
         self._next = next(products)
         self.current = self._next
-        self.held = None  # a released unit waiting for room at the first station
+        self.held: Unit | None = None  # a released unit waiting for room at the first station
 
     def _new_unit(self) -> Unit:
+        """Release the next unit of the sequence (counted by the plant)."""
         p = self._next
         self._next = next(self.products)
         return self.line.plant.release(self.line, p)
 
-    def make(self):
+    def make(self) -> Unit | Event:
         """For a saturated first station: a new unit now, or an event to wait for first."""
         if self.gate is not None:
             return self.gate
         env = self.env
         if self.cal is not None:
-            t = self.cal.next_on(env._now)
-            if t > env._now:
-                return env.timeout(t - env._now)
+            t = self.cal.next_on(env.now)
+            if t > env.now:
+                return env.timeout(t - env.now)
         if self.drain and self._next != self.current:
             return self._start_drain()
         unit = self._new_unit()
@@ -71,11 +76,12 @@ class Source:
         return unit
 
     def _start_drain(self) -> Event:
+        """Hold the release at a lot change and start the drain changeover; return the gate."""
         self.gate = Event(self.env)
         self.env.process(self._drain(self._next))
         return self.gate
 
-    def _drain(self, new: int):
+    def _drain(self, new: int) -> Process:
         """Wait until the line is empty, set every station up at once, then open the release."""
         env = self.env
         line = self.line
@@ -92,7 +98,7 @@ class Source:
 
     # ---------------------------------------------------------------- released by a process
 
-    def run(self, *, every: Iterator[float] | None = None, wip: int | None = None):
+    def run(self, *, every: Iterator[float] | None = None, wip: int | None = None) -> Process:
         """Release process for poisson / interval (gaps from `every`) and conwip (`wip`) modes."""
         env = self.env
         cal = self.cal
@@ -102,9 +108,7 @@ class Source:
             line.tokens = wip
         while True:
             if every is not None:
-                gap = next(every)
-                t = env._now + gap if cal is None else cal.advance(env._now, gap)
-                yield env.timeout(t - env._now)
+                yield self._next_gap(next(every))
             else:
                 while line.tokens <= 0:
                     line.token_event = Event(env)
@@ -112,8 +116,8 @@ class Source:
                 line.tokens -= 1
             if self.drain and self._next != self.current:
                 yield self._start_drain()
-            if cal is not None and not cal.is_on(env._now):
-                yield env.timeout(cal.next_on(env._now) - env._now)
+            if cal is not None and not cal.is_on(env.now):
+                yield env.timeout(cal.next_on(env.now) - env.now)
             unit = self._new_unit()
             if not place.offer(unit):
                 ev = Event(env)
@@ -121,3 +125,9 @@ class Source:
                 self.held = unit
                 yield ev
                 self.held = None
+
+    def _next_gap(self, gap: float) -> Event:
+        """A timeout to the next release, `gap` seconds of working time from now."""
+        t = self.env.now
+        end = t + gap if self.cal is None else self.cal.advance(t, gap)
+        return self.env.timeout(end - t)

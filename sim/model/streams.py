@@ -10,6 +10,7 @@ import numpy as np
 
 
 def _key(part: object) -> int:
+    """A spawn-key integer for one part of a stream's name: integers as they are, names hashed."""
     if isinstance(part, (int, np.integer)) and not isinstance(part, bool):
         return int(part)
     return zlib.crc32(str(part).encode("utf-8"))
