@@ -238,8 +238,7 @@ class Plant:
         sc = self.scenario
         rel = sc.release
         keys = (line.stage, line.index)
-        seq = product_sequence(self.products, self.shares, sc.lot_size, sc.sequence,
-                               self._rng(*keys, "sequence"))
+        seq = product_sequence(sc, self._rng(*keys, "sequence"))
         drain = sc.changeover is not None and sc.changeover.mode == "drain" and len(self.products) > 1
         src = Source(self.env, line, rel.mode, seq, cal=self.cal, drain=drain)
         line.source = src

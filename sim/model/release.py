@@ -10,30 +10,32 @@ import numpy as np
 from simpy import Environment, Event
 
 from sim.model.station import Process, Unit
+from sim.scenario.schema import Scenario
 
 
-def product_sequence(names: list[str], shares: list[float], lot_size: int, sequence: str,
-                     rng: np.random.Generator) -> Iterator[int]:
-    """Product index of each unit released, lot after lot.
+def product_sequence(scenario: Scenario, rng: np.random.Generator) -> Iterator[int]:
+    """Product index (in `scenario.product_names()` order) of each unit released, lot after lot.
 
-    cyclic: lots follow the product list in turn; a lot of product p holds
-    round(lot_size x share_p x number of products) units (at least 1).
+    cyclic: lots follow the product list in turn, each of `scenario.lot_sizes()` units.
     random: each lot of lot_size units is of a product drawn by share.
     """
+    names = scenario.product_names()
     n = len(names)
     if n == 1:
         while True:
             yield 0
-    if sequence == "cyclic":
-        sizes = [max(1, round(lot_size * s * n)) for s in shares]
+    if scenario.sequence == "cyclic":
+        lots = scenario.lot_sizes()
+        sizes = [lots[p] for p in names]
         while True:
             for p, size in enumerate(sizes):
                 for _ in range(size):
                     yield p
     else:
+        shares = [scenario.product_shares()[p] for p in names]
         while True:
             for p in rng.choice(n, size=256, p=shares).tolist():
-                for _ in range(lot_size):
+                for _ in range(scenario.lot_size):
                     yield p
 
 

@@ -90,8 +90,7 @@ def line_streams(sc: Scenario, replication: int, li: int, plans: list[StationPla
             process.append([StreamDraws(spec.process_time, rng(spec.name, "process"))])
     sequence = None
     if any(len(d) > 1 for d in process):
-        shares = [sc.product_shares()[p] for p in products]
-        sequence = product_sequence(products, shares, sc.lot_size, sc.sequence, rng("sequence"))
+        sequence = product_sequence(sc, rng("sequence"))
     failures = [OperatingFailures(p.spec.failures, partial(rng, p.spec.name))  # its own streams
                 if p.failing else None for p in plans]
     gaps = None
