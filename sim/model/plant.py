@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import simpy
@@ -89,8 +90,12 @@ class Plant:
 
     def __init__(self, scenario: Scenario, replication: int, *, trace: bool = False,
                  warmup: float | None = None, log_states: tuple[float, float] | None = None,
-                 active_window: tuple[float, float] | None = None):
-        """Build replication `replication` of `scenario`, ready to `run` (see `simulate`)."""
+                 active_window: tuple[float, float] | None = None, observer: Any = None):
+        """Build replication `replication` of `scenario`, ready to `run` (see `simulate`).
+
+        observer: told of every unit's moves (released, held and admitted at a full first
+        buffer, taken and handed on by each server, completed or scrapped), for the teaching
+        player (sim/teaching/record.py); None (the default) tells nothing and costs nothing."""
         self.scenario = sc = scenario
         self.replication = replication
         self.env = env = ModelEnvironment()  # SimPy, its clock read fast (clock.py)
@@ -100,6 +105,7 @@ class Plant:
         self.log_window = log_states
         self.active_window = active_window
         self.state_log: list | None = [] if log_states is not None else None
+        self.observer = observer
         self.warmup = sc.warmup_s() if warmup is None else warmup
         cal = WorkCalendar(sc.calendar) if sc.calendar is not None else None
         self.cal = None if cal is None or cal.always_on else cal
@@ -274,6 +280,8 @@ class Plant:
         line.wip += 1
         if self.measuring:
             self.released_w += 1
+        if self.observer is not None:
+            self.observer.released(t, unit)
         return unit
 
     def _leave(self, unit: Unit) -> None:
@@ -297,6 +305,8 @@ class Plant:
             self.completed_w += 1
             unit.line.completed += 1
             self.lead_times.append(self.env.now - unit.released)
+        if self.observer is not None:
+            self.observer.left(self.env.now, unit, True)
         self._leave(unit)
 
     def scrap(self, unit: Unit) -> None:
@@ -304,6 +314,8 @@ class Plant:
         self.scrapped += 1
         if self.measuring:
             self.scrapped_w += 1
+        if self.observer is not None:
+            self.observer.left(self.env.now, unit, False)
         self._leave(unit)
 
     # ---------------------------------------------------------------------------------- run

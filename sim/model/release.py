@@ -122,11 +122,22 @@ class Source:
                 yield env.timeout(cal.next_on(env.now) - env.now)
             unit = self._new_unit()
             if not place.offer(unit):
-                ev = Event(env)
-                place.givers.append((unit, ev))
-                self.held = unit
-                yield ev
-                self.held = None
+                yield from self._hold(unit, place)
+
+    def _hold(self, unit: Unit, place: Any) -> Process:
+        """A released unit found the first buffer full: it waits outside (held) until there is
+        room, holding back later releases; an observer of the plant is told both moments."""
+        env = self.env
+        observer = self.line.plant.observer
+        ev = Event(env)
+        place.givers.append((unit, ev))
+        self.held = unit
+        if observer is not None:
+            observer.held(env.now, unit)
+        yield ev
+        self.held = None
+        if observer is not None:
+            observer.admitted(env.now, unit)
 
     def _next_gap(self, gap: float) -> Event:
         """A timeout to the next release, `gap` seconds of working time from now."""

@@ -88,6 +88,44 @@ class Server:
         self.since = now
 
 
+class TracedServer(Server):
+    """A server that tells an observer which unit it holds, from when to when (the teaching
+    player's event data, sim/teaching/). `serve` sets `srv.unit` when a server takes a unit and
+    clears it when the unit is handed on (the invariant `Plant.physical_wip` relies on too); here
+    `unit` is a property that also tells the observer. Used only when the plant has an observer,
+    so a plain run pays nothing for it and `serve` itself does not change."""
+
+    __slots__ = ("observer", "station", "index")
+
+    def __init__(self, acc: list[float], cal: Any, now: float, observer: Any, station: StationModel,
+                 index: int):
+        """Server `index` of `station`, telling `observer` (took / gave) of every unit it holds."""
+        self.observer = None  # Server.__init__ sets `unit` before there is anything to tell
+        super().__init__(acc, cal, now)
+        self.observer, self.station, self.index = observer, station, index
+
+    @property
+    def unit(self) -> Unit | None:
+        """The unit on this server (the slot `Server.unit`)."""
+        return UNIT_SLOT.__get__(self, Server)
+
+    @unit.setter
+    def unit(self, unit: Unit | None) -> None:
+        observer = self.observer
+        if observer is not None:
+            if unit is not None:
+                observer.took(self.station.env.now, self.station, self.index, unit)
+            else:
+                held = UNIT_SLOT.__get__(self, Server)
+                if held is not None:
+                    observer.gave(self.station.env.now, self.station, self.index, held)
+        UNIT_SLOT.__set__(self, unit)
+
+
+#: The storage of `Server.unit` (a slot), which `TracedServer.unit` reads and writes.
+UNIT_SLOT = Server.__dict__["unit"]
+
+
 ACTIVE = (True, False, False, True, True)  # busy, blocked, starved, down, setup
 
 
@@ -179,10 +217,13 @@ class StationModel:
     # ------------------------------------------------------------------------------ processes
 
     def start(self) -> None:
-        """Start one `serve` process per server, and the failure clocks of each server."""
+        """Start one `serve` process per server (a `TracedServer` when the plant has an
+        observer), and the failure clocks of each server."""
         env = self.env
+        observer = self.plant.observer
         for i in range(self.n_servers):
-            srv = Server(self.acc, self.cal, env.now)
+            srv = (Server(self.acc, self.cal, env.now) if observer is None
+                   else TracedServer(self.acc, self.cal, env.now, observer, self, i))
             self.servers.append(srv)
             srv.proc = env.process(self.serve(srv))
             for fm, k, crew in self.failures:
