@@ -28,7 +28,7 @@ from sim.scenario.schema import Scenario
 
 FORMAT = "linesim-cache/2"
 #: Scenario keys that label a run but do not change a replication's numbers.
-LABELS = ("name", "description", "sources", "replications", "designed_from")
+LABELS = ("name", "description", "sources", "replications", "designed_from", "lesson")
 
 
 @lru_cache(maxsize=1)

@@ -160,6 +160,28 @@ class Changeover(_Model):
     """Sequence-dependent times, from product -> to product -> time (instead of `time`)."""
 
 
+LessonText = Annotated[str, Field(min_length=1, max_length=MAX_DESCRIPTION_CHARS)]
+
+
+class Lesson(_Model):
+    """A ready lesson built on the scenario: shown by the player (`animate`), the explorer and the
+    run report. It labels the scenario and changes no number."""
+
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    """The lesson's title, e.g. "The 13-second line"."""
+    question: LessonText
+    """The question the class answers before the line runs: the prediction."""
+    watch: LessonText
+    """What to watch while the line runs (in the player or the report)."""
+    answer: LessonText
+    """The answer, with its numbers (each bundled lesson's numbers are checked against a run and
+    against theory by the tests)."""
+    theory: LessonText
+    """The theory behind the answer, and where to read more."""
+    next_step: LessonText | None = None
+    """A command to try next, e.g. an `explore` over the lesson's lever."""
+
+
 def _exp_or_dist(v: Any) -> Dist:
     """A plain duration is the mean of an exponential; a distribution call is used as given."""
     if isinstance(v, str) and "(" in v:
@@ -348,6 +370,9 @@ class Scenario(_Model):
         None, max_length=MAX_SOURCES)
     """The ids of the claims (scenarios/claims.yaml) this scenario was built or sized from: a label
     that changes no number; `claims` never counts this scenario as evidence for those claims."""
+    lesson: Lesson | None = None
+    """A lesson built on this scenario (question, what to watch, answer, theory): shown by the
+    player and the run report; changes no number (scenarios/teaching/ holds ready ones)."""
     horizon: Horizon
     """Measured time per replication, after the warm-up."""
     warmup: Annotated[Literal["auto"] | float, BeforeValidator(lambda v: warmup(v)),

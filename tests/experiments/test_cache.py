@@ -18,6 +18,7 @@ import sim.experiments.tasks
 from sim.experiments.cache import ReplicationCache, scenario_key, source_digest
 from sim.experiments.runner import Runner, RunOptions, replicate
 from sim.model.records import record_from_data, record_to_data
+from sim.scenario.schema import Lesson
 from tests.helpers import line
 
 REAL_SIMULATE_TASK = sim.experiments.tasks.simulate_task
@@ -61,6 +62,8 @@ def test_a_seventh_digit_change_misses():
     # labels and the replication count do not change a replication's numbers: same key
     d = a.model_copy(update={"name": "other", "description": "x", "replications": 7})
     assert scenario_key(d, None, "des") == scenario_key(a, None, "des")
+    lesson = Lesson(title="t", question="q?", watch="w", answer="a", theory="th")
+    assert scenario_key(a.model_copy(update={"lesson": lesson}), None, "des") == scenario_key(a, None, "des")
     assert scenario_key(a, 60.0, "des") != scenario_key(a, None, "des")
     assert scenario_key(a, None, "recursion") != scenario_key(a, None, "des")
 
