@@ -11,5 +11,5 @@ BUNDLED = ["sim.bundled", *(f"sim.bundled.{p}" for p in find_namespace_packages(
 setup(
     packages=[*find_packages(include=["sim", "sim.*"]), *BUNDLED],
     package_dir={"sim.bundled": "scenarios"},
-    package_data={p: ["*.yaml", "*.json"] for p in BUNDLED},
+    package_data={**{p: ["*.yaml", "*.json"] for p in BUNDLED}, "sim.teaching": ["*.js"]},
 )

@@ -26,6 +26,8 @@ EXAMPLES: dict[str, str] = {
     "claims": "python -m sim claims --quick",
     "size": "python -m sim size scenarios/wistron.yaml --target 100/min --vary lines --per scheduled",
     "examples": "python -m sim examples my-scenarios",
+    "animate": "python -m sim animate teaching/13-second-line teaching/variability --gif",
+    "explore": "python -m sim explore teaching/buffers --vary stations.test.buffer=0,2,8",
 }
 
 #: What `--out` defaults to, per command (the folder names are made safe, see sim.outputs.folders).
@@ -35,6 +37,8 @@ OUT_DEFAULTS: dict[str, str] = {
                "inside it",
     "sweep": "results/<scenario name>-sweep/",
     "size": "results/<scenario name>-size/",
+    "animate": "results/<scenario name>-animate/; two scenarios: results/animate-<A>-vs-<B>/",
+    "explore": "results/<scenario name>-explore/",
 }
 
 #: A long option as --help lists it.
@@ -184,5 +188,49 @@ def build_parser() -> argparse.ArgumentParser:
     sz.add_argument("--simulate-each", action="store_true",
                     help="for top-level lines: simulate every N instead of N x one line")
     add_run_options(sz, "size")
+    add_teaching_commands(sub)
     p.commands = dict(sub.choices)
     return p
+
+
+def add_teaching_commands(sub) -> None:
+    """animate and explore (SPEC section 8)."""
+    an = _command(sub, "animate", "animate", "cmd_animate",
+                  help="watch one replication: animation.html, a player that works offline (two scenarios: "
+                       "one above the other)")
+    an.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="one scenario, or two (A and B)")
+    an.add_argument("--window", metavar="START-END",
+                    help="simulated time to show, two durations since time 0 of the run, e.g. 8h-10h "
+                         "(default: the first 2 working hours after the warm-up)")
+    an.add_argument("--replication", type=int, help="which replication to show (default 0)")
+    an.add_argument("--gif", action="store_true", help="also write animation.gif (the same picture, for slides)")
+    an.add_argument("--out", type=Path, help=f"output folder (default {OUT_DEFAULTS['animate']})")
+    an.add_argument("--seed", type=int, help="the one seed of the run")
+    an.add_argument("--horizon", help="measured time of the run, e.g. 8h")
+    an.add_argument("--warmup", help="warm-up duration")
+    an.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                    help="override a scenario value (repeatable)")
+    an.add_argument("--quiet", action="store_true", help="print nothing on success")
+    an.add_argument("--no-limit", action="store_true", help="show a window however large its page")
+
+    ep = _command(sub, "explore", "explore", "cmd_explore",
+                  help="what-if sliders: explore.html, a grid precomputed as sweep runs it")
+    ep.add_argument("scenario", type=Path)
+    ep.add_argument("--vary", action="append", default=[], required=True, metavar="PATH=V1,V2,...",
+                    help="a dotted path and its values (repeatable: a grid)")
+    g = ep.add_argument_group("experiment options (as sweep's)")
+    g.add_argument("--out", type=Path, help=f"output folder (default {OUT_DEFAULTS['explore']})")
+    g.add_argument("--replications", type=int, help="replications per grid point")
+    g.add_argument("--seed", type=int, help="the one seed of the grid")
+    g.add_argument("--horizon", help="measured time per replication, e.g. 1d")
+    g.add_argument("--warmup", help="warm-up duration")
+    g.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a scenario value (repeatable)")
+    g.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
+    g.add_argument("--executor", choices=["local", "dask"], default="local", help="local processes or Dask")
+    g.add_argument("--scheduler", help="Dask scheduler address")
+    g.add_argument("--engine", choices=["auto", "des", "recursion"], help="as for sweep")
+    g.add_argument("--fresh", action="store_true", help="recompute every replication (ignore the cache)")
+    g.add_argument("--quiet", action="store_true", help="no progress and nothing printed on success")
+    g.add_argument("--no-limit", action="store_true", help="run even when the pre-run estimate is over the limits")
+    ep.set_defaults(precision=None, max_replications=200)

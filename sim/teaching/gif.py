@@ -5,7 +5,6 @@ for two scenarios, how far B is ahead."""
 
 from __future__ import annotations
 
-import io
 import textwrap
 from pathlib import Path
 
@@ -22,8 +21,8 @@ from sim.teaching.player import bottleneck_words, clock_words, product_colors
 from sim.teaching.replay import Moment, Replay
 
 #: Frames of a GIF (SPEC 8: at least 30) and how long each shows.
-FRAMES = 60
-FRAME_MS = 200
+FRAMES = 40
+FRAME_MS = 250
 #: Size in pixels (a 16:9 slide) and the space above each picture for its text.
 WIDTH_PX, HEIGHT_PX = 1280, 720
 HEADER = 120.0  # layout units above the first picture (title, clock)
@@ -105,8 +104,8 @@ def write_gif(films: list[Film], path: Path, frames: int = FRAMES) -> Path:
         panels.append(Frame(ax, f, s, top + PANEL_TEXT, colors))
         top += PANEL_TEXT + s.height
     question = films[0].lesson["question"] if films[0].lesson else ""
-    ax.text(8, 22, textwrap.shorten(question, 150) if question else " vs ".join(f.name for f in films),
-            fontsize=14, va="center", style="italic" if question else "normal")
+    ax.text(8, 22, textwrap.fill(textwrap.shorten(question, 220), 115) if question else
+            " vs ".join(f.name for f in films), fontsize=12.5, va="center", style="italic" if question else "normal")
     clock = ax.text(8, 62, "", fontsize=22, fontweight="bold", va="center")
     gap = ax.text(8, 98, "", fontsize=15, va="center", color="#0072B2", fontweight="bold")
     replays = [Replay(f) for f in films]
@@ -122,9 +121,9 @@ def write_gif(films: list[Film], path: Path, frames: int = FRAMES) -> Path:
             d = moments[1].completed - moments[0].completed
             gap.set_text("B is level with A" if d == 0 else
                          f"B is {abs(d)} unit{'s' if abs(d) != 1 else ''} {'ahead of' if d > 0 else 'behind'} A")
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100)
-        images.append(Image.open(buf).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT))
+        fig.canvas.draw()  # the frame's pixels straight from the canvas (no PNG round trip)
+        frame = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        images.append(frame.convert("RGB").quantize(colors=64, method=Image.Quantize.FASTOCTREE))
     plt.close(fig)
     images[0].save(path, save_all=True, append_images=images[1:], duration=FRAME_MS, loop=0, optimize=False)
     return path

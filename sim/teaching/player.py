@@ -23,7 +23,7 @@ from sim.numbers import duration, number
 from sim.outputs.labels import STATE_WORDS
 from sim.outputs.plots.style import STATE_COLORS
 from sim.teaching.film import Film
-from sim.teaching.layout import CELL, PanelLayout, Stack, layout
+from sim.teaching.layout import PanelLayout, Stack, layout
 from sim.teaching.replay import Moment, moment
 
 #: Product colours of the units (outlined, on any state colour); a single product is black.
@@ -313,4 +313,5 @@ def clock_words(t: float) -> str:
     """'Tue 00:30' for a moment of the simulated week (time 0 is Monday 00:00)."""
     day = int(t // 86400)
     s = int(t - day * 86400)
-    return f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[day % 7]} {s // 3600:02d}:{s % 3600 // 60:02d} of day {day + 1}"
+    weekday = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[day % 7]
+    return f"{weekday} {s // 3600:02d}:{s % 3600 // 60:02d} of day {day + 1}"
