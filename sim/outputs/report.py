@@ -26,6 +26,7 @@ from sim import __version__
 from sim.analysis.results import Estimate, Summary
 from sim.numbers import duration, number, seconds_and_duration
 from sim.outputs.labels import BASIS_NOTE, KPI_WORDS, PERCENTILE_NOTE, kpi_cells, kpi_words
+from sim.outputs.lesson import lesson_html
 from sim.outputs.tables import bottleneck_sentence
 
 #: Tables longer than this are cut in the page (the CSV files hold every row).
@@ -106,6 +107,7 @@ main.wrap #answer th, main.wrap #answer td { padding: 0.12rem 0.45rem; text-alig
   table.stack td { border: none; text-align: left; padding: 0; }
   table.stack td::before { content: attr(data-label) ": "; font-weight: 600; }
 }
+.lesson .question { background: #fff7e6; border-left: 5px solid #E69F00; padding: 0.4rem 0.8rem; }
 """
 
 #: Tables with more columns than this print as one labelled block per row.
@@ -235,6 +237,8 @@ class Page:
     scenario: Mapping[str, Any] | None = None  # the resolved scenario, shown folded
     facts: list[tuple[str, Any]] = field(default_factory=list)  # the footer
     wrap: bool = False  # table cells wrap (long text), on screen and in print
+    lesson: Mapping[str, Any] | None = None  # the scenario's lesson block, shown after the answer
+    player: tuple[str, str] | None = None  # (relative href, words) of the scenario's player page
 
 
 def run_facts(summary: Summary) -> str:
@@ -262,8 +266,9 @@ def run_lead(summary: Summary) -> list[str]:
     return lead
 
 
-def run_page(summary: Summary, tables: Mapping[str, pd.DataFrame], images: Mapping[str, Path]) -> Page:
-    """The page of a run, from its summary."""
+def run_page(summary: Summary, tables: Mapping[str, pd.DataFrame], images: Mapping[str, Path],
+             player: tuple[str, str] | None = None) -> Page:
+    """The page of a run, from its summary; `player` links the scenario's player page."""
     sc = summary.scenario
     sources = sc.get("sources") or []
     facts: list[tuple[str, Any]] = [
@@ -281,7 +286,8 @@ def run_page(summary: Summary, tables: Mapping[str, pd.DataFrame], images: Mappi
         lead=run_lead(summary), kpis=summary.kpis, bottleneck=sentence or None,
         definitions=[BASIS_NOTE, PERCENTILE_NOTE, "CI: the half-width of the 95% Student-t interval over "
                      "replications; shares (OEE, yield) in percent."],
-        notes=list(summary.notes), tables=tables, images=images, scenario=sc, facts=facts)
+        notes=list(summary.notes), tables=tables, images=images, scenario=sc, facts=facts,
+        lesson=sc.get("lesson") or None, player=player)
 
 
 def has_answer(page: Page) -> bool:
@@ -331,6 +337,10 @@ def render_page(page: Page) -> str:
     if page.banner:  # before anything else: the averages below mean nothing
         parts.append(f'<p class="unstable" id="unstable"><strong>Unstable:</strong> {_esc(page.banner)}</p>')
     parts.append(_answer(page))
+    if page.lesson or page.player:
+        parts.append(lesson_html(page.lesson, page.player) if page.lesson else
+                     f'<p class="player-link" id="lesson"><b>Watch it run:</b> <a href="{_esc(page.player[0])}">'
+                     f"{_esc(page.player[1])}</a></p>")
     parts.append(_contents(page, notes))
     parts.append(_about(page))
     if notes:  # right after the answer, so a warning is seen before the numbers are used
@@ -363,6 +373,8 @@ def render_page(page: Page) -> str:
 
 def _contents(page: Page, notes: list[str]) -> str:
     toc = [("answer", page.answer_title)] if has_answer(page) else []
+    if page.lesson or page.player:
+        toc.append(("lesson", "Lesson" if page.lesson else "Watch it run"))
     if page.description or page.sources:
         toc.append(("about", "What was simulated"))
     if notes:

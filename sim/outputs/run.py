@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.summary import RunResult
-from sim.outputs.folders import OutputFolder, output_folder
+from sim.outputs.folders import OutputFolder, output_folder, safe_folder_name
 from sim.outputs.labels import KPI_WORDS, STATE_WORDS, kpi_words
 from sim.outputs.report import render_page, run_page, write_report
 from sim.outputs.serialize import to_json
@@ -31,8 +31,10 @@ def write_tables(result: RunResult, folder: Path) -> None:
     result.hourly.to_csv(folder / "timeseries_wide.csv", index=False, float_format="%.10g")
 
 
-def write_run_into(folder: Path, result: RunResult, *, plots: bool = True) -> None:
-    """Write every output of a run into an existing (staging) folder."""
+def write_run_into(folder: Path, result: RunResult, *, plots: bool = True,
+                   player: tuple[str, str] | None = None) -> None:
+    """Write every output of a run into an existing (staging) folder; `player` (href, words)
+    links the scenario's player page from the report."""
     folder.mkdir(parents=True, exist_ok=True)
     write_tables(result, folder)
     images = {}
@@ -43,15 +45,24 @@ def write_run_into(folder: Path, result: RunResult, *, plots: bool = True) -> No
         images = save_run_plots(result, folder)
     tables = {"Stations (mean over replications)": station_frame(result),
               "Replications (the KPIs of each)": replications_frame(result)}
-    write_report(folder / "report.html", render_page(run_page(result.summary, tables, images)))
+    write_report(folder / "report.html", render_page(run_page(result.summary, tables, images, player)))
 
 
 def write_run(result: RunResult, out: OutputFolder | Path | str, *, plots: bool = True) -> Path:
     """Write every output of a run into its folder (see sim/outputs/folders.py)."""
     folder = out if isinstance(out, OutputFolder) else output_folder(out, "run", RUN_FILES).prepare()
     with folder.writing() as stage:
-        write_run_into(stage, result, plots=plots)
+        write_run_into(stage, result, plots=plots, player=player_link(Path(folder.path), result.summary.name))
     return Path(folder.path)
+
+
+def player_link(folder: Path, name: str) -> tuple[str, str] | None:
+    """The player `animate` wrote for this scenario in its default folder beside the run's
+    (results/<name>-animate/animation.html next to results/<name>/), if there is one."""
+    rel = Path(safe_folder_name(f"{name}-animate")) / "animation.html"
+    if not (folder.parent / rel).is_file():
+        return None
+    return f"../{rel.as_posix()}", f"the player of one replication ({rel.as_posix()}, made by python -m sim animate)"
 
 
 def station_frame(result: RunResult) -> pd.DataFrame:

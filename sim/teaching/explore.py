@@ -23,9 +23,9 @@ from sim import __version__
 from sim.analysis.summary import RunResult
 from sim.experiments.sweep import varied_numbers
 from sim.outputs.labels import STATE_WORDS, kpi_cells, kpi_words
+from sim.outputs.lesson import lesson_html
 from sim.outputs.plots.style import STATE_COLORS
 from sim.outputs.tables import ANSWER_KPIS
-from sim.teaching.player import lesson_html
 
 #: The KPIs the page shows (the answer KPIs of the pages), in this order.
 EXPLORE_KPIS = ANSWER_KPIS

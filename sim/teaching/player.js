@@ -305,6 +305,8 @@
     document.getElementById("seconds").textContent = fmt(player.t, 9);
     const scrub = document.getElementById("scrub");
     scrub.value = String(Math.round(1000 * (player.t - T0) / Math.max(T1 - T0, 1e-9)));
+    const off = player.panels.length > 0 && isOff(player.panels[0].film, player.t);
+    document.getElementById("bar").setAttribute("class", off ? "bar off" : "bar");
     if (states.length === 2) drawGap(states[0].completed, states[1].completed);
   }
 
@@ -388,8 +390,22 @@
     else play();
   }
 
+  // The scrub bar's track shaded where the first film is off shift (nights, breaks, days off).
+  function shadeScrub() {
+    const off = DATA.films[0].off, span = Math.max(T1 - T0, 1e-9), stops = [];
+    off.forEach(function (p) {
+      const a = (100 * (p[0] - T0) / span).toFixed(3), b = (100 * (p[1] - T0) / span).toFixed(3);
+      stops.push("transparent " + a + "%", "#999999 " + a + "%", "#999999 " + b + "%", "transparent " + b + "%");
+    });
+    if (stops.length) {
+      document.getElementById("scrub").style.background =
+        "linear-gradient(to right, transparent 0%, " + stops.join(", ") + ", transparent 100%)";
+    }
+  }
+
   function init() {
     DATA.films.forEach(prepare);
+    shadeScrub();
     player.panels = Array.from(document.querySelectorAll(".panel")).map(function (root, i) {
       return new Panel(DATA.films[i], root);
     });

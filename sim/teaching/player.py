@@ -21,6 +21,7 @@ from sim import __version__
 from sim.model.station import STATES
 from sim.numbers import duration, number
 from sim.outputs.labels import STATE_WORDS
+from sim.outputs.lesson import lesson_html
 from sim.outputs.plots.style import STATE_COLORS
 from sim.teaching.film import Film
 from sim.teaching.layout import PanelLayout, Stack, layout
@@ -200,18 +201,6 @@ def legend_html(products: list[str], colors: list[str]) -> str:
     return '<div class="legend">' + "".join(items) + "</div>"
 
 
-def lesson_html(lesson: dict[str, str] | None) -> str:
-    """A lesson: the question first (to predict), what to watch, the answer and theory folded."""
-    if not lesson:
-        return ""
-    step = (f'<p><b>Next:</b> <code>{esc(lesson["next_step"])}</code></p>' if lesson.get("next_step") else "")
-    return (f'<section class="lesson"><h2>Lesson: {esc(lesson["title"])}</h2>'
-            f'<p class="question"><b>Predict:</b> {esc(lesson["question"])}</p>'
-            f'<p><b>Watch:</b> {esc(lesson["watch"])}</p>'
-            f'<details><summary>The answer</summary><p>{esc(lesson["answer"])}</p>'
-            f'<p><b>Theory:</b> {esc(lesson["theory"])}</p>{step}</details></section>')
-
-
 # ------------------------------------------------------------------------------------ the page
 
 CSS = """
@@ -229,7 +218,11 @@ h1 { font-size: 1.6rem; margin: 0.1rem 0; }
 #clock { font-size: 1.7rem; font-weight: 700; font-variant-numeric: tabular-nums; min-width: 15ch; }
 .seconds { color: #555; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
 button, select { font-size: 1.05rem; padding: 0.25rem 0.8rem; }
-#scrub { flex: 1 1 18rem; min-width: 12rem; }
+#scrub { flex: 1 1 18rem; min-width: 12rem; appearance: none; -webkit-appearance: none; height: 0.75rem;
+         background-color: #fff; border: 1px solid #8c959f; border-radius: 4px; }
+#scrub::-webkit-slider-thumb { -webkit-appearance: none; width: 0.9rem; height: 1.5rem; border-radius: 3px;
+                               background: #0072B2; }
+#scrub::-moz-range-thumb { width: 0.9rem; height: 1.5rem; border-radius: 3px; background: #0072B2; }
 .panel { margin: 0.6rem 0 0.2rem; }
 .panel h2 { font-size: 1.3rem; margin: 0.4rem 0 0.2rem; }
 .rep { font-size: 0.85rem; color: #555; font-weight: normal; }
@@ -241,6 +234,7 @@ button, select { font-size: 1.05rem; padding: 0.25rem 0.8rem; }
 .what { color: #444; font-size: 0.88rem; line-height: 1.25; }
 .shift { font-weight: 700; padding: 0.1rem 0.5rem; border-radius: 4px; }
 .shift.on { background: #e6f4ea; } .shift.off { background: #999999; color: #fff; }
+.bar.off { background: #d6d6d6; border-color: #999999; }
 svg.line { width: 100%; height: auto; display: block; margin-top: 0.3rem; }
 svg text { font-size: 12px; fill: #222; text-anchor: middle; }
 svg text.count { font-size: 11px; font-weight: 600; }
@@ -271,7 +265,7 @@ def controls_html(t0: float, t1: float) -> str:
     """The clock and the controls: play / pause, step to the next event, speed, scrub bar."""
     speed = default_speed(t0, t1)
     options = "".join(f'<option value="{s:g}"{" selected" if s == speed else ""}>{s:g}x</option>' for s in SPEEDS)
-    return (f'<div class="bar"><span id="clock">–</span>'
+    return (f'<div class="bar" id="bar"><span id="clock">–</span>'
             f'<span class="seconds">t = <span id="seconds">{number(t0, 9)}</span> s</span>'
             '<button id="play" type="button">Play</button>'
             '<button id="step" type="button" title="to the next moment anything happens">Step ▸</button>'

@@ -36,24 +36,34 @@ def quiet_main(args: list[str]) -> tuple[int, str, str]:
 
 
 def test_animate_writes_the_player_and_a_gif_for_slides(tmp_path, cli):
-    (tmp_path / "hand.yaml").write_text(HAND)
-    proc = cli(["animate", "hand.yaml", "teaching/13-second-line", "--window", "5min-15min", "--gif"], tmp_path)
+    proc = cli(["animate", "teaching/13-second-line", "--window", "5min-15min", "--gif"], tmp_path)
     assert proc.returncode == 0, proc.stderr
-    folder = tmp_path / "results" / "animate-hand-vs-13-second-line"
+    folder = tmp_path / "results" / "13-second-line-animate"
     assert "animation.html and animation.gif written to" in proc.stdout
     page = (folder / "animation.html").read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page
-    assert 'id="gap"' in page and "Lesson: The 13-second line" in page  # B's lesson is shown
+    assert "Lesson: The 13-second line" in page
     gif = Image.open(folder / "animation.gif")
     assert gif.n_frames == FRAMES >= 30 and gif.size == (1280, 720)
     manifest = json.loads((folder / "linesim-manifest-animate.json").read_text())
     assert set(manifest["files"]) == {"animation.html", "animation.gif"}
     # again without --gif: the GIF of the previous run goes, a file of the user's stays
     (folder / "notes.txt").write_text("mine")
-    proc = cli(["animate", "hand.yaml", "teaching/13-second-line", "--window", "5min-15min", "--quiet"], tmp_path)
+    proc = cli(["animate", "teaching/13-second-line", "--window", "5min-15min", "--quiet"], tmp_path)
     assert proc.returncode == 0 and proc.stdout == ""
     assert sorted(p.name for p in folder.iterdir()) == ["animation.html", "linesim-manifest-animate.json",
                                                         "notes.txt"]
+
+
+def test_animate_two_scenarios(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hand.yaml").write_text(HAND)
+    rc, out, err = quiet_main(["animate", "hand.yaml", "teaching/13-second-line", "--window", "5min-15min"])
+    assert rc == 0, err
+    page = (tmp_path / "results" / "animate-hand-vs-13-second-line" / "animation.html").read_text(encoding="utf-8")
+    assert 'id="gap"' in page and 'id="completed-b"' in page
+    assert "Lesson: The 13-second line" in page  # B's lesson is shown
+    assert "both on common random numbers" in page
 
 
 def test_animate_default_folder_window_and_replication(tmp_path, monkeypatch):
@@ -128,3 +138,22 @@ def test_explore_page_in_the_browser(tmp_path, monkeypatch, browser):
     assert f'data-kpi="throughput_per_hour">{text}<' in got.dom
     assert got.dom.count('class="marked"') == len(data["kpis"])  # the point marked on each curve
     assert "Lesson: Buffers" in got.dom
+
+
+def test_the_run_report_shows_the_lesson_and_links_the_player(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["teaching/13-second-line", "--horizon", "20min", "--replications", "2"]
+    rc, _, err = quiet_main(["run", *args, "--jobs", "1", "--no-plots", "--quiet"])
+    assert rc == 0, err
+    report = (tmp_path / "results" / "13-second-line" / "report.html").read_text(encoding="utf-8")
+    assert "Lesson: The 13-second line" in report and "<details><summary>The answer" in report
+    assert "animation.html" not in report  # no player yet: no link
+    rc, _, err = quiet_main(["animate", *args[:3], "--quiet"])
+    assert rc == 0, err
+    rc, _, err = quiet_main(["run", *args, "--jobs", "1", "--no-plots", "--quiet"])
+    assert rc == 0, err
+    report = (tmp_path / "results" / "13-second-line" / "report.html").read_text(encoding="utf-8")
+    assert '<a href="../13-second-line-animate/animation.html">' in report
+    assert "<script" not in report and "http://" not in report and "https://" not in report
+    # the run's manifest never lists (nor removes) the player
+    assert (tmp_path / "results" / "13-second-line-animate" / "animation.html").is_file()

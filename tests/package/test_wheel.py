@@ -49,6 +49,15 @@ API_EXAMPLE = textwrap.dedent("""\
     print("api ok", sim.__file__, rec.completed)
 """)
 
+#: The teaching commands from an installed wheel: player.js and explore.js are package data.
+TEACHING_EXAMPLE = textwrap.dedent("""\
+    from sim.cli import main
+    assert main(["animate", "teaching/13-second-line", "--window", "5min-10min", "--quiet"]) == 0
+    assert main(["explore", "teaching/buffers", "--vary", "stations.test.buffer=0,2", "--replications", "2",
+                 "--horizon", "1h", "--jobs", "1", "--quiet"]) == 0
+    print("teaching ok")
+""")
+
 
 def _venv(root: Path, name: str) -> Path:
     """A fresh venv without pip whose site-packages borrows the test environment's libraries
@@ -116,6 +125,7 @@ def sessions(wheel, tmp_path_factory) -> dict[str, tuple[subprocess.Popen, Path]
         "run": [str(python), "-m", "sim", "run", "wistron", "--horizon", "1d", "--replications", "2"],
         "api": [str(python), "-c", API_EXAMPLE],
         "examples": [str(root / "venv" / "bin" / "linesim"), "examples", "copies"],
+        "teaching": [str(python), "-c", TEACHING_EXAMPLE],
     }
     started = {}
     for name, cmd in commands.items():
@@ -169,6 +179,14 @@ def test_the_api_example_of_the_spec(sessions):
     out, _ = _finished(sessions, "api")
     assert out.startswith("api ok")
     assert "/site-packages/sim/__init__.py" in out  # the installed package, not a checkout
+
+
+def test_the_teaching_pages_from_an_installed_wheel(sessions):
+    out, cwd = _finished(sessions, "teaching")
+    assert out.startswith("teaching ok")
+    player = (cwd / "results" / "13-second-line-animate" / "animation.html").read_text(encoding="utf-8")
+    explorer = (cwd / "results" / "buffers-explore" / "explore.html").read_text(encoding="utf-8")
+    assert "function Panel(" in player and "function showCurve(" in explorer  # the scripts are in the pages
 
 
 def test_the_console_script_copies_the_examples(sessions):

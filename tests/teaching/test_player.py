@@ -91,6 +91,8 @@ def test_inside_a_failure_a_setup_and_off_shift(browser, tmp_path):
         assert s["slots"] == dict(zip(servers, m.states)), what
         want = "off_shift" if what in ("off_shift", "break") else what
         assert want in s["slots"].values(), what
+        # the clock's bar is shaded off shift, and only then
+        assert ('class="bar off"' in got.dom) == (want == "off_shift"), what
         # the counter against the model itself, stopped at that moment
         assert s["completed"] == f"{model_at(sc, 0, t)[2] - done_at_t0:,}", what
 
