@@ -36,6 +36,7 @@ from sim.scenario.fields import (
     Rate,
     warmup,
 )
+from sim.scenario.lesson import Lesson
 from sim.scenario.limits import (
     MAX_BREAKS,
     MAX_CREW_SIZE,
@@ -158,28 +159,6 @@ class Changeover(_Model):
     release stops, the line empties, then every station sets up at once."""
     matrix: dict[Name, dict[Name, Distribution]] | None = None  # from -> to -> time
     """Sequence-dependent times, from product -> to product -> time (instead of `time`)."""
-
-
-LessonText = Annotated[str, Field(min_length=1, max_length=MAX_DESCRIPTION_CHARS)]
-
-
-class Lesson(_Model):
-    """A ready lesson built on the scenario: shown by the player (`animate`), the explorer and the
-    run report. It labels the scenario and changes no number."""
-
-    title: Annotated[str, Field(min_length=1, max_length=120)]
-    """The lesson's title, e.g. "The 13-second line"."""
-    question: LessonText
-    """The question the class answers before the line runs: the prediction."""
-    watch: LessonText
-    """What to watch while the line runs (in the player or the report)."""
-    answer: LessonText
-    """The answer, with its numbers (each bundled lesson's numbers are checked against a run and
-    against theory by the tests)."""
-    theory: LessonText
-    """The theory behind the answer, and where to read more."""
-    next_step: LessonText | None = None
-    """A command to try next, e.g. an `explore` over the lesson's lever."""
 
 
 def _exp_or_dist(v: Any) -> Dist:

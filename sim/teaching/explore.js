@@ -70,7 +70,7 @@
   function showStations(pt) {
     const svg = document.getElementById("stations"), rowH = 22, left = 190, width = 900;
     svg.textContent = "";
-    svg.setAttribute("viewBox", "0 0 " + (left + width + 10) + " " + (pt.stations.length * rowH + 24));
+    svg.setAttribute("viewBox", "0 0 " + (left + width + 30) + " " + (pt.stations.length * rowH + 24));
     svg.setAttribute("width", "100%");
     pt.stations.forEach(function (st, r) {
       const y = r * rowH + 4;
@@ -110,7 +110,7 @@
     const W = 420, H = 230, L = 62, R = 12, T = 26, B = 40;
     const pts = curve(k, at).filter(function (q) { return q.mean !== null; });
     const svg = el("svg", { viewBox: "0 0 " + W + " " + H, width: "100%", "data-kpi": k.key, role: "img" });
-    svg.appendChild(el("text", { x: 4, y: 15, "font-weight": "700" }, k.label + " (" + k.unit + ")"));
+    svg.appendChild(el("text", { x: 4, y: 15, "font-weight": "700" }, k.label + " · " + k.unit));
     if (!pts.length) return svg;
     const xs = pts.map(function (q) { return q.x; });
     let lo = Infinity, hi = -Infinity;

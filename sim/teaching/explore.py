@@ -101,6 +101,8 @@ svg text { font-size: 12px; fill: #222; }
 .legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.1rem; font-size: 0.95rem; margin: 0.3rem 0; }
 .legend i { display: inline-block; width: 1em; height: 1em; vertical-align: -0.15em; margin-right: 0.3em;
             border: 1px solid #333; }
+.lesson .question { background: #fff7e6; border-left: 5px solid #E69F00; padding: 0.4rem 0.8rem; }
+footer code { overflow-wrap: anywhere; }
 footer { margin-top: 1.5rem; color: #555; font-size: 0.9rem; border-top: 1px solid #d0d7de; padding-top: 0.5rem; }
 """
 

@@ -18,6 +18,7 @@ CELL = 11.0
 LABEL_CHARS = 16  # longer station names are shortened on the picture (the full name is its title)
 CHAR_W = 7.2  # width of a character of the 12-px labels
 GAP = 18.0  # between stations
+MARKET_LABEL = 16.0  # room left of a supermarket's stack for half its label ("0/2,000")
 
 
 @dataclass
@@ -110,6 +111,7 @@ def layout(film: Film) -> PanelLayout:
             market = film.places[st["place"]]["kind"] == "supermarket"
             if market and st["place"] not in drawn:
                 drawn.add(st["place"])
+                x += MARKET_LABEL  # room for its "count/capacity" label, wider than the stack
                 markets.append(Stack(st["place"], x, 0.0, 10, 13.0))
                 x += 13.0 + GAP
             shape = station_shape(film, k, x, market)
