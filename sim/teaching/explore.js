@@ -113,12 +113,16 @@
     svg.appendChild(el("text", { x: 4, y: 15, "font-weight": "700" }, k.label + " · " + k.unit));
     if (!pts.length) return svg;
     const xs = pts.map(function (q) { return q.x; });
+    // every KPI shown is a count, a rate, a time or a share: nothing below zero
+    const low = function (q) { return Math.max(0, q.mean - (q.ci || 0)); };
     let lo = Infinity, hi = -Infinity;
-    pts.forEach(function (q) { const c = q.ci || 0; lo = Math.min(lo, q.mean - c); hi = Math.max(hi, q.mean + c); });
+    pts.forEach(function (q) { lo = Math.min(lo, low(q)); hi = Math.max(hi, q.mean + (q.ci || 0)); });
     if (hi - lo < 1e-12) { lo -= 1; hi += 1; }
-    const pad = 0.08 * (hi - lo); lo -= pad; hi += pad;
-    const x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
-    const sx = function (x) { return x1 === x0 ? L + (W - L - R) / 2 : L + (W - L - R) * (x - x0) / (x1 - x0); };
+    const pad = 0.08 * (hi - lo); lo = Math.max(0, lo - pad); hi += pad;
+    const x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs), IN = 34; // room for the end labels
+    const sx = function (x) {
+      return x1 === x0 ? L + (W - L - R) / 2 : L + IN + (W - L - R - 2 * IN) * (x - x0) / (x1 - x0);
+    };
     const sy = function (y) { return T + (H - T - B) * (1 - (y - lo) / (hi - lo)); };
     const s = k.scale;
     svg.appendChild(el("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#888" }));
@@ -127,7 +131,7 @@
       svg.appendChild(el("text", { x: L - 5, y: sy(y) + 4, "text-anchor": "end" }, fmt(y * s)));
     });
     const band = pts.map(function (q) { return sx(q.x) + "," + sy(q.mean + (q.ci || 0)); })
-      .concat(pts.slice().reverse().map(function (q) { return sx(q.x) + "," + sy(q.mean - (q.ci || 0)); }));
+      .concat(pts.slice().reverse().map(function (q) { return sx(q.x) + "," + sy(low(q)); }));
     svg.appendChild(el("polygon", { points: band.join(" "), fill: "#0072B2", "fill-opacity": "0.18", stroke: "none" }));
     svg.appendChild(el("polyline", { points: pts.map(function (q) { return sx(q.x) + "," + sy(q.mean); }).join(" "),
       fill: "none", stroke: "#0072B2", "stroke-width": 2 }));
@@ -135,7 +139,10 @@
       const on = q.v === at[xPath];
       svg.appendChild(el("circle", { cx: sx(q.x), cy: sy(q.mean), r: on ? 7 : 3.5, fill: on ? "#D55E00" : "#0072B2",
         class: on ? "marked" : "" }));
-      svg.appendChild(el("text", { x: sx(q.x), y: H - B + 16, "text-anchor": "middle" }, q.label));
+      const tick = el("text", { x: sx(q.x), y: H - B + 16, "text-anchor": "middle" },
+        q.label.length > 12 ? q.label.slice(0, 11) + "…" : q.label);
+      tick.appendChild(el("title", {}, q.label));
+      svg.appendChild(tick);
     });
     svg.appendChild(el("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle" }, DATA.paths[xPath].path));
     return svg;

@@ -18,6 +18,7 @@ CELL = 11.0
 LABEL_CHARS = 16  # longer station names are shortened on the picture (the full name is its title)
 CHAR_W = 7.2  # width of a character of the 12-px labels
 GAP = 18.0  # between stations
+ROW_NAME = 16.0  # room above a line for its name, when the plant has several lines
 MARKET_LABEL = 16.0  # room left of a supermarket's stack for half its label ("0/2,000")
 
 
@@ -69,6 +70,7 @@ class PanelLayout:
     stations: list[StationShape] = field(default_factory=list)
     markets: list[Stack] = field(default_factory=list)
     exits: dict[int, tuple[float, float]] = field(default_factory=dict)  # row -> point units leave at
+    row_names: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, "smt/L1") per line
 
     def stack_of(self, place: int) -> Stack | None:
         """The stack that draws `place`."""
@@ -98,6 +100,11 @@ def short_label(name: str) -> str:
     return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
 
 
+def line_name(label: str) -> str:
+    """The line of a station's label: 'smt/L1/loader' -> 'smt/L1', 'L2/pack' -> 'L2'."""
+    return label.rsplit("/", 1)[0] if "/" in label else label
+
+
 def layout(film: Film) -> PanelLayout:
     """The picture of a film: each line in flow order (rework stations last), wrapped at
     MAX_ROW_WIDTH; a supermarket's stack before the first line it feeds."""
@@ -106,6 +113,9 @@ def layout(film: Film) -> PanelLayout:
     drawn: set[int] = set()
     for r, row in enumerate(film.rows):
         x, shapes, markets = 12.0, [], []
+        if len(film.rows) > 1:  # several lines: each is named above its first station
+            panel.row_names.append((12.0, y + ROW_NAME - 4.0, line_name(film.stations[row[0]]["label"])))
+            y += ROW_NAME
         for k in row:
             st = film.stations[k]
             market = film.places[st["place"]]["kind"] == "supermarket"

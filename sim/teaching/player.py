@@ -111,6 +111,7 @@ def svg(film: Film, shape: PanelLayout, now: Moment, colors: list[str]) -> str:
         if st.stack is not None:
             out.append(stack_svg(film, st.stack, now, colors))
     out += [stack_svg(film, m, now, colors, market=True) for m in shape.markets]
+    out += [f'<text class="rowname" x="{x:.1f}" y="{y:.1f}">{esc(name)}</text>' for x, y, name in shape.row_names]
     out.append('<g class="flights"></g></svg>')
     return "".join(out)
 
@@ -240,6 +241,7 @@ svg text { font-size: 12px; fill: #222; text-anchor: middle; }
 svg text.count { font-size: 11px; font-weight: 600; }
 svg text.more { font-size: 11px; fill: #b00020; font-weight: 700; }
 svg text.rework { font-style: italic; fill: #555; }
+svg text.rowname { text-anchor: start; font-weight: 700; font-size: 13px; fill: #0072B2; }
 rect.station { fill: #fafafa; stroke: #8c959f; stroke-width: 1; }
 rect.station.bottleneck { stroke: #E69F00; stroke-width: 5; }
 rect.slot { stroke: #333; stroke-width: 0.5; }

@@ -10,8 +10,9 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from sim.model.station import STATES
+from sim.numbers import number
 from sim.teaching.film import make_film
-from sim.teaching.player import player_page
+from sim.teaching.player import bottleneck_words, player_page
 from sim.teaching.record import STATE
 from sim.teaching.replay import Replay
 from tests.teaching.scenarios import ALL_STATES, ALL_WINDOW, HAND, scenario
@@ -27,7 +28,8 @@ def attr(tag: str, name: str) -> str:
 def shown(dom: str) -> dict:
     """What the page shows: {(station, server): state}, the text of #completed, #clock, data-gap."""
     slots = {(attr(t, "data-station"), int(attr(t, "data-server"))): attr(t, "data-state") for t in SLOT.findall(dom)}
-    text = {k: html.unescape(m.group(1)) for k in ("completed", "clock", "completed-b")
+    text = {k: html.unescape(m.group(1)) for k in ("completed", "clock", "completed-b", "wip", "little-wip",
+                                                   "throughput", "held", "bottleneck-now")
             if (m := re.search(rf'id="{k}"[^>]*>([^<]*)<', dom))}
     gap = re.search(r'id="gap"[^>]*data-gap="(-?\d+)"|data-gap="(-?\d+)"[^>]*id="gap"', dom)
     return {"slots": slots, "gap": int(gap.group(1) or gap.group(2)) if gap else None, **text}
@@ -95,6 +97,10 @@ def test_inside_a_failure_a_setup_and_off_shift(browser, tmp_path):
         assert ('class="bar off"' in got.dom) == (want == "off_shift"), what
         # the counter against the model itself, stopped at that moment
         assert s["completed"] == f"{model_at(sc, 0, t)[2] - done_at_t0:,}", what
+        # the other counters as the Python replay computes them (the same numbers, the same words)
+        assert s["wip"] == number(m.wip) and s["held"] == number(len(m.held)), what
+        assert s["little-wip"] == number(m.mean_wip()) and s["throughput"] == number(m.per_hour_on_shift()), what
+        assert s["bottleneck-now"] == bottleneck_words(film, m.bottleneck), what
 
 
 def test_two_scenarios_gap_counter(browser, tmp_path):
