@@ -380,6 +380,13 @@
       setTime(T0 + (T1 - T0) * (+ev.target.value) / 1000);
     });
     window.addEventListener("hashchange", start);
+    // the keyboard, for a projector: space plays or pauses, the right arrow steps to the next event
+    document.addEventListener("keydown", function (ev) {
+      const tag = ev.target && ev.target.tagName;
+      if (tag === "SELECT" || tag === "INPUT" || tag === "BUTTON") return;
+      if (ev.key === " ") { ev.preventDefault(); if (player.playing) pause(); else play(); }
+      else if (ev.key === "ArrowRight") { ev.preventDefault(); stepNext(); }
+    });
   }
 
   function start() {

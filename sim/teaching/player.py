@@ -299,8 +299,9 @@ def player_page(films: list[Film], command: str) -> str:
             f"{legend_html(first.products, colors)}{lessons}"
             f"<footer>Made by <code>{esc(command)}</code> (linesim {esc(__version__)}). The state shown at "
             "each moment is the simulation's own (every event of the window is in this file); units in "
-            "flight only picture hand-overs. <code>#t=SECONDS&amp;play=0</code> after the file name opens "
-            "the player paused at a moment.</footer>\n</main>\n"
+            "flight only picture hand-overs. Keys: space plays or pauses, → steps to the next event. "
+            "<code>#t=SECONDS&amp;play=0</code> after the file name opens the player paused at a moment."
+            "</footer>\n</main>\n"
             f'<script type="application/json" id="film-data">{page_data(films)}</script>\n'
             f"<script>\n{script}</script>\n</body>\n</html>\n")
 

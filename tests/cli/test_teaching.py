@@ -4,6 +4,7 @@ network reference, a bounded page, and explore's numbers equal to `sweep`'s for 
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
 import re
@@ -157,3 +158,19 @@ def test_the_run_report_shows_the_lesson_and_links_the_player(tmp_path, monkeypa
     assert "<script" not in report and "http://" not in report and "https://" not in report
     # the run's manifest never lists (nor removes) the player
     assert (tmp_path / "results" / "13-second-line-animate" / "animation.html").is_file()
+
+
+LESSONS = ["13-second-line", "variability", "buffers", "bottleneck", "changeovers", "littles-law"]
+
+
+def test_each_lessons_player_is_small_and_offline():
+    """The README states these sizes (the default window of each lesson)."""
+    import sim
+    from sim.teaching.film import default_window, make_film
+
+    for name in LESSONS:
+        sc = sim.load_scenario(f"teaching/{name}")
+        page = player_page([make_film(sc, 0, default_window(sc))], "test")
+        assert 50_000 < len(page.encode()) < 300_000, name
+        assert "http://" not in page and "https://" not in page
+        assert f"Lesson: {html.escape(sc.lesson.title)}" in page
