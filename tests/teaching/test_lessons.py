@@ -115,3 +115,15 @@ def test_littles_law_holds_in_the_run():
     assert wip == pytest.approx(12, rel=1e-3)  # CONWIP: always 12
     assert wip == pytest.approx(th / 3600 * lead, rel=0.01)  # Little's law, in the run
     assert th == pytest.approx(221.5, rel=0.03)
+
+
+def test_littles_law_meets_on_the_players_counters():
+    """The lesson says to watch the counters meet: over its default window they do, within 1%."""
+    from sim.teaching.film import default_window, make_film
+    from sim.teaching.replay import Replay
+
+    sc, _ = lesson("littles-law")
+    film = make_film(sc, 0, default_window(sc))
+    m = Replay(film).at(film.t1)
+    assert m.mean_wip() == pytest.approx(12)
+    assert m.per_hour() / 3600 * m.mean_lead_time() == pytest.approx(12, rel=0.01)
