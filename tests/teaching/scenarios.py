@@ -29,6 +29,23 @@ ALL_STATES = {
     ],
 }
 
+#: Two stages: two lines feed a shared supermarket of 6 places, from which three lines draw
+#: (units in a supermarket can be taken by any line of the next stage), two products in lots.
+PLANT = {
+    "name": "plant", "horizon": "3h", "warmup": "0s", "seed": 7, "replications": 1,
+    "products": [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}], "lot_size": 10,
+    "changeover": {"time": "2min"},
+    "stages": [
+        {"name": "smt", "lines": 2, "stations": [
+            {"name": "print", "process_time": "exp(20s)", "changeover": "0s"},
+            {"name": "mount", "process_time": "exp(22s)", "buffer": 2,
+             "failures": {"mtbf": "30min", "mttr": "4min"}}]},
+        {"name": "fa", "lines": 3, "supermarket": 6, "stations": [
+            {"name": "build", "process_time": "exp(40s)", "changeover": "0s"},
+            {"name": "test", "process_time": "const(30s)", "buffer": 1, "changeover": "0s"}]},
+    ],
+}
+
 #: The window of ALL_STATES the tests show: from an hour before the shift to past the break.
 ALL_WINDOW = (7 * 3600.0, 12.75 * 3600.0)
 
