@@ -419,6 +419,7 @@ class Scenario(_Model):
             _check_stations(stage, where, products, self.repair_crews)
         _check_plant_size(self)
         _check_finishes(self)
+        _check_drain_rework(self)
         if self.changeover is not None and self.changeover.matrix:
             for a, row in self.changeover.matrix.items():
                 for b in [a, *row]:
@@ -550,6 +551,21 @@ def _check_finishes(sc: Scenario) -> None:
     raise ValueError(f"{where}: every station has process time 0: with a {mode} release the "
                      f"{'line' if sc.stages is None else 'plant'} would make units without end at "
                      f"time 0; give some station a time > 0")
+
+
+def _check_drain_rework(sc: Scenario) -> None:
+    """Refuse a drain changeover with rework back to the first station: at a change of product the
+    first station waits for the line to empty before it takes the next lot, while a repaired unit
+    waits in its queue for it, so the line would stop for good."""
+    if sc.changeover is None or sc.changeover.mode != "drain" or len(sc.product_names()) < 2:
+        return
+    first = sc.stage_list()[0].stations[0]
+    if not isinstance(first.on_fail, str):
+        where = "stations[0]" if sc.stages is None else "stages[0].stations[0]"
+        raise ValueError(f"{where}.on_fail: with changeover mode drain, the first station cannot send its "
+                         "failures to rework: at a change of product it waits for the line to empty while "
+                         "the repaired unit waits for it, and the line stops; test at a later station, "
+                         "scrap the failures, or use mode rolling")
 
 
 # ----------------------------------------------------------------------------- loading & errors

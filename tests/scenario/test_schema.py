@@ -784,3 +784,16 @@ def test_resolved_scenario_is_lossless(tiny_data):
     tiny_data["stations"][0]["failures"] = {"availability": 0.9123456789012, "mttr": "10.123456789min"}
     s = validate_scenario(tiny_data)
     assert validate_scenario(s.to_dict()) == s
+
+
+def test_error_drain_changeover_with_rework_at_the_first_station(tiny_data):
+    # the first station would wait for the line to empty while its repaired unit waits for it
+    tiny_data.update(products=[{"name": "x", "share": 0.5}, {"name": "y", "share": 0.5}],
+                     changeover={"time": "5min", "mode": "drain"})
+    tiny_data["stations"][0].update({"yield": 0.9, "on_fail": {"rework": "c"}})
+    assert err(tiny_data).startswith(f"{F}: stations[0].on_fail: with changeover mode drain, the first station")
+    tiny_data["changeover"]["mode"] = "rolling"
+    validate_scenario(tiny_data)
+    tiny_data["changeover"]["mode"] = "drain"
+    tiny_data["stations"][0].update({"on_fail": "scrap"})
+    validate_scenario(tiny_data)
