@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from sim.model.records import ReplicationRecord, record_from_data, record_to_data
 from sim.scenario.schema import Scenario
 
-FORMAT = "linesim-cache/2"
+FORMAT = "linesim-cache/3"
 #: Scenario keys that label a run but do not change a replication's numbers.
 LABELS = ("name", "description", "sources", "replications", "designed_from")
 
