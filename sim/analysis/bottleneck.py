@@ -60,11 +60,10 @@ def bottleneck_segments(periods: dict[str, list[tuple[float, float]]]) -> list[S
                     segs.append(Segment(*cur))
                 cur = [last_t, t, top[2], top[3]]
         if kind == 1:
-            if k in closed:  # an empty period: ended before it started
-                continue
-            key = open_[k] = (-(p[1] - p[0]), p[0], st, p, k)
-            if top is None or key < top:
-                top = key
+            if k not in closed:  # else an empty period: it ended before it started
+                key = open_[k] = (-(p[1] - p[0]), p[0], st, p, k)
+                if top is None or key < top:
+                    top = key
         elif open_.pop(k, None) is None:
             closed.add(k)
         elif top[4] == k:
