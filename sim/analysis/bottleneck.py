@@ -7,8 +7,8 @@ station: the share of time it is the sole bottleneck and the share it is part of
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sim.analysis.intervals import mean_ci
 from sim.analysis.results import (
@@ -29,31 +29,48 @@ class Segment:
 
 
 def bottleneck_segments(periods: dict[str, list[tuple[float, float]]]) -> list[Segment]:
-    """Time segments with their bottleneck (the longest active period covering them)."""
-    events = []  # (time, kind 0=end 1=start, station, period)
+    """Time segments with their bottleneck (the longest active period covering them).
+
+    A sweep over the periods' starts and ends (ends first at a tie, else in the periods' order).
+    The open periods are kept by number, each as its key (-length, start, station, period): the
+    bottleneck is the smallest key, kept in `top` and looked for again only when its own period
+    ends (a station has one period open at a time, so there are few to look through). The segment
+    being drawn is kept as a list and becomes a `Segment` when the bottleneck changes (hundreds of
+    thousands of periods give a few thousand segments)."""
+    events = []  # (time, kind 0=end 1=start, station, period, k)
+    k = 0
     for st, ps in periods.items():
         for p in ps:
-            events.append((p[0], 1, st, p))
-            events.append((p[1], 0, st, p))
-    events.sort(key=lambda e: (e[0], e[1]))
-    heap: list = []  # (-duration, start, station, period)
-    ended: set = set()
+            events.append((p[0], 1, st, p, k))
+            events.append((p[1], 0, st, p, k))
+            k += 1
+    events.sort(key=itemgetter(0, 1))  # stable: ties keep the periods' order
+    open_: dict[int, tuple] = {}  # k -> (-duration, start, station, period, k)
+    closed: set[int] = set()  # periods whose end came before their start (empty ones)
+    top = None  # the smallest key of an open period: the bottleneck
     segs: list[Segment] = []
+    cur = None  # the segment being drawn: [start, end, station, period]
     last_t = None
-    for t, kind, st, p in events:
-        while heap and (heap[0][2], heap[0][3]) in ended:
-            heapq.heappop(heap)
-        if heap and last_t is not None and t > last_t:
-            _, _, bst, bp = heap[0]
-            if segs and segs[-1].station == bst and segs[-1].period == bp and segs[-1].end == last_t:
-                segs[-1] = Segment(segs[-1].start, t, bst, bp)
+    for t, kind, st, p, k in events:
+        if top is not None and last_t is not None and t > last_t:
+            if cur is not None and cur[2] == top[2] and cur[3] == top[3] and cur[1] == last_t:
+                cur[1] = t
             else:
-                segs.append(Segment(last_t, t, bst, bp))
+                if cur is not None:
+                    segs.append(Segment(*cur))
+                cur = [last_t, t, top[2], top[3]]
         if kind == 1:
-            heapq.heappush(heap, (-(p[1] - p[0]), p[0], st, p))
-        else:
-            ended.add((st, p))
+            if k not in closed:  # else an empty period: it ended before it started
+                key = open_[k] = (-(p[1] - p[0]), p[0], st, p, k)
+                if top is None or key < top:
+                    top = key
+        elif open_.pop(k, None) is None:
+            closed.add(k)
+        elif top[4] == k:
+            top = min(open_.values()) if open_ else None
         last_t = t
+    if cur is not None:
+        segs.append(Segment(*cur))
     return segs
 
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import stdtrit  # the t quantile; scipy.stats would cost ~0.5 s of import
+
+from sim.analysis.t_table import T975
+
+
+def t_quantile(df: float, p: float) -> float:
+    """The `p` quantile of Student's t with `df` degrees of freedom: from the table of
+    `sim.analysis.t_table` for the 95% interval of up to 201 values (the same floats), else
+    `scipy.special.stdtrit`, imported only then (scipy.stats would cost about 0.5 s of import)."""
+    if p == 0.975 and float(df).is_integer() and 1 <= df <= len(T975):
+        return T975[int(df) - 1]
+    from scipy.special import stdtrit
+
+    return float(stdtrit(df, p))
 
 
 def t_halfwidth(values, confidence: float = 0.95) -> float:
@@ -16,7 +28,7 @@ def t_halfwidth(values, confidence: float = 0.95) -> float:
     if n < 2:
         return math.nan
     sd = float(np.std(x, ddof=1))
-    return float(stdtrit(n - 1, 0.5 + confidence / 2) * sd / math.sqrt(n))
+    return float(t_quantile(n - 1, 0.5 + confidence / 2) * sd / math.sqrt(n))
 
 
 def mean_ci(values) -> dict:
@@ -34,4 +46,4 @@ def welch_halfwidth(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> f
     if se2 == 0:
         return 0.0
     df = se2**2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    return float(stdtrit(df, 0.5 + confidence / 2) * math.sqrt(se2))
+    return float(t_quantile(df, 0.5 + confidence / 2) * math.sqrt(se2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,9 @@ from sim.analysis.tables import (
 )
 from sim.analysis.timeline import Timeline, run_timeline
 from sim.model.records import ReplicationRecord
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Calendar, Scenario
+
+_NOT_YET = object()  # a lazy field not worked out yet
 
 
 @dataclass
@@ -48,9 +51,18 @@ class RunResult:
     hourly: pd.DataFrame
     lead_times: list[np.ndarray] = field(repr=False)
     records: list[ReplicationRecord] = field(repr=False, default_factory=list)
-    timeline: Timeline | None = field(repr=False, default=None)  # replication 1 over a window
+    calendar: Calendar | None = field(repr=False, default=None)  # the scenario's, for the timeline
     from_cache: int = 0  # replications (pilots included) loaded from the cache, not simulated
     simulated: int = 0  # replications (pilots included) this run asked for
+    _timeline: Any = field(repr=False, default=_NOT_YET)  # `timeline`, once read
+
+    @property
+    def timeline(self) -> Timeline | None:
+        """Replication 1 over a window (station states, bottleneck segments), for the timeline
+        figures: worked out the first time it is read, so a run without plots never pays for it."""
+        if self._timeline is _NOT_YET:
+            self._timeline = run_timeline(self.records[0], self.calendar) if self.records else None
+        return self._timeline
 
     @property
     def timeseries(self) -> pd.DataFrame:
@@ -78,8 +90,7 @@ def summarize(scenario: Scenario, records: list[ReplicationRecord], *, engine: s
         engine=engine, engine_reason=engine_reason, versions=versions,
         warmup_detection=warmup_detection, precision=precision, checks=checks,
         stable=stable.stable, stability=stable, notes=[*notes, *check_notes])
-    timeline = run_timeline(records[0], scenario.calendar) if records else None
-    return RunResult(summary, reps, st, ts, [r.lead_times for r in records], records, timeline)
+    return RunResult(summary, reps, st, ts, [r.lead_times for r in records], records, scenario.calendar)
 
 
 def _measures(records: list[ReplicationRecord], reps: pd.DataFrame, st: pd.DataFrame) -> Measures:

@@ -18,3 +18,9 @@ The modules, in the order data flows through them:
 
 The command is `sim/cli/claims.py`.
 """
+
+from pathlib import Path
+
+#: The claims file as the docs and reports name it (the bundled one, as a checkout holds it); here,
+#: not in `schema`, so that the command line's help names it without loading the claims schema.
+DEFAULT_FILE = Path("scenarios") / "claims.yaml"

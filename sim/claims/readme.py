@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from sim.claims import DEFAULT_FILE
 from sim.claims.evaluation import Evaluation
 from sim.claims.glossary import GLOSSARY, TRACED_MEANING, VERDICT_MEANING, VERDICTS
-from sim.claims.schema import DEFAULT_FILE
 from sim.claims.text import main_rows, source_line
 from sim.claims.words import figure_text
 from sim.numbers import amount, number, pct

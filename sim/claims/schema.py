@@ -4,7 +4,6 @@ sections (ids that exist, roles bound to the right kind of figure, tracing, comp
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -24,8 +23,6 @@ from sim.errors import did_you_mean
 from sim.scenario.bundled import bundled_file
 from sim.scenario.units import TIME_UNITS, parse_duration
 
-#: The claims file as the docs and reports name it (the bundled one, as a checkout holds it).
-DEFAULT_FILE = Path("scenarios") / "claims.yaml"
 #: The file `claims` reads unless given --file: the one shipped inside the package.
 BUNDLED_FILE = bundled_file("claims.yaml")
 

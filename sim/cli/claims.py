@@ -8,11 +8,12 @@ import sys
 import time
 from pathlib import Path
 
+from sim.claims import DEFAULT_FILE
 from sim.claims.evaluation import evaluate
 from sim.claims.evidence import simulate_evidence
 from sim.claims.files import CLAIMS_FILES, as_json, write_claims
 from sim.claims.loading import load_claims
-from sim.claims.schema import BUNDLED_FILE, DEFAULT_FILE
+from sim.claims.schema import BUNDLED_FILE
 from sim.claims.text import claims_text
 from sim.cli.common import parse_jobs
 from sim.errors import InputError

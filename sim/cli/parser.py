@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from sim import __version__
-from sim.claims.schema import DEFAULT_FILE as DEFAULT_CLAIMS
+from sim.claims import DEFAULT_FILE as DEFAULT_CLAIMS
 from sim.errors import InputError, did_you_mean
 
 #: The per-run limits of SPEC section 7 that are options rather than scenario keys.

@@ -17,6 +17,7 @@ def cmd_run(args) -> int:
     scenario = load(args)
     out = out_folder(args, Path("results") / safe_folder_name(scenario.name), "run", RUN_FILES)
     options = run_options(args, out)
+    options.timeline = not args.no_plots  # only the timeline figures read replication 1's state log
     check_cost([scenario], options, str(args.scenario))
     out.prepare()
     with Runner(options, expected=planned_replications([scenario])) as runner:

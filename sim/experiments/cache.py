@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from sim.model.records import ReplicationRecord, record_from_data, record_to_data
 from sim.scenario.schema import Scenario
 
-FORMAT = "linesim-cache/2"
+FORMAT = "linesim-cache/3"
 #: Scenario keys that label a run but do not change a replication's numbers.
 LABELS = ("name", "description", "sources", "replications", "designed_from", "lesson")
 
@@ -86,9 +86,10 @@ class ReplicationCache:
     def path(self, group: str, replication: int) -> Path:
         return self.folder / group / f"rep-{int(replication)}.json"
 
-    def get(self, group: str, replication: int) -> ReplicationRecord | None:
+    def get(self, group: str, replication: int, need_timeline: bool = False) -> ReplicationRecord | None:
         """Replication `replication` of the scenario keyed `group`, or None (absent, or not
-        exactly a valid entry for that key)."""
+        exactly a valid entry for that key, or, with `need_timeline`, an entry written without
+        the state log: the figures of a run without plots were not drawn, so it has none)."""
         key = entry_key(group, replication)
         try:
             raw = self.path(group, replication).read_bytes()
@@ -110,6 +111,8 @@ class ReplicationCache:
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
             self.rejected += 1
             return None
+        if need_timeline and rec.state_log is None:
+            return None  # recomputed, and the entry overwritten with the full record
         self.hits += 1
         return rec
 

@@ -54,6 +54,9 @@ class RunOptions:
     precision: float | None = None  # target CI half-width / mean of throughput, e.g. 0.01
     max_replications: int = 200
     limit: bool = True  # refuse a scenario whose pre-run estimate exceeds the documented limits
+    # replication 0 of the DES records its timeline (state log, active periods) for the timeline
+    # figures; False when nothing will draw them (`run --no-plots`): the numbers are the same
+    timeline: bool = True
 
 
 def planned_replications(scenarios: list[Scenario]) -> int:
@@ -91,6 +94,8 @@ class Runner:
         """Records of (scenario, replication, warmup) tasks, in task order."""
         if self.progress is not None:
             self.progress.add(len(tasks))
+        if not self.options.timeline:
+            tasks = [(*t[:3], False) for t in tasks]
         cache = self.cache
         if cache is not None and self.options.fresh:
             cache = _WriteOnly(cache)
@@ -119,7 +124,7 @@ class _WriteOnly:
         self._c = cache
         self.hits = 0
 
-    def get(self, group, replication):
+    def get(self, group, replication, need_timeline=False):
         return None
 
     def put(self, group, replication, rec):

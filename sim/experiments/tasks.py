@@ -17,27 +17,33 @@ from sim.model.records import ReplicationRecord
 BOTTLENECK_WINDOW = 86400.0
 #: The station-state timeline (replication 0) covers this much time after warm-up.
 TIMELINE_WINDOW = 86400.0
-Task = tuple  # (scenario, replication, warmup or None)
+Task = tuple  # (scenario, replication, warmup or None[, timeline: bool, True if not given])
+
+
+def wants_timeline(task: Task) -> bool:
+    """Whether a task's record must carry the timeline data (the state log and the active
+    periods of replication 0, for the timeline figures): a DES replication 0 whose task does not
+    say otherwise (`run --no-plots` says so: nothing will draw them)."""
+    return task[1] == 0 and (len(task) < 4 or bool(task[3])) and engine_for(task[0])[0] == "des"
 
 
 def simulate_task(task: Task) -> ReplicationRecord:
     """Run one replication task (module-level, so worker processes can pickle it)."""
-    scenario, r, warmup = task
+    scenario, r, warmup = task[:3]
     if engine_for(scenario)[0] == "recursion":
 
         return simulate_recursion(scenario, r, warmup=warmup)
     w = scenario.warmup_s() if warmup is None else warmup
     window = (w, w + min(scenario.horizon, BOTTLENECK_WINDOW))
-    timeline = (w, w + min(scenario.horizon, TIMELINE_WINDOW))
-    rec = simulate(scenario, r, warmup=warmup, active_window=window,
-                   log_states=timeline if r == 0 else None)
+    timeline = (w, w + min(scenario.horizon, TIMELINE_WINDOW)) if wants_timeline(task) else None
+    rec = simulate(scenario, r, warmup=warmup, active_window=window, log_states=timeline)
     if rec.active_periods:
         # the bottleneck analysis runs here, in the worker: only its shares travel back (and,
         # for the timeline plot of replication 0, the periods inside the timeline window)
 
         res = shifting_bottlenecks(rec.active_periods, *window)
         rec.bottleneck_shares = {"sole": res["sole"], "shifting": res["shifting"]}
-        if r == 0:
+        if timeline is not None:
             rec.active_periods = {k: [p for p in v if p[1] > timeline[0] and p[0] < timeline[1]]
                                   for k, v in rec.active_periods.items()}
         else:
@@ -53,14 +59,16 @@ def run_tasks(tasks: list[Task], executor, *, cache=None,
     keys: list[str | None] = [None] * len(tasks)
     groups: dict[tuple, str] = {}  # one key per scenario object (a grid has many)
     todo = []
-    for i, (scenario, r, warmup) in enumerate(tasks):
+    for i, task in enumerate(tasks):
+        scenario, r, warmup = task[:3]
         rec = None
         if cache is not None:
             gk = (id(scenario), warmup)
             if gk not in groups:
                 groups[gk] = scenario_key(scenario, warmup, engine_for(scenario)[0])
             keys[i] = groups[gk]
-            rec = cache.get(keys[i], r)
+            # an entry written without the timeline data does not serve a task that draws it
+            rec = cache.get(keys[i], r, need_timeline=wants_timeline(task))
         if rec is not None:
             out[i] = rec
             if on_done:

@@ -15,6 +15,13 @@ plain slot read. This is a speed trick with a name, in one place, like SimPy's o
   instance for speed, only looks at the instance's own class, so a subclass loses it;
   `ModelEnvironment.__init__` binds them as SimPy would.
 * `events_scheduled` reads the event counter `_eid` (one id per scheduled event).
+* `timeout` makes SimPy's `Timeout` without the two Python calls behind `Timeout(env, delay)`
+  (its `__init__`, then `env.schedule`): the same attributes, the same entry in the event queue
+  (time, priority NORMAL, the next id, the event), so the same run, event for event.
+* `run` is SimPy's `run` with `step` written into its loop (one call fewer per event), doing what
+  `step` does in the same order: pop the next event, run its callbacks, re-raise a failure nobody
+  defused. A timeout and a step happen millions of times a run (about 2.6 million events for
+  200,000 units on the reference line of `benchmarks/`): together they save about a tenth of it.
 
 The rest of the model only uses SimPy's public names (`env.now`, `env.timeout`, `Event`...). If
 SimPy ever renames these internals, this module is the only place to change.
@@ -22,8 +29,12 @@ SimPy ever renames these internals, this module is the only place to change.
 
 from __future__ import annotations
 
+from heapq import heappop, heappush
+from typing import Any
+
 import simpy
-from simpy.core import BoundClass
+from simpy.core import BoundClass, EmptySchedule, StopSimulation
+from simpy.events import NORMAL, URGENT, Event, EventPriority, Timeout
 
 
 def clock_as_slot(cls: type[simpy.Environment]) -> type[simpy.Environment]:
@@ -45,6 +56,66 @@ class ModelEnvironment(simpy.Environment):
         for name, obj in vars(simpy.Environment).items():  # bind_early sees only the subclass
             if type(obj) is BoundClass:
                 setattr(self, name, getattr(self, name))
+        self.timeout = self._timeout_maker()
+
+    def _timeout_maker(self):
+        """`env.timeout(delay, value=None)`: a SimPy `Timeout`, made and scheduled as its
+        `__init__` and `Environment.schedule` would, in one call."""
+        env, queue, eid, new = self, self._queue, self._eid, Timeout.__new__
+
+        def timeout(delay: float, value: Any = None) -> Timeout:
+            if delay < 0:
+                raise ValueError(f"Negative delay {delay}")
+            ev = new(Timeout)
+            ev.env = env
+            ev.callbacks = []
+            ev._value = value
+            ev._delay = delay
+            ev._ok = True
+            heappush(queue, (env._now + delay, NORMAL, next(eid), ev))
+            return ev
+
+        return timeout
+
+    def run(self, until: float | Event | None = None) -> Any:
+        """SimPy's `Environment.run`, its `step` written into the loop (see the module's notes)."""
+        if until is not None:
+            if not isinstance(until, Event):
+                at = until if isinstance(until, int) else float(until)
+                if at <= self._now:
+                    raise ValueError(f"until ({at}) must be greater than the current simulation time")
+                until = Event(self)  # scheduled before all regular timeouts, as SimPy does
+                until._ok = True
+                until._value = None
+                self.schedule(until, URGENT, at - self._now)
+            elif until.callbacks is None:
+                return until.value
+            until.callbacks.append(StopSimulation.callback)
+        queue = self._queue
+        try:
+            while True:
+                try:
+                    self._now, _, _, event = heappop(queue)
+                except IndexError:
+                    raise EmptySchedule from None
+                callbacks, event.callbacks = event.callbacks, None
+                try:
+                    for callback in callbacks:
+                        callback(event)
+                except StopSimulation:
+                    event.callbacks = callbacks[callbacks.index(callback) + 1:]
+                    self.schedule(event, EventPriority(-1))
+                    raise
+                if not event._ok and not hasattr(event, "_defused"):
+                    exc = type(event._value)(*event._value.args)
+                    exc.__cause__ = event._value
+                    raise exc
+        except StopSimulation as exc:
+            return exc.args[0]
+        except EmptySchedule:
+            if until is not None:
+                raise RuntimeError(f'No scheduled events left but "until" event was not triggered: {until}') from None
+        return None
 
 
 def events_scheduled(env: simpy.Environment) -> int:

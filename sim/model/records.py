@@ -61,8 +61,10 @@ class ReplicationRecord:
 
 # --------------------------------------------------------------------- plain-data round trip
 # The replication cache stores records as JSON (never pickle): `record_to_data` gives plain data
-# (arrays as base64 of little-endian float64, bit for bit) and `record_from_data` checks every
-# field's type on the way back, raising ValueError for anything that is not such a record.
+# (arrays as base64 of little-endian float64, bit for bit; the long state log and active periods
+# as such columns too, since JSON of hundreds of thousands of small lists costs seconds) and
+# `record_from_data` checks every field's type on the way back, raising ValueError for anything
+# that is not such a record.
 
 
 def _array_to_data(a: np.ndarray) -> dict:
@@ -78,6 +80,59 @@ def _array_from_data(d: object) -> np.ndarray:
     if len(raw) % 8:
         raise ValueError("array bytes are not a whole number of float64")
     return np.frombuffer(raw, dtype="<f8").astype(float)
+
+
+def _ints_to_data(a: list[int]) -> dict:
+    """Small integers as JSON-ready data: base64 of their little-endian int32 bytes."""
+    return {"i4": base64.b64encode(np.asarray(a, dtype="<i4").tobytes()).decode("ascii")}
+
+
+def _ints_from_data(d: object) -> list[int]:
+    """The integers `_ints_to_data` encoded; ValueError for anything else."""
+    if not isinstance(d, dict) or set(d) != {"i4"} or not isinstance(d["i4"], str):
+        raise ValueError("not encoded integers")
+    raw = base64.b64decode(d["i4"].encode("ascii"), validate=True)
+    if len(raw) % 4:
+        raise ValueError("integer bytes are not a whole number of int32")
+    return np.frombuffer(raw, dtype="<i4").tolist()
+
+
+def _log_to_data(log: list) -> dict:
+    """A state log [(t, label, server, state)] as columns: times, label indices, servers, states."""
+    labels: dict[str, int] = {}
+    idx = [labels.setdefault(e[1], len(labels)) for e in log]
+    return {"labels": list(labels), "t": _array_to_data(np.array([e[0] for e in log], dtype=float)),
+            "label": _ints_to_data(idx), "server": _ints_to_data([e[2] for e in log]),
+            "state": _ints_to_data([e[3] for e in log])}
+
+
+def _log_from_data(d: object) -> list[tuple[float, str, int, int]]:
+    """The state log `_log_to_data` encoded, checked (ValueError if not such columns)."""
+    d = _typed(d, dict)
+    labels = [_typed(x, str) for x in _typed(d["labels"], list)]
+    t = _array_from_data(d["t"]).tolist()
+    idx, srv, state = (_ints_from_data(d[k]) for k in ("label", "server", "state"))
+    if not len(t) == len(idx) == len(srv) == len(state):
+        raise ValueError("state log columns differ in length")
+    if idx and not 0 <= min(idx) <= max(idx) < len(labels):
+        raise ValueError("state log label out of range")
+    return list(zip(t, [labels[i] for i in idx], srv, state))
+
+
+def _periods_to_data(periods: dict) -> dict:
+    """Active periods {label: [(start, end)]} as {label: flat float64 starts and ends}."""
+    return {k: _array_to_data(np.asarray(v, dtype=float).reshape(-1)) for k, v in periods.items()}
+
+
+def _periods_from_data(d: object) -> dict[str, list[tuple[float, float]]]:
+    """The active periods `_periods_to_data` encoded, checked (ValueError if not)."""
+    out = {}
+    for k, v in _typed(d, dict).items():
+        flat = _array_from_data(v).tolist()
+        if len(flat) % 2:
+            raise ValueError("active periods must come in (start, end) pairs")
+        out[str(k)] = list(zip(flat[0::2], flat[1::2]))
+    return out
 
 
 def _typed(x: object, kind: type) -> object:
@@ -116,9 +171,8 @@ def record_to_data(rec: ReplicationRecord) -> dict:
         "supermarkets": [dict(m) for m in rec.supermarkets],
         "hourly": {k: _array_to_data(v) for k, v in rec.hourly.items()},
         "line_completed": list(rec.line_completed),
-        "state_log": None if rec.state_log is None else [list(e) for e in rec.state_log],
-        "active_periods": None if rec.active_periods is None else
-        {k: [list(p) for p in v] for k, v in rec.active_periods.items()},
+        "state_log": None if rec.state_log is None else _log_to_data(rec.state_log),
+        "active_periods": None if rec.active_periods is None else _periods_to_data(rec.active_periods),
         "bottleneck_shares": rec.bottleneck_shares,
     }
 
@@ -142,14 +196,8 @@ def record_from_data(d: object) -> ReplicationRecord:
         markets.append({"label": _typed(m["label"], str), "capacity": _typed(m["capacity"], float),
                         "max": _typed(m["max"], int), "area": _typed(m["area"], float)})
     hourly = {str(k): _array_from_data(v) for k, v in _typed(d["hourly"], dict).items()}
-    log = d["state_log"]
-    if log is not None:
-        log = [(_typed(t, float), _typed(lab, str), _typed(i, int), _typed(s, int))
-               for t, lab, i, s in _typed(log, list)]
-    periods = d["active_periods"]
-    if periods is not None:
-        periods = {str(k): [(_typed(a, float), _typed(b, float)) for a, b in _typed(v, list)]
-                   for k, v in _typed(periods, dict).items()}
+    log = None if d["state_log"] is None else _log_from_data(d["state_log"])
+    periods = None if d["active_periods"] is None else _periods_from_data(d["active_periods"])
     shares = d["bottleneck_shares"]
     if shares is not None:
         shares = {str(kind): {str(k): _typed(v, float) for k, v in _typed(m, dict).items()}

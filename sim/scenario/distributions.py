@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -55,9 +56,10 @@ class Dist:
 
     def stream(self, rng: np.random.Generator, chunk: int = CHUNK) -> Iterator[float]:
         """Endless iterator of Python floats, drawn from `rng` in chunks (the k-th value depends
-        only on the generator's seed, not on when it is asked for)."""
-        while True:
-            yield from self.sample(rng, chunk).tolist()
+        only on the generator's seed, not on when it is asked for). The chunks are chained in C
+        (`itertools.chain`): the model asks for a value at every unit of every station, and a
+        generator would add a Python frame to each."""
+        return chain.from_iterable(iter(lambda: self.sample(rng, chunk).tolist(), None))
 
     def spec(self) -> str:
         """Canonical text of the distribution, in the scenario grammar."""
@@ -98,9 +100,7 @@ class Const(Dist):
         return np.full(n, self.value)
 
     def stream(self, rng, chunk=CHUNK):
-        v = float(self.value)
-        while True:
-            yield v
+        return repeat(float(self.value))
 
     def spec(self):
         return f"const({_t(self.value)})"

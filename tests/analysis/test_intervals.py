@@ -133,3 +133,23 @@ def test_welch_with_one_constant_sample_is_the_other_samples_t_interval():
     # var(a) = 0: se^2 = var(b)/n_b and df = n_b - 1, the one-sample t interval of b
     a, b = np.array([3.0, 3.0, 3.0]), np.array([1.0, 2.0, 3.0])
     assert welch_halfwidth(a, b) == pytest.approx(t_halfwidth(b), rel=1e-12)
+
+
+def test_the_t_table_is_scipys_to_the_last_bit():
+    from scipy.special import stdtrit
+
+    from sim.analysis.t_table import T975
+
+    assert len(T975) == 200
+    for df, q in enumerate(T975, start=1):
+        assert q == float(stdtrit(df, 0.975)), df
+
+
+@pytest.mark.parametrize("df", [1, 2, 9, 200, 201, 7.5])
+@pytest.mark.parametrize("p", [0.975, 0.95])
+def test_t_quantile_is_scipys_with_or_without_the_table(df, p):
+    from scipy.special import stdtrit
+
+    from sim.analysis.intervals import t_quantile
+
+    assert t_quantile(df, p) == float(stdtrit(df, p))

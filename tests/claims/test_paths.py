@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
+from sim.claims import DEFAULT_FILE
 from sim.claims.evidence import earlier_run
 from sim.claims.loading import load_claims
-from sim.claims.schema import BUNDLED_FILE, DEFAULT_FILE
+from sim.claims.schema import BUNDLED_FILE
 from sim.scenario import validate_scenario
 from sim.scenario.bundled import bundled_dir
 from tests.helpers import make_summary

@@ -185,3 +185,23 @@ def test_a_cache_entry_is_plain_checked_json(tmp_path):
     assert json.loads(body)["key"] == header["key"]
     cache = ReplicationCache(tmp_path)
     assert cache.get(header["key"].split("/")[0], 0) is not None
+
+
+def test_a_run_without_the_timeline_skips_the_state_log_and_a_run_with_it_recomputes_only_that(tmp_path, ran):
+    """`run --no-plots` (RunOptions.timeline False): replication 0 logs no states (nothing will
+    draw them) and the numbers are the same; a later run that draws the figures finds its entry
+    without the log and simulates replication 0 again, the others come from the cache."""
+    sc = small(warmup="0s")
+    with Runner(RunOptions(jobs=1, cache_dir=tmp_path, timeline=False)) as runner:
+        lean = replicate(sc, runner)
+    assert ran == [0, 1, 2]
+    assert all(r.state_log is None and r.active_periods is None for r in lean.records)
+    assert lean.timeline is None
+    ran.clear()
+    full = run(sc, tmp_path)
+    assert ran == [0] and full.from_cache == 2
+    assert full.records[0].state_log and full.records[0].active_periods and full.timeline is not None
+    assert full.summary.to_dict() == lean.summary.to_dict()
+    ran.clear()
+    run(sc, tmp_path)  # the entry now holds the log: all from the cache
+    assert ran == []

@@ -231,7 +231,7 @@ class Counting:
         self.fail_on = fail_on
 
     def __call__(self, task):
-        _, r, _ = task
+        r = task[1]  # (scenario, replication, warmup[, timeline])
         if r == self.fail_on:
             raise RuntimeError(f"injected failure in replication {r}")
         self.ran.append(r)

@@ -193,3 +193,19 @@ def test_parallel_servers_fifo_and_counts():
     b = rec.stations[1]
     assert b.units == rec.completed
     assert rec.released_total == rec.completed_total + rec.wip_end
+
+
+def test_watching_stops_after_the_windows_and_changes_nothing_in_them():
+    """Past the state log's and the active periods' windows the servers stop reporting (speed);
+    what was recorded inside the windows is what a run that ends with the window records."""
+    from sim.scenario.overrides import load_scenario
+    from tests.conftest import REPO_ROOT
+
+    sc = load_scenario(REPO_ROOT / "benchmarks" / "reference.yaml", ["engine=des", "horizon=20000s"])
+    window = (1000.0, 5000.0)
+    long = simulate(sc, 0, active_window=window, log_states=window)
+    short = simulate(sc, 0, horizon=window[1], active_window=window, log_states=window)
+    assert long.active_periods == short.active_periods
+    assert long.state_log == short.state_log
+    assert all(window[0] <= s < e <= window[1] for ps in long.active_periods.values() for s, e in ps)
+    assert max(t for t, *_ in long.state_log) <= window[1]
