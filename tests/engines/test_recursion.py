@@ -258,13 +258,50 @@ def test_covered_says_why():
     assert ok and "exact" in why
 
 
-def test_arrays_grow_beyond_the_expected_number_of_units(monkeypatch):
+@pytest.mark.parametrize("specs, kw", [
+    ([("a", "exp(1s)", None), ("b", "exp(1.2s)", 2)], {"release": {"mode": "conwip", "wip": 3}}),
+    ([("a", "exp(1s)", None), ("b", "exp(1.2s)", 20), ("c", "exp(1.1s)", 1, {"servers": 3})], {}),
+    ([("a", "exp(1s)", 30, {"failures": {"mtbf": "50s", "mttr": "5s"}}), ("b", "exp(1.1s)", 0)],
+     {"release": {"mode": "poisson", "rate": "0.8/s"}, "warmup": "500s"}),
+])
+def test_blocks_of_any_size_give_the_same_units(monkeypatch, specs, kw):
+    # blocks much smaller than the look-backs (20 and 30 places: the history outlives blocks)
     import sim.engines.recursion.line as recursion
 
-    sc = line(("a", "exp(1s)", None), ("b", "exp(1.2s)", 2), release={"mode": "conwip", "wip": 3},
-              horizon="3000s", seed=6)
+    sc = line(*specs, horizon="3000s", seed=6, **kw)
     full = simulate_recursion(sc, 0, trace=True)
-    monkeypatch.setattr(recursion, "_expected_units", lambda *a: 1)
+    monkeypatch.setattr(recursion, "FIRST_BLOCK", 4)
+    monkeypatch.setattr(recursion, "LARGEST_BLOCK", 16)
     small = simulate_recursion(sc, 0, trace=True)
     assert small.trace == full.trace
-    assert small.completed == full.completed > 2000
+    assert small.completed == full.completed > 1500
+    assert (small.lead_times == full.lead_times).all()
+    for s, t in zip(small.stations, full.stations):
+        for k in s.seconds:  # sums over blocks of other sizes: other rounding, nothing more
+            assert math.isclose(s.seconds[k], t.seconds[k], rel_tol=1e-12, abs_tol=1e-9)
+
+
+def test_memory_is_flat_in_run_length():
+    # a 1,000,000-unit run (the reference line, ~1.37e6 s) in a fresh process: its peak
+    # resident memory above the same process after a tiny run stays under 150 MB
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = """
+import resource, sys
+from sim.scenario.overrides import load_scenario
+from sim.engines.recursion.record import simulate_recursion
+sc = load_scenario(sys.argv[1])
+simulate_recursion(sc.model_copy(update={"horizon": 100.0}), 0)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rec = simulate_recursion(sc.model_copy(update={"horizon": 1.37e6}), 0)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(rec.completed_total, (peak - base) * 1024)
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(root / "benchmarks" / "reference.yaml")],
+                         capture_output=True, text=True, check=True, cwd=root).stdout.split()
+    units, grown = int(out[0]), int(out[1])
+    assert units > 1_000_000
+    assert grown < 150e6, f"{grown / 1e6:.0f} MB above the interpreter for {units} units"

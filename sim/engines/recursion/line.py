@@ -134,48 +134,87 @@ def draw_block(streams: LineStreams, m: int, first: int, segs: list[dict[int, Se
 # ------------------------------------------------------------------------------------ one line
 
 
-def run_line(sc: Scenario, replication: int, li: int, plans: list[StationPlan],
-             end: float) -> tuple[LineResult, list[np.ndarray], list[dict[int, Segments]]]:
-    """All units released before `end` on line `li`: their departure times at every station
-    (and release times), their process times as drawn, and the segments of units hit by
-    failures, by station and unit."""
+@dataclass
+class Chunk:
+    """A block of units of one line as the kernel left it, valid until the next block is run:
+    row j of `dep` holds `history` departures from station j of the units before the block (zeros
+    before the first unit), then the block's `n` units; `rel` the releases likewise (None when
+    saturated). `drawn[j]` are the block's process times at station j as drawn, `segs[j]` the
+    segments of the block's units hit by failures, by unit (counted from 0)."""
+
+    first: int
+    n: int
+    history: int
+    dep: np.ndarray
+    rel: np.ndarray | None
+    drawn: list[np.ndarray]
+    segs: list[dict[int, Segments]]
+
+
+def line_blocks(sc: Scenario, replication: int, li: int, plans: list[StationPlan], end: float,
+                compiled: bool | None = None) -> Iterator[Chunk]:
+    """All units released before `end` on line `li`, block by block: memory stays flat in run
+    length, as only the last `history` departures of each station outlive a block. `compiled`:
+    the numba kernel (None: when importable and not switched off by LINESIM_NO_NUMBA, see
+    `compiled.py`), else the pure-Python one; both give the same numbers to the last bit."""
+    from sim.engines.recursion.compiled import compiled_kernel
+
     n = len(plans)
     streams = line_streams(sc, replication, li, plans)
     wip = sc.release.wip if sc.release.mode == "conwip" else 0
     kernel = LineKernel(plans, sc.release.mode, wip)
+    fast = compiled_kernel(plans, sc.release.mode, wip, kernel.history, compiled,
+                           visits=expected_units(sc, plans, end) * n)
     H = kernel.history
-    # departures (and releases) of all units, in buffers sized for the expected number
-    cap = H + min(_expected_units(sc, plans, end) + 1024, 1 << 21)
-    bufs = [np.zeros(cap) for _ in range(n + 1)]  # stations, then releases
-    drawn: list[list[np.ndarray]] = [[] for _ in range(n)]
-    segs: list[dict[int, Segments]] = [{} for _ in range(n)]
-    q = H
-    m = FIRST_BLOCK
+    bufs = np.zeros((n + 1, H + LARGEST_BLOCK))  # stations, then releases
+    first, m = 0, FIRST_BLOCK
     while True:
-        block = draw_block(streams, m, q - H, segs)
-        for j in range(n):
-            drawn[j].append(block.drawn[j])
-        if q + m > len(bufs[0]):  # no room for the block: grow the buffers by half
-            grow = max(m, len(bufs[0]) // 2)
-            bufs = [np.concatenate([b, np.zeros(grow)]) for b in bufs]
-        views = [memoryview(b) for b in bufs]
-        q1 = kernel.run_block(end, q, block.times, block.gaps, block.hits, views[:n], views[n])
-        del views
-        done = q1 < q + m  # stopped at a unit released at or after the end
-        q = q1
-        if done:
-            break
+        segs: list[dict[int, Segments]] = [{} for _ in range(n)]
+        block = draw_block(streams, m, first, segs)
+        if fast is not None:
+            q1 = fast.run_block(end, block, bufs)
+        else:
+            views = [memoryview(b) for b in bufs]
+            q1 = kernel.run_block(end, H, block.times, block.gaps, block.hits, views[:n], views[n])
+            del views
+        done = q1 - H
+        yield Chunk(first=first, n=done, history=H, dep=bufs[:n, :q1],
+                    rel=bufs[n, :q1] if sc.release.mode != "saturated" else None,
+                    drawn=[d[:done] for d in block.drawn], segs=segs)
+        if done < m:  # stopped at a unit released at or after the end
+            return
+        bufs[:, :H] = bufs[:, m:m + H].copy()  # the last H units: the next block's history
+        first += m
         m = min(2 * m, LARGEST_BLOCK)
-    N = q - H
-    dep = [b[H:H + N] for b in bufs[:n]]
-    rel = bufs[n][H:H + N] if sc.release.mode != "saturated" else None
-    p_all = [np.concatenate(x)[:N] for x in drawn]
-    return LineResult(index=li, rel=rel, dep=dep), p_all, segs
 
 
-def _expected_units(sc: Scenario, plans: list[StationPlan], end: float) -> int:
+def run_line(sc: Scenario, replication: int, li: int, plans: list[StationPlan], end: float,
+             compiled: bool | None = None
+             ) -> tuple[LineResult, list[np.ndarray], list[dict[int, Segments]]]:
+    """All units released before `end` on line `li` at once (for tests and small runs: memory
+    grows with the run): their departure times at every station (and release times), their
+    process times as drawn, and the segments of units hit by failures, by station and unit."""
+    n = len(plans)
+    dep: list[list[np.ndarray]] = [[] for _ in range(n)]
+    drawn: list[list[np.ndarray]] = [[] for _ in range(n)]
+    rel: list[np.ndarray] = []
+    segs: list[dict[int, Segments]] = [{} for _ in range(n)]
+    for ch in line_blocks(sc, replication, li, plans, end, compiled):
+        H = ch.history
+        for j in range(n):
+            dep[j].append(ch.dep[j, H:].copy())
+            drawn[j].append(ch.drawn[j].copy())
+            segs[j].update((k, sg) for k, sg in ch.segs[j].items() if k < ch.first + ch.n)
+        if ch.rel is not None:
+            rel.append(ch.rel[H:].copy())
+    result = LineResult(index=li, rel=np.concatenate(rel) if rel else None,
+                        dep=[np.concatenate(d) for d in dep])
+    return result, [np.concatenate(d) for d in drawn], segs
+
+
+def expected_units(sc: Scenario, plans: list[StationPlan], end: float) -> int:
     """About how many units a line releases by `end` (the capacity of its slowest station, or
-    the release rate), for sizing arrays: a little more, as randomness can beat the mean."""
+    the release rate): a little more, as randomness can beat the mean."""
     rate = min((p.servers / p.ideal_time for p in plans if p.ideal_time > 0), default=math.inf)
     rel = sc.release
     if rel.mode == "interval":
