@@ -171,6 +171,41 @@ def test_overtaking_last_station_blocks_the_line_upstream(kw):
     assert any(last[u] > last[v] for u, v in zip(ids, ids[1:]))
 
 
+TWO = [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}]
+THREE = [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.3}, {"name": "C", "share": 0.2}]
+
+
+@pytest.mark.parametrize("specs, kw", [
+    # the teaching lesson's line: one station sets up, the others change over at once
+    ([("a", "13s", None, {"changeover": "0s"}), ("b", "13s", 2), ("c", "13s", 2, {"changeover": "0s"})],
+     {"products": TWO, "lot_size": 20, "changeover": {"time": "uniform(3min, 30min)"}}),
+    # every station sets up, random times, blocking after service, cyclic lots of other sizes
+    ([("a", "exp(1s)", None), ("b", "exp(1.2s)", 1), ("c", "gamma(mean=0.9s, cv=1.5)", 0)],
+     {"products": THREE, "lot_size": 15, "changeover": {"time": "exp(20s)"}}),
+    # blocking before service: the set-up comes before the reservation downstream
+    ([("a", "exp(1s)", None), ("b", "exp(1.1s)", 2, {"changeover": "const(30s)"}),
+      ("c", "uniform(0.5s, 1.5s)", 0)],
+     {"products": TWO, "lot_size": 25, "blocking": "before_service", "sequence": "random",
+      "changeover": {"time": "0s"}}),
+    # a changeover matrix, per-product times, failures at a station that sets up, poisson release
+    ([("a", {"A": "exp(1s)", "B": "exp(1.5s)", "C": "exp(0.8s)"}, 3,
+       {"failures": {"mtbf": "100s", "mttr": "10s"}}), ("b", "exp(0.9s)", 1)],
+     {"products": THREE, "lot_size": 10, "release": {"mode": "poisson", "rate": "0.7/s"},
+      "changeover": {"time": "10s", "matrix": {"A": {"B": "const(40s)"}, "C": {"A": "exp(5s)"}}}}),
+    # CONWIP, a parallel station (constant time) that never sets up
+    ([("a", "exp(1s)", None), ("b", "2s", 1, {"servers": 2, "changeover": "0s"}),
+      ("c", "exp(0.9s)", 1)],
+     {"products": TWO, "lot_size": 30, "release": {"mode": "conwip", "wip": 6},
+      "changeover": {"time": "lognormal(mean=15s, cv=0.5)"}}),
+])
+def test_rolling_changeovers(specs, kw):
+    sc = line(*specs, horizon="4000s", warmup="300s", seed=17, **kw)
+    ok, why = covered(sc)
+    assert ok and "rolling changeovers" in why, why
+    des, rec = assert_same(sc)
+    assert sum(s.seconds["setup"] for s in rec.stations) > 0.02 * rec.horizon_s
+
+
 def test_deterministic_line():
     sc = line(("a", "10s", None), ("b", "13s", 1), ("c", "5s", 0), horizon="5000s", warmup="120s")
     des, rec = assert_same(sc)
@@ -243,9 +278,12 @@ def test_not_covered_plant_features(extra, what):
     ([("a", "1s", None), ("b", "2s", 1, {"servers": 2}), ("c", "1s", 1)],
      {"blocking": "before_service"}, "reserve"),
     ([("a", "1s", None, {"servers": 2}), ("b", "2s", 1, {"servers": 2})], {}, "one instant"),
-    ([("a", {"A": "1s", "B": "2s"}, None)],
+    ([("a", {"A": "1s", "B": "2s"}, None, {"servers": 2})],
      {"products": [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}],
       "changeover": {"time": "30s"}}, "changeover"),
+    ([("a", {"A": "1s", "B": "2s"}, None)],
+     {"products": [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}],
+      "changeover": {"time": "30s", "mode": "drain"}}, "drain"),
 ])
 def test_not_covered_station_features(specs, kw, word):
     ok, why = covered(line(*specs, **kw))

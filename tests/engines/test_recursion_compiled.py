@@ -15,15 +15,39 @@ from sim.engines.recursion.line import run_line
 from sim.engines.recursion.plan import station_plans
 from sim.engines.recursion.record import simulate_recursion
 from tests.engines.test_recursion_kernel import LINES, build
+from tests.helpers import line
+
+TWO = [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}]
+MORE = {  # lines with features the former (generated) kernel did not have
+    "rolling changeovers, blocking after service": dict(
+        specs=[("a", "exp(1s)", None), ("b", "exp(1.2s)", 1, {"failures": {"mtbf": "60s", "mttr": "5s"}}),
+               ("c", "exp(0.9s)", 0)],
+        products=TWO, lot_size=10, changeover={"time": "exp(20s)"}, horizon="20000s", seed=3),
+    "rolling changeovers, blocking before service, poisson": dict(
+        specs=[("a", "exp(1s)", 2), ("b", "exp(1.1s)", 1, {"changeover": "const(30s)"}),
+               ("c", "exp(0.9s)", 0)],
+        products=TWO, lot_size=20, sequence="random", blocking="before_service",
+        release={"mode": "poisson", "rate": "0.8/s"}, changeover={"time": "0s"}, horizon="6000s",
+        seed=4),
+}
+ALL = {**LINES, **MORE}
+
+
+def build_any(name: str):
+    if name in LINES:
+        return build(name)
+    kw = dict(MORE[name])
+    return line(*kw.pop("specs"), **kw)
+
 
 needs_numba = pytest.mark.skipif(compiled_run_units() is None,
                                  reason=f"numba not installed or {SWITCH} set")
 
 
 @needs_numba
-@pytest.mark.parametrize("name", list(LINES))
+@pytest.mark.parametrize("name", list(ALL))
 def test_compiled_and_pure_kernels_give_the_same_departures(name):
-    sc = build(name)
+    sc = build_any(name)
     plans = station_plans(sc, False, 0)
     end = sc.warmup_s() + sc.horizon
     pure, p0, s0 = run_line(sc, 0, 0, plans, end, compiled=False)
@@ -45,9 +69,9 @@ def test_the_compiled_kernel_runs_lines_that_keep_units_in_order_only():
 
 @needs_numba
 @pytest.mark.parametrize("name", ["failures, one and two modes, both blockings", "conwip",
-                                  "interval release held at a full first buffer"])
+                                  "interval release held at a full first buffer", *MORE])
 def test_compiled_and_pure_records_are_identical(name):
-    sc = build(name)
+    sc = build_any(name)
     a = simulate_recursion(sc, 1, compiled=False, trace=True)
     b = simulate_recursion(sc, 1, compiled=True, trace=True)
     assert a.trace == b.trace

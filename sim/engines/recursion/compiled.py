@@ -32,14 +32,15 @@ MODES = {"saturated": 0, "interval": 1, "poisson": 1, "conwip": 2}
 PAYS_FROM = 10_000_000  # station visits (units x stations) of a line from which compiling pays
 
 
-def run_units(end, mode, wip, hold, H, times, gaps, servers, before, next_limit, base, offsets,
-              pieces, entry, dep, rel):
+def run_units(end, mode, wip, hold, H, times, gaps, setups, servers, before, next_limit, base,
+              offsets, pieces, entry, dep, rel):
     """Units H, H + 1, ... of a block (positions in `dep`, a row per station: the block's
     history, then its units), one per column of `times` (process times, a row per station,
     -(i + 1) where failure i of the station's hits falls inside the unit: its pieces are
     pieces[offsets[base[j] + i]:offsets[base[j] + i + 1]]), until the first unit released at or
-    after `end`. `mode`: 0 saturated, 1 paced by `gaps`, 2 conwip with `wip` cards; `hold`: the
-    first station's limit (0: unlimited); `next_limit[j]`: the next station's (0: unlimited).
+    after `end`; `setups` (a row per station): the set-up before each unit, 0.0 for none.
+    `mode`: 0 saturated, 1 paced by `gaps`, 2 conwip with `wip` cards; `hold`: the first
+    station's limit (0: unlimited); `next_limit[j]`: the next station's (0: unlimited).
     Returns the position after the last unit done; `entry[0]` keeps the moment the last released
     unit got into station 0."""
     n = times.shape[0]
@@ -68,6 +69,9 @@ def run_units(end, mode, wip, hold, H, times, gaps, servers, before, next_limit,
         for j in range(n):
             free = dep[j, q - servers[j]]
             start = arrived if arrived >= free else free
+            setup = setups[j, k]
+            if setup > 0.0:  # set up for a new product: the DES's timeout of (t + setup) - t
+                start = start + ((start + setup) - start)
             look = next_limit[j]
             if look > 0 and before[j]:  # reserve a place downstream before starting
                 reserved = dep[j + 1, q - look]
@@ -133,18 +137,21 @@ class CompiledLine:
         n = len(block.times)
         m = len(block.drawn[0])
         times = np.empty((n, m))
+        setups = np.zeros((n, m))
         base = np.zeros(n, dtype=np.int64)
         pieces: list[float] = []
         offsets = [0]
-        for j, (t, hits) in enumerate(zip(block.times, block.hits)):
+        for j, (t, hits, u) in enumerate(zip(block.times, block.hits, block.setups)):
             times[j] = t
+            if u is not None:
+                setups[j] = u
             base[j] = len(offsets) - 1
             for segs in hits or ():
                 pieces.extend(segs)
                 offsets.append(len(pieces))
         gaps = np.asarray(block.gaps, dtype=float) if block.gaps is not None else np.zeros(0)
         return int(self.fn(float(end), self.mode, self.wip, self.hold, self.history, times, gaps,
-                           self.servers, self.before, self.next_limit, base,
+                           setups, self.servers, self.before, self.next_limit, base,
                            np.array(offsets, dtype=np.int64), np.array(pieces, dtype=float),
                            self.entry, bufs[:-1], bufs[-1]))
 

@@ -12,7 +12,7 @@ INF = math.inf
 # ------------------------------------------------------------------------------------ coverage
 
 
-def _sets_up(sc: Scenario, spec: Station) -> bool:
+def sets_up(sc: Scenario, spec: Station) -> bool:
     """Whether the DES would give this station a set-up function (mirrors Plant._setup_function)."""
     co = sc.changeover
     if len(sc.product_names()) < 2 or co is None:
@@ -61,8 +61,9 @@ def covered(scenario: Scenario) -> tuple[bool, str]:
         if sc.changeover.mode == "drain":
             return False, "drain changeovers (the release waits for an empty line) need the DES"
         for spec in sc.stations:
-            if _sets_up(sc, spec):
-                return False, f"station {spec.name}: changeovers between products need the DES"
+            if sets_up(sc, spec) and spec.servers > 1:
+                return False, (f"station {spec.name}: changeovers at parallel servers (each "
+                               "server sets up for its own units) need the DES")
     stations = list(sc.stations)
     for j, spec in enumerate(stations):
         where = f"station {spec.name}"
@@ -101,5 +102,6 @@ def covered(scenario: Scenario) -> tuple[bool, str]:
                                    "(parallel servers or zero times) can receive several units "
                                    "at one instant; needs the DES")
     what = "saturated" if sc.release.mode == "saturated" else sc.release.mode
+    setups = ", rolling changeovers" if any(sets_up(sc, spec) for spec in stations) else ""
     return True, (f"serial line{'s' if sc.lines > 1 else ''} of {len(sc.stations)} stations, "
-                  f"{what} release: the departure-time recursion is exact")
+                  f"{what} release{setups}: the departure-time recursion is exact")

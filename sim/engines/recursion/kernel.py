@@ -175,16 +175,19 @@ def single_server_reserving(times: Times, arrivals: Iterator[float], reserve: It
 
 
 def station(times: Times, arrivals: Iterator[float], free_server: Iterator[float],
-            reserve: Iterator[float], room: Iterator[float], hits: list[Segments] | None,
-            out: Departures, q: int) -> Iterator[float]:
+            setups: Times, reserve: Iterator[float], room: Iterator[float],
+            hits: list[Segments] | None, out: Departures, q: int) -> Iterator[float]:
     """Any station but an overtaking one, the recursion in full: taken when a server frees
-    (`free_server`: D(k - c)), started when a place downstream is reserved (`reserve`, or
+    (`free_server`: D(k - c)), set up for a new product (`setups`: the set-up before the unit,
+    0.0 for none, or never_waits()), started when a place downstream is reserved (`reserve`, or
     never_waits()), finished after p(k) and the repairs of any failure inside it (`hits`, the
     block's segments of hit units), left when there is room downstream (`room`, or
     never_waits())."""
-    for p, arrived, server_free, reserved, room_at in zip(times, arrivals, free_server, reserve,
-                                                          room):
+    for p, arrived, server_free, setup, reserved, room_at in zip(times, arrivals, free_server,
+                                                                 setups, reserve, room):
         taken = arrived if arrived >= server_free else server_free
+        if setup > 0.0:  # the DES's timeout of (t + setup) - t
+            taken = taken + ((taken + setup) - taken)
         start = taken if taken >= reserved else reserved
         if p >= 0.0:
             finish = start + p
@@ -242,15 +245,18 @@ class LineKernel:
 
     def run_block(self, end: float, q: int, times: list[Times], gaps: Times | None,
                   hits: list[list[Segments] | None], departures: list[Departures],
-                  releases: Departures) -> int:
+                  releases: Departures, setups: list[Times | None] | None = None) -> int:
         """Units q, q + 1, ... (positions in the departure arrays), one per process time in
         `times[j]` (station j's times for the block, marked where failures hit), stopping at the
         first unit released at or after `end`. Writes departures[j][q...] (and releases[q...]
-        unless saturated); `gaps` are the release gaps of an interval or poisson release.
+        unless saturated); `gaps` are the release gaps of an interval or poisson release,
+        `setups[j]` the set-ups before the block's units at a station that changes over.
         Returns the position after the last unit done."""
         units = self._release(end, q, gaps, departures, releases)
         for j in range(len(self.plans)):
-            units = self._station(j, units, q, times[j], hits[j], departures)
+            setup = setups[j] if setups is not None else None
+            units = self._station(j, units, q, times[j], hits[j], departures,
+                                  memoryview(setup) if setup is not None else never_waits())
         done = count()
         deque(zip(units, done), maxlen=0)  # pull every unit through the line
         return q + next(done)
@@ -272,7 +278,8 @@ class LineKernel:
         return paced_release(gaps, room, releases, q, end, self.entry)
 
     def _station(self, j: int, arrivals: Iterator[float], q: int, times: Times,
-                 hits: list[Segments] | None, departures: list[Departures]) -> Iterator[float]:
+                 hits: list[Segments] | None, departures: list[Departures],
+                 setups: Times) -> Iterator[float]:
         """The generator of station j's departures, the fastest loop that fits the station."""
         plan = self.plans[j]
         out = departures[j]
@@ -282,14 +289,14 @@ class LineKernel:
         limited = plan.next_limit < INF  # room downstream is limited: wait for it
         wait = (self._look_back(j + 1, int(plan.next_limit), q, departures, "room") if limited
                 else never_waits())
-        if plan.servers == 1 and not plan.failing:
+        if plan.servers == 1 and not plan.failing and not plan.sets_up:
             if plan.before and limited:
                 return single_server_reserving(times, arrivals, wait, out, q)
             return single_server(times, arrivals, wait, out, q)
         free_server = self._look_back(j, plan.servers, q, departures, "free")
         if plan.before:
-            return station(times, arrivals, free_server, wait, never_waits(), hits, out, q)
-        return station(times, arrivals, free_server, never_waits(), wait, hits, out, q)
+            return station(times, arrivals, free_server, setups, wait, never_waits(), hits, out, q)
+        return station(times, arrivals, free_server, setups, never_waits(), wait, hits, out, q)
 
     def _look_back(self, i: int, s: int, q: int, departures: list[Departures],
                    who: str) -> Iterator[float]:

@@ -46,28 +46,51 @@ class StreamDraws:
         return buf[:n]
 
 
+class SetupDraws:
+    """The set-up times of one station that changes over between products, drawn as the DES's
+    set-up function draws them (one `sample(rng, 1)` per change, from the station's own stream;
+    the time of the station, else the changeover matrix's entry, else the scenario's time)."""
+
+    def __init__(self, sc: Scenario, spec, rng: np.random.Generator):
+        co = sc.changeover
+        self.base = spec.changeover if spec.changeover is not None else co.time
+        self.matrix = (co.matrix or {}) if spec.changeover is None else {}
+        self.names = sc.product_names()
+        self.rng = rng
+
+    def draw(self, a: int, b: int) -> float:
+        """Seconds to set up from product a to product b."""
+        d = self.matrix.get(self.names[a], {}).get(self.names[b], self.base)
+        return float(d.sample(self.rng, 1)[0])
+
+
 @dataclass
 class LineStreams:
     """The random numbers of one line, from the streams the DES uses: process times (one stream
-    per station, or per station and product), the product sequence when times are per product,
-    the failures of each failing station, the gaps of an interval or poisson release."""
+    per station, or per station and product), the product sequence when times are per product
+    or stations change over, the failures of each failing station, the set-ups of each station
+    that changes over, the gaps of an interval or poisson release."""
 
     process: list[list[StreamDraws]]
     sequence: Iterator[int] | None
     failures: list[OperatingFailures | None]
     gaps: StreamDraws | None
+    setups: list[SetupDraws | None]
+    last_product: int = -1  # the product of the last unit drawn (-1: none yet)
 
 
 @dataclass
 class Block:
     """The random numbers of a block of units: `times[j]` feeds the kernel (a Python list marked
     where failures hit at a failing station, else a memoryview of `drawn[j]`), `drawn[j]` the
-    process times as drawn, `hits[j]` the segments of the marked units."""
+    process times as drawn, `hits[j]` the segments of the marked units, `setups[j]` the set-up
+    before each unit (0.0: none) at a station that changes over, else None."""
 
     times: list[Times]
     drawn: list[np.ndarray]
     hits: list[list[Segments] | None]
     gaps: Times | None
+    setups: list[np.ndarray | None]
 
 
 def line_streams(sc: Scenario, replication: int, li: int, plans: list[StationPlan]) -> LineStreams:
@@ -88,8 +111,10 @@ def line_streams(sc: Scenario, replication: int, li: int, plans: list[StationPla
                             for pr in products])
         else:
             process.append([StreamDraws(spec.process_time, rng(spec.name, "process"))])
+    setups = [SetupDraws(sc, p.spec, rng(p.spec.name, "setup")) if p.sets_up else None
+              for p in plans]
     sequence = None
-    if any(len(d) > 1 for d in process):
+    if any(len(d) > 1 for d in process) or any(setups):
         sequence = product_sequence(sc, rng("sequence"))
     failures = [OperatingFailures(p.spec.failures, partial(rng, p.spec.name))  # its own streams
                 if p.failing else None for p in plans]
@@ -98,7 +123,8 @@ def line_streams(sc: Scenario, replication: int, li: int, plans: list[StationPla
     if rel.mode in ("interval", "poisson"):
         gap = Exp(1 / rel.rate) if rel.mode == "poisson" else Const(rel.every)
         gaps = StreamDraws(gap, rng("release"))
-    return LineStreams(process=process, sequence=sequence, failures=failures, gaps=gaps)
+    return LineStreams(process=process, sequence=sequence, failures=failures, gaps=gaps,
+                       setups=setups)
 
 
 def draw_block(streams: LineStreams, m: int, first: int, segs: list[dict[int, Segments]]) -> Block:
@@ -106,6 +132,11 @@ def draw_block(streams: LineStreams, m: int, first: int, segs: list[dict[int, Se
     segments are also recorded by unit in `segs[j]`."""
     if streams.sequence is not None:
         products = np.fromiter((next(streams.sequence) for _ in range(m)), dtype=np.int64, count=m)
+        setups = [_setups(draws, products, streams.last_product) if draws is not None else None
+                  for draws in streams.setups]
+        streams.last_product = int(products[-1])
+    else:
+        setups = [None] * len(streams.process)
     times: list[Times] = []
     drawn: list[np.ndarray] = []
     hits: list[list[Segments] | None] = []
@@ -128,7 +159,17 @@ def draw_block(streams: LineStreams, m: int, first: int, segs: list[dict[int, Se
             times.append(memoryview(pj))  # iterated as Python floats, no copy
             hits.append(None)
     gaps = memoryview(streams.gaps.take(m)) if streams.gaps is not None else None
-    return Block(times=times, drawn=drawn, hits=hits, gaps=gaps)
+    return Block(times=times, drawn=drawn, hits=hits, gaps=gaps, setups=setups)
+
+
+def _setups(draws: SetupDraws, products: np.ndarray, last: int) -> np.ndarray:
+    """The set-up before each unit of a block at a station that changes over: a draw where the
+    product differs from the unit before's (none before the very first unit), else 0.0."""
+    before = np.concatenate([[last], products[:-1]])
+    out = np.zeros(len(products))
+    for i in np.flatnonzero((products != before) & (before >= 0)).tolist():
+        out[i] = draws.draw(int(before[i]), int(products[i]))
+    return out
 
 
 # ------------------------------------------------------------------------------------ one line
@@ -140,7 +181,8 @@ class Chunk:
     row j of `dep` holds `history` departures from station j of the units before the block (zeros
     before the first unit), then the block's `n` units; `rel` the releases likewise (None when
     saturated). `drawn[j]` are the block's process times at station j as drawn, `segs[j]` the
-    segments of the block's units hit by failures, by unit (counted from 0)."""
+    segments of the block's units hit by failures, by unit (counted from 0), `setups[j]` the
+    set-up before each unit at a station that changes over (else None)."""
 
     first: int
     n: int
@@ -149,6 +191,7 @@ class Chunk:
     rel: np.ndarray | None
     drawn: list[np.ndarray]
     segs: list[dict[int, Segments]]
+    setups: list[np.ndarray | None]
 
 
 def line_blocks(sc: Scenario, replication: int, li: int, plans: list[StationPlan], end: float,
@@ -175,12 +218,14 @@ def line_blocks(sc: Scenario, replication: int, li: int, plans: list[StationPlan
             q1 = fast.run_block(end, block, bufs)
         else:
             views = [memoryview(b) for b in bufs]
-            q1 = kernel.run_block(end, H, block.times, block.gaps, block.hits, views[:n], views[n])
+            q1 = kernel.run_block(end, H, block.times, block.gaps, block.hits, views[:n], views[n],
+                                  block.setups)
             del views
         done = q1 - H
         yield Chunk(first=first, n=done, history=H, dep=bufs[:n, :q1],
                     rel=bufs[n, :q1] if sc.release.mode != "saturated" else None,
-                    drawn=[d[:done] for d in block.drawn], segs=segs)
+                    drawn=[d[:done] for d in block.drawn], segs=segs,
+                    setups=[u[:done] if u is not None else None for u in block.setups])
         if done < m:  # stopped at a unit released at or after the end
             return
         bufs[:, :H] = bufs[:, m:m + H].copy()  # the last H units: the next block's history

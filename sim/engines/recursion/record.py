@@ -73,8 +73,8 @@ def _station_record(stats: LineStats, j: int, pl: StationPlan, li: int,
     busy = acc.busy if pl.overtake else acc.busy - acc.down
     total = pl.servers * horizon
     secs = {"busy": busy, "blocked": acc.blocked,
-            "starved": max(0.0, total - busy - acc.blocked - acc.down), "down": acc.down,
-            "setup": 0.0, "off_shift": 0.0}
+            "starved": max(0.0, total - busy - acc.blocked - acc.down - acc.setup),
+            "down": acc.down, "setup": acc.setup, "off_shift": 0.0}
     return StationRecord(
         label=pl.label, stage="", line=li + 1, name=pl.spec.name, index=j,
         servers=pl.servers, buffer=float(pl.buffer), rework=False, seconds=secs,

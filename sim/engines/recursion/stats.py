@@ -18,11 +18,12 @@ from sim.engines.recursion.window import Window
 
 @dataclass
 class StationTimes:
-    """One station's times of a block's units: arrival in its queue, taken by a server, start,
-    finish, departure; and the repairs that fell inside them."""
+    """One station's times of a block's units: arrival in its queue, taken by a server, ready
+    (set up), start, finish, departure; and the repairs that fell inside them."""
 
     arr: np.ndarray
     take: np.ndarray
+    ready: np.ndarray
     start: np.ndarray
     fin: np.ndarray
     dep: np.ndarray
@@ -69,9 +70,12 @@ def rebuild(ch: Chunk, plans: list[StationPlan], mode: str,
         else:
             a = out[j - 1].dep
         t = max_back(a, rows[j], pl.servers)
-        s = t
+        u = t
+        if pl.sets_up:  # (t + 0.0) - t adds nothing: the kernel's steps where it set up
+            u = t + ((t + ch.setups[j]) - t)
+        s = u
         if pl.before and pl.next_limit < INF:
-            s = max_back(t, rows[j + 1], int(pl.next_limit))
+            s = max_back(u, rows[j + 1], int(pl.next_limit))
         f = s + ch.drawn[j]
         downs: list[tuple[float, float]] = []
         for k, sg in ch.segs[j].items():
@@ -79,7 +83,8 @@ def rebuild(ch: Chunk, plans: list[StationPlan], mode: str,
             if i < n:  # (failures are also drawn for units released after the end)
                 f[i] = replay_segments(float(s[i]), sg)
                 downs.extend(down_intervals(float(s[i]), sg))
-        out.append(StationTimes(arr=a, take=t, start=s, fin=f, dep=ch.dep[j, H:], downs=downs))
+        out.append(StationTimes(arr=a, take=t, ready=u, start=s, fin=f, dep=ch.dep[j, H:],
+                                downs=downs))
     return rel, out
 
 
@@ -90,6 +95,7 @@ class StationStats:
     busy: float = 0.0  # processing, repairs included
     blocked: float = 0.0
     down: float = 0.0
+    setup: float = 0.0
     units: int = 0  # finished in the window
     queue_area: float = 0.0
     hourly_queue: np.ndarray | None = None
@@ -164,8 +170,10 @@ class LineStats:
             acc.units += int(((st.fin >= win.w0) & (st.fin < win.w1)).sum())
         else:
             acc.busy += win.total(st.start, st.fin)
+            if pl.sets_up:
+                acc.setup += win.total(st.take, st.ready)
             if pl.before and pl.next_limit < INF:
-                acc.blocked += win.total(st.take, st.start)
+                acc.blocked += win.total(st.ready, st.start)
             else:
                 acc.blocked += win.total(st.fin, st.dep)
             acc.units += win.count(st.fin)
