@@ -28,7 +28,7 @@ def _close(a: float, b: float, scale: float) -> bool:
     return math.isclose(a, b, rel_tol=REL_KPI, abs_tol=REL_KPI * scale)
 
 
-def assert_same(sc, replication: int = 0) -> tuple:
+def assert_same(sc, replication: int = 0, hourly_atol: float = 1e-6) -> tuple:
     """Run both engines; assert equal per-unit times and records. Returns (des, recursion)."""
     ok, why = covered(sc)
     assert ok, why
@@ -56,7 +56,8 @@ def assert_same(sc, replication: int = 0) -> tuple:
         assert _close(s.queue_area, t.queue_area, h), (s.label, s.queue_area, t.queue_area)
     assert des.hourly.keys() == rec.hourly.keys()
     for k in des.hourly:
-        np.testing.assert_allclose(rec.hourly[k], des.hourly[k], rtol=REL_KPI, atol=1e-6, err_msg=k)
+        np.testing.assert_allclose(rec.hourly[k], des.hourly[k], rtol=REL_KPI, atol=hourly_atol,
+                                   err_msg=k)
     return des, rec
 
 
@@ -206,6 +207,87 @@ def test_rolling_changeovers(specs, kw):
     assert sum(s.seconds["setup"] for s in rec.stations) > 0.02 * rec.horizon_s
 
 
+@pytest.mark.parametrize("specs, kw", [
+    # the validation case: a test at the first station, blocking before service (a scrapped unit
+    # gives back the place it reserved)
+    ([("first", "exp(1s)", None, {"yield": 0.7}), ("second", "exp(1.1s)", 2)],
+     {"blocking": "before_service"}),
+    # tests at several stations, blocking after service, zero buffers, the last one tests too
+    ([("a", "exp(1s)", None, {"yield": 0.9}), ("b", "exp(1.1s)", 0), ("c", "exp(0.9s)", 1, {"yield": 0.8}),
+      ("d", "exp(0.8s)", 0, {"yield": 0.95})], {}),
+    # with failures, set-ups and per-product times at a testing station, poisson release
+    ([("a", {"A": "exp(1s)", "B": "exp(1.3s)"}, 4, {"yield": 0.85, "failures": {"mtbf": "80s", "mttr": "6s"}}),
+      ("b", "exp(0.9s)", 1), ("c", "2s", 1, {"servers": 3, "changeover": "0s"})],
+     {"products": TWO, "lot_size": 12, "changeover": {"time": "exp(15s)"},
+      "release": {"mode": "poisson", "rate": "0.9/s"}}),
+    # interval release held at a full first buffer, mixed blocking
+    ([("a", "exp(1s)", 1, {"yield": 0.6, "blocking": "before_service"}), ("b", "exp(1.2s)", 0, {"yield": 0.9}),
+      ("c", "exp(0.5s)", 0)], {"release": {"mode": "interval", "every": "0.8s"}}),
+    # an overtaking last station after a test
+    ([("a", "exp(1s)", None, {"yield": 0.8}), ("b", "exp(1.2s)", 2),
+      ("c", "empirical([1s, 2s, 4s])", 1, {"servers": 3})], {}),
+])
+def test_yield_tests_with_scrap(specs, kw):
+    sc = line(*specs, horizon="4000s", warmup="300s", seed=23, **kw)
+    ok, why = covered(sc)
+    assert ok and "yield tests with scrap" in why, why
+    des, rec = assert_same(sc)
+    assert rec.scrapped > 0.02 * rec.completed
+    tested = [s for s in rec.stations if s.attempts]
+    assert tested and all(0 < s.fails < s.attempts == s.units for s in tested)
+    for s, t in zip(des.stations, rec.stations):
+        assert (s.attempts, s.fails) == (t.attempts, t.fails), s.label
+
+
+def test_repair_crews_that_never_make_a_repair_wait():
+    # two failing stations, two technicians: a repair never waits, the crew changes nothing
+    fail = {"mtbf": "60s", "mttr": "8s", "crew": "fix"}
+    sc = line(("a", "exp(1s)", None, {"failures": fail}), ("b", "exp(1.1s)", 2, {"failures": fail}),
+              ("c", "exp(0.9s)", 1, {"failures": {"mtbf": "90s", "mttr": "5s"}}),
+              repair_crews={"fix": 2}, horizon="6000s", warmup="300s", seed=29)
+    ok, why = covered(sc)
+    assert ok and "crews" in why, why
+    des, rec = assert_same(sc)
+    assert all(s.seconds["down"] > 0 for s in rec.stations)
+    # one technician for the two: a repair may wait, so the DES runs it
+    assert not covered(sc.model_copy(update={"repair_crews": {"fix": 1}}))[0]
+
+
+SHIFTS = {"shifts": [{"start": "06:00", "end": "14:00"}, {"start": "14:00", "end": "22:00"}],
+          "breaks": [{"start": "10:00", "duration": "30min"}, {"start": "18:00", "duration": "20min"}],
+          "days_per_week": 5}
+DAY_SHIFT = {"shifts": [{"start": "08:00", "end": "16:00"}], "days_per_week": 6}
+
+
+@pytest.mark.parametrize("specs, kw", [
+    # random times, blocking after service, failures: off-shift time stops everything
+    ([("a", "exp(30s)", None, {"failures": {"mtbf": "2h", "mttr": "10min"}}), ("b", "exp(33s)", 2),
+      ("c", "gamma(mean=28s, cv=0.8)", 0)], {"calendar": SHIFTS}),
+    # constant times that end exactly at a shift's end, an interval release that lands on it,
+    # set-ups and a yield test: events on the shift boundaries
+    ([("a", "60s", 3, {"yield": 0.9}), ("b", {"A": "50s", "B": "exp(55s)"}, 1)],
+     {"calendar": DAY_SHIFT, "release": {"mode": "interval", "every": "60s"}, "products": TWO,
+      "lot_size": 40, "changeover": {"time": "const(10min)"}}),
+    # a saturated line of constant times, blocking before service
+    ([("a", "60s", None), ("b", "45s", 1), ("c", "uniform(30s, 60s)", 0)],
+     {"calendar": DAY_SHIFT, "blocking": "before_service"}),
+    # poisson release and CONWIP
+    ([("a", "exp(30s)", 5), ("b", "exp(40s)", 1)],
+     {"calendar": SHIFTS, "release": {"mode": "poisson", "rate": "90/h"}}),
+    ([("a", "exp(30s)", None), ("b", "exp(40s)", 1), ("c", "exp(20s)", 0)],
+     {"calendar": SHIFTS, "release": {"mode": "conwip", "wip": 4}}),
+])
+def test_shift_calendars(specs, kw):
+    sc = line(*specs, horizon="9d", warmup="1d", seed=31, **kw)
+    ok, why = covered(sc)
+    assert ok and "shift calendar" in why, why
+    # (hourly queue integrals: units wait through the night, hours of 1e5 unit-seconds added
+    # and subtracted in another order: 1e-5 absolute)
+    des, rec = assert_same(sc, hourly_atol=1e-5)
+    assert rec.scheduled_s == pytest.approx(des.scheduled_s, rel=1e-12) and rec.scheduled_s < 0.6 * rec.horizon_s
+    assert all(s.seconds["off_shift"] > 0.4 * rec.horizon_s for s in rec.stations)
+
+
 def test_deterministic_line():
     sc = line(("a", "10s", None), ("b", "13s", 1), ("c", "5s", 0), horizon="5000s", warmup="120s")
     des, rec = assert_same(sc)
@@ -249,7 +331,6 @@ def test_matches_the_independent_recursion_of_the_test_helpers():
 
 
 @pytest.mark.parametrize("extra, what", [
-    ({"calendar": {"shifts": [{"start": "08:00", "end": "16:00"}]}}, "calendar"),
     ({"stages": [{"name": "x", "stations": [{"name": "a", "process_time": "1s"}]}]}, "stages"),
 ])
 def test_not_covered_plant_features(extra, what):
@@ -267,14 +348,20 @@ def test_not_covered_plant_features(extra, what):
 
 @pytest.mark.parametrize("specs, kw, word", [
     ([("a", "1s", None), ("b", "1s", 1, {"yield": 0.9, "on_fail": {"rework": "r"}}),
-      ("r", "1s", None)], {}, "yield"),
+      ("r", "1s", None)], {}, "rework"),
+    ([("a", "1s", None), ("b", "2s", 1, {"yield": 0.9, "servers": 2})], {}, "yield"),
+    ([("a", "1s", None, {"yield": 0.9}), ("b", "2s", 1)], {"release": {"mode": "conwip", "wip": 3}},
+     "CONWIP"),
     ([("a", "1s", None), ("b", "exp(1s)", 1, {"servers": 2}), ("c", "1s", 1)], {}, "parallel"),
     ([("a", "1s", None), ("b", {"A": "1s", "B": "2s"}, 1, {"servers": 2}), ("c", "1s", None)],
      {"products": [{"name": "A", "share": 0.5}, {"name": "B", "share": 0.5}]}, "parallel"),
     ([("a", "1s", None, {"failures": {"mtbf": "1h", "mttr": "1min", "basis": "calendar"}})], {},
      "calendar"),
-    ([("a", "1s", None, {"failures": {"mtbf": "1h", "mttr": "1min", "crew": "fix"}})],
+    ([("a", "1s", None, {"failures": {"mtbf": "1h", "mttr": "1min", "crew": "fix"}}),
+      ("b", "1s", 1, {"failures": {"mtbf": "1h", "mttr": "1min", "crew": "fix"}})],
      {"repair_crews": {"fix": 1}}, "crew"),
+    ([("a", "1s", None, {"failures": {"mtbf": "1h", "mttr": "1min", "crew": "fix"}})],
+     {"repair_crews": {"fix": 1}, "lines": 2}, "crew"),
     ([("a", "1s", None), ("b", "2s", 1, {"servers": 2}), ("c", "1s", 1)],
      {"blocking": "before_service"}, "reserve"),
     ([("a", "1s", None, {"servers": 2}), ("b", "2s", 1, {"servers": 2})], {}, "one instant"),

@@ -29,6 +29,13 @@ MORE = {  # lines with features the former (generated) kernel did not have
         products=TWO, lot_size=20, sequence="random", blocking="before_service",
         release={"mode": "poisson", "rate": "0.8/s"}, changeover={"time": "0s"}, horizon="6000s",
         seed=4),
+    "yield tests with scrap, blocking before service, a failing tester": dict(
+        specs=[("a", "exp(1s)", None, {"yield": 0.7, "failures": {"mtbf": "50s", "mttr": "4s"}}),
+               ("b", "exp(1.1s)", 2, {"yield": 0.9}), ("c", "exp(0.9s)", 0)],
+        blocking="before_service", horizon="8000s", seed=5),
+    "yield tests with scrap, interval release, the last station tests": dict(
+        specs=[("a", "exp(1s)", 1), ("b", "exp(1.1s)", 0, {"yield": 0.8}), ("c", "exp(0.5s)", 1, {"yield": 0.9})],
+        release={"mode": "interval", "every": "1.2s"}, horizon="8000s", seed=6),
 }
 ALL = {**LINES, **MORE}
 

@@ -32,21 +32,25 @@ MODES = {"saturated": 0, "interval": 1, "poisson": 1, "conwip": 2}
 PAYS_FROM = 10_000_000  # station visits (units x stations) of a line from which compiling pays
 
 
-def run_units(end, mode, wip, hold, H, times, gaps, setups, servers, before, next_limit, base,
-              offsets, pieces, entry, dep, rel):
-    """Units H, H + 1, ... of a block (positions in `dep`, a row per station: the block's
-    history, then its units), one per column of `times` (process times, a row per station,
-    -(i + 1) where failure i of the station's hits falls inside the unit: its pieces are
+def run_units(end, mode, wip, hold, H, times, gaps, setups, passes, servers, before, next_limit,
+              base, offsets, pieces, entry, dep, rel, qs):
+    """The released units of a block, one per column of `times` (process times, a row per
+    station, of the station's own units: those that passed every test upstream; -(i + 1) where
+    failure i of the station's hits falls inside the unit: its pieces are
     pieces[offsets[base[j] + i]:offsets[base[j] + i + 1]]), until the first unit released at or
-    after `end`; `setups` (a row per station): the set-up before each unit, 0.0 for none.
-    `mode`: 0 saturated, 1 paced by `gaps`, 2 conwip with `wip` cards; `hold`: the first
-    station's limit (0: unlimited); `next_limit[j]`: the next station's (0: unlimited).
-    Returns the position after the last unit done; `entry[0]` keeps the moment the last released
-    unit got into station 0."""
+    after `end`. Station j writes its departures into row j of `dep` (the block's history, then
+    its units) at positions qs[j], qs[j] + 1, ... (all H at the start); `setups` (a row per
+    station): the set-up before each unit, 0.0 for none; `passes`: whether it passes the
+    station's yield test (a unit that fails leaves the line when it finishes). `mode`: 0
+    saturated, 1 paced by `gaps`, 2 conwip with `wip` cards; `hold`: the first station's limit
+    (0: unlimited); `next_limit[j]`: the next station's (0: unlimited). Returns the position
+    after the last unit released; `entry[0]` keeps the moment it got into station 0."""
     n = times.shape[0]
     entered = entry[0]
-    q = H
+    for j in range(n):
+        qs[j] = H
     for k in range(times.shape[1]):
+        q = qs[0]
         if mode == 0:  # saturated: made when a server of station 0 frees
             arrived = dep[0, q - servers[0]]
             if arrived >= end:
@@ -55,7 +59,7 @@ def run_units(end, mode, wip, hold, H, times, gaps, setups, servers, before, nex
             if mode == 1:
                 released = entered + ((entered + gaps[k]) - entered)
             else:
-                card = dep[n - 1, q - wip]
+                card = dep[n - 1, qs[n - 1] - wip]
                 released = entered if entered >= card else card
             if released >= end:
                 break
@@ -67,31 +71,36 @@ def run_units(end, mode, wip, hold, H, times, gaps, setups, servers, before, nex
                 entered = released
             arrived = entered
         for j in range(n):
+            q = qs[j]
+            i = q - H  # the unit among the station's units of the block
             free = dep[j, q - servers[j]]
             start = arrived if arrived >= free else free
-            setup = setups[j, k]
+            setup = setups[j, i]
             if setup > 0.0:  # set up for a new product: the DES's timeout of (t + setup) - t
                 start = start + ((start + setup) - start)
             look = next_limit[j]
             if look > 0 and before[j]:  # reserve a place downstream before starting
-                reserved = dep[j + 1, q - look]
+                reserved = dep[j + 1, qs[j + 1] - look]
                 start = start if start >= reserved else reserved
-            p = times[j, k]
+            p = times[j, i]
             if p >= 0.0:
                 finish = start + p
             else:  # repairs fall inside the unit: replay its pieces as the DES's timeouts
-                i = base[j] + int(-p) - 1
+                h = base[j] + int(-p) - 1
                 finish = start
-                for x in pieces[offsets[i]:offsets[i + 1]]:
+                for x in pieces[offsets[h]:offsets[h + 1]]:
                     finish = finish + ((finish + x) - finish)
-            if look > 0 and not before[j]:  # blocked until there is room downstream
-                room_at = dep[j + 1, q - look]
+            passed = passes[j, i]
+            if passed and look > 0 and not before[j]:  # blocked until there is room downstream
+                room_at = dep[j + 1, qs[j + 1] - look]
                 finish = finish if finish >= room_at else room_at
             dep[j, q] = finish
+            qs[j] = q + 1
+            if not passed:  # scrapped: leaves the line
+                break
             arrived = finish
-        q += 1
     entry[0] = entered
-    return q
+    return qs[0]
 
 
 def _compile():
@@ -130,6 +139,7 @@ class CompiledLine:
         self.next_limit = np.array([int(p.next_limit) if p.next_limit < INF else 0 for p in plans],
                                    dtype=np.int64)
         self.entry = np.zeros(1)
+        self.qs = np.zeros(len(plans), dtype=np.int64)  # each station's position in a block
 
     def run_block(self, end: float, block, bufs: np.ndarray) -> int:
         """The block's units (a `line.Block`) into `bufs` (a row per station, then the releases);
@@ -138,22 +148,26 @@ class CompiledLine:
         m = len(block.drawn[0])
         times = np.empty((n, m))
         setups = np.zeros((n, m))
+        passes = np.ones((n, m), dtype=np.bool_)
         base = np.zeros(n, dtype=np.int64)
         pieces: list[float] = []
         offsets = [0]
-        for j, (t, hits, u) in enumerate(zip(block.times, block.hits, block.setups)):
-            times[j] = t
+        for j, (t, hits, u, ok) in enumerate(zip(block.times, block.hits, block.setups,
+                                                  block.passes)):
+            times[j, :len(t)] = t
             if u is not None:
-                setups[j] = u
+                setups[j, :len(u)] = u
+            if ok is not None:
+                passes[j, :len(ok)] = ok
             base[j] = len(offsets) - 1
             for segs in hits or ():
                 pieces.extend(segs)
                 offsets.append(len(pieces))
         gaps = np.asarray(block.gaps, dtype=float) if block.gaps is not None else np.zeros(0)
         return int(self.fn(float(end), self.mode, self.wip, self.hold, self.history, times, gaps,
-                           setups, self.servers, self.before, self.next_limit, base,
+                           setups, passes, self.servers, self.before, self.next_limit, base,
                            np.array(offsets, dtype=np.int64), np.array(pieces, dtype=float),
-                           self.entry, bufs[:-1], bufs[-1]))
+                           self.entry, bufs[:-1], bufs[-1], self.qs))
 
 
 def compiled_kernel(plans: list[StationPlan], mode: str, wip: int, history: int,

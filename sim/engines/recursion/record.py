@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from sim.engines.recursion.clock import WorkClock
 from sim.engines.recursion.coverage import covered
 from sim.engines.recursion.line import line_blocks
 from sim.engines.recursion.plan import StationPlan, station_plans
@@ -14,6 +15,7 @@ from sim.engines.recursion.stats import LineStats, SortedLookBack, StationTimes,
 from sim.engines.recursion.window import Window
 from sim.model.records import ReplicationRecord, StationRecord
 from sim.scenario.schema import Scenario
+from sim.scenario.worktime import WorkCalendar
 
 # ------------------------------------------------------------------------------ the record
 
@@ -40,19 +42,22 @@ def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: flo
         "t_start": np.concatenate([[0.0], grid[:-1]]), "t_end": grid.copy(),
         "completed": np.zeros(len(grid)), "wip_area": np.zeros(len(grid)),
     }
+    clock = _clock(sc)  # a shift calendar: the line runs in working time
+    scheduled = horizon if clock is None else clock.cal.on_time(warm, end)
     stations: list[StationRecord] = []
     lines: list[LineStats] = []
     traces: list[_LineTrace] = []
     for li in range(sc.lines):
         plans = station_plans(sc, multi, li)
-        stats = LineStats(plans, win, sc.release.mode)
+        stats = LineStats(plans, win, sc.release.mode, clock=clock)
         kept = _LineTrace(plans) if trace else None
         sorted_rows: dict[int, SortedLookBack] = {}  # look-backs into an overtaking last station
-        for ch in line_blocks(sc, replication, li, plans, end, compiled):
+        for ch in line_blocks(sc, replication, li, plans,
+                              end if clock is None else clock.working(end), compiled):
             if plans[-1].overtake and not sorted_rows:
                 sorted_rows[len(plans) - 1] = SortedLookBack(ch.history)
             rel, times = rebuild(ch, plans, sc.release.mode, sorted_rows)
-            stats.add(ch.first, rel, times)
+            rel, times = stats.add(ch.firsts[0], rel, times)
             if kept is not None:
                 kept.add(rel, times, end)
         lines.append(stats)
@@ -60,41 +65,55 @@ def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: flo
         hourly["completed"] += stats.hourly_completed
         hourly["wip_area"] += stats.hourly_wip
         for j, pl in enumerate(plans):
-            stations.append(_station_record(stats, j, pl, li, horizon))
+            stations.append(_station_record(stats, j, pl, li, horizon, scheduled))
             hourly[f"queue:{pl.label}"] = stats.stations[j].hourly_queue
-    return _replication_record(replication, warm, horizon, lines, stations, hourly,
+    return _replication_record(replication, warm, horizon, scheduled, lines, stations, hourly,
                                _trace(traces) if trace else None)
 
 
-def _station_record(stats: LineStats, j: int, pl: StationPlan, li: int,
-                    horizon: float) -> StationRecord:
-    """Station j's record: its states as window-clipped sums over units."""
+def _clock(sc: Scenario) -> WorkClock | None:
+    """The scenario's shift calendar as a clock, or None (no calendar, or always on shift)."""
+    if sc.calendar is None:
+        return None
+    cal = WorkCalendar(sc.calendar)
+    return None if cal.always_on else WorkClock(cal)
+
+
+def _station_record(stats: LineStats, j: int, pl: StationPlan, li: int, horizon: float,
+                    scheduled: float) -> StationRecord:
+    """Station j's record: its states as window-clipped sums over units (on-shift time only:
+    `scheduled` seconds of the horizon), off shift the rest."""
     acc = stats.stations[j]
     busy = acc.busy if pl.overtake else acc.busy - acc.down
-    total = pl.servers * horizon
+    total = pl.servers * scheduled
     secs = {"busy": busy, "blocked": acc.blocked,
             "starved": max(0.0, total - busy - acc.blocked - acc.down - acc.setup),
-            "down": acc.down, "setup": acc.setup, "off_shift": 0.0}
+            "down": acc.down, "setup": acc.setup,
+            "off_shift": 0.0 if scheduled == horizon else pl.servers * (horizon - scheduled)}
     return StationRecord(
         label=pl.label, stage="", line=li + 1, name=pl.spec.name, index=j,
         servers=pl.servers, buffer=float(pl.buffer), rework=False, seconds=secs,
-        units=acc.units, attempts=0, fails=0, queue_area=acc.queue_area,
+        units=acc.units, attempts=acc.units if pl.yield_ < 1 else 0, fails=acc.fails,
+        queue_area=acc.queue_area,
         ideal_time=pl.ideal_time,
     )
 
 
-def _replication_record(replication: int, warm: float, horizon: float, lines: list[LineStats],
+def _replication_record(replication: int, warm: float, horizon: float, scheduled: float,
+                        lines: list[LineStats],
                         stations: list[StationRecord], hourly: dict[str, np.ndarray],
                         trace: list[tuple[int, int, float]] | None) -> ReplicationRecord:
     """The record of the replication: the lines' flows added up, lead times in order of
     completion over all lines."""
-    released = completed = released_total = completed_total = 0
+    released = completed = released_total = completed_total = scrapped = scrapped_total = 0
     wip_area = 0.0
     for flow in lines:
         released += flow.released
         released_total += flow.released_total
         completed += flow.completed
         completed_total += flow.completed_total
+        scrapped += flow.scrapped
+        scrapped_total += flow.scrapped_total
         wip_area += flow.wip_area
     exits, leads = zip(*(flow.exits_and_leads() for flow in lines))
     lead_times = np.concatenate(leads)
@@ -103,10 +122,11 @@ def _replication_record(replication: int, warm: float, horizon: float, lines: li
         which = np.concatenate([np.full(len(e), li) for li, e in enumerate(exits)])
         lead_times = lead_times[np.lexsort((which, x))]
     return ReplicationRecord(
-        replication=replication, warmup_s=warm, horizon_s=horizon, scheduled_s=horizon,
-        released=released, completed=completed, scrapped=0,
-        released_total=released_total, completed_total=completed_total, scrapped_total=0,
-        wip_end=released_total - completed_total, wip_area=wip_area, lead_times=lead_times,
+        replication=replication, warmup_s=warm, horizon_s=horizon, scheduled_s=scheduled,
+        released=released, completed=completed, scrapped=scrapped,
+        released_total=released_total, completed_total=completed_total,
+        scrapped_total=scrapped_total, wip_end=released_total - completed_total - scrapped_total,
+        wip_area=wip_area, lead_times=lead_times,
         stations=stations, supermarkets=[], hourly=hourly,
         line_completed=[flow.completed for flow in lines], events=0, trace=trace,
     )
@@ -130,7 +150,7 @@ class _LineTrace:
         self.rel.append(rel.copy())
         for j, st in enumerate(times):
             mask = st.fin < end
-            self.unit.append(first + np.flatnonzero(mask))
+            self.unit.append(first + st.index[mask])
             self.station.append(np.full(int(mask.sum()), j))
             self.fin.append(st.fin[mask])
 
