@@ -288,6 +288,33 @@ def test_shift_calendars(specs, kw):
     assert all(s.seconds["off_shift"] > 0.4 * rec.horizon_s for s in rec.stations)
 
 
+@pytest.mark.parametrize("compiled", [False, True])
+def test_every_new_feature_together_on_several_lines(compiled):
+    # shifts, set-ups, a yield test, failures with a crew that never makes a repair wait, two lines
+    if compiled:
+        pytest.importorskip("numba")
+    fail = {"mtbf": "1h", "mttr": "5min", "crew": "fix"}
+    sc = line(("a", "exp(30s)", None, {"yield": 0.85, "failures": fail}), ("b", "exp(33s)", 2),
+              lines=2, calendar=SHIFTS, repair_crews={"fix": 2}, products=TWO, lot_size=20,
+              changeover={"time": "exp(3min)"}, horizon="6d", warmup="1d", seed=5)
+    ok, why = covered(sc)
+    assert ok, why
+    des = simulate(sc, 0, trace=True)
+    rec = simulate_recursion(sc, 0, trace=True, compiled=compiled)
+    a = sorted((j, t) for _, j, t in des.trace)
+    b = sorted((j, t) for _, j, t in rec.trace)
+    assert len(a) == len(b) and all(x[0] == y[0] and math.isclose(x[1], y[1], rel_tol=REL_T)
+                                    for x, y in zip(a, b))
+    for f in ("completed", "scrapped", "released_total", "wip_end", "line_completed"):
+        assert getattr(des, f) == getattr(rec, f), f
+    assert des.scrapped > 100
+    np.testing.assert_allclose(rec.lead_times, des.lead_times, rtol=REL_KPI)
+    for s, t in zip(des.stations, rec.stations):
+        assert (s.units, s.attempts, s.fails) == (t.units, t.attempts, t.fails)
+        for k in s.seconds:
+            assert _close(s.seconds[k], t.seconds[k], s.servers * des.horizon_s), (s.label, k)
+
+
 def test_deterministic_line():
     sc = line(("a", "10s", None), ("b", "13s", 1), ("c", "5s", 0), horizon="5000s", warmup="120s")
     des, rec = assert_same(sc)
