@@ -433,22 +433,26 @@ def test_blocks_of_any_size_give_the_same_units(monkeypatch, specs, kw):
             assert math.isclose(s.seconds[k], t.seconds[k], rel_tol=1e-12, abs_tol=1e-9)
 
 
-def test_memory_is_flat_in_run_length():
-    # a 1,000,000-unit run (the reference line, ~1.37e6 s) in a fresh process: its peak
-    # resident memory above the same process after a tiny run stays under 150 MB
+@pytest.mark.parametrize("compiled", [False, True])
+def test_memory_is_flat_in_run_length(compiled):
+    # a 1,000,000-unit run (the reference line, ~1.37e6 s) in a fresh process: its peak resident
+    # memory above the same process after a tiny run with the same kernel (numba itself, once
+    # loaded, takes about 150 MB of a process) stays under 150 MB
     import subprocess
     import sys
     from pathlib import Path
 
+    if compiled:
+        pytest.importorskip("numba")
     root = Path(__file__).resolve().parents[2]
-    code = """
+    code = f"""
 import resource, sys
 from sim.scenario.overrides import load_scenario
 from sim.engines.recursion.record import simulate_recursion
 sc = load_scenario(sys.argv[1])
-simulate_recursion(sc.model_copy(update={"horizon": 100.0}), 0)
+simulate_recursion(sc.model_copy(update={{"horizon": 100.0}}), 0, compiled={compiled})
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-rec = simulate_recursion(sc.model_copy(update={"horizon": 1.37e6}), 0)
+rec = simulate_recursion(sc.model_copy(update={{"horizon": 1.37e6}}), 0, compiled={compiled})
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(rec.completed_total, (peak - base) * 1024)
 """
