@@ -6,7 +6,8 @@ recursion in C (benchmarks/recursion_c/recursion.c, compiled here with cc).
     python benchmarks/bench_recursion.py [--repeat 3] [--scenario benchmarks/reference.yaml]
     python benchmarks/bench_recursion.py --json [--repeat 5]
 
---json prints one JSON object: the median seconds (wall, in process) of a whole replication by
+--json prints one JSON object: the median seconds (wall, in process; and CPU seconds, less
+sensitive to other processes on a shared machine) of a whole replication by
 the recursion with the numba kernel (when numba is installed) and with the pure-Python kernel
 (`simulate_recursion(..., compiled=False)`, as LINESIM_NO_NUMBA=1 does), of the C recursion fed
 the very process times linesim drew (`c`: the recursion alone) and of the C recursion drawing its
@@ -76,14 +77,15 @@ def des_last_departure(sc) -> tuple[float, int]:
     return probe.t, probe.n
 
 
-def median_seconds(fn, repeat: int) -> float:
-    """The median wall time of `repeat` calls of fn()."""
-    out = []
+def median_seconds(fn, repeat: int) -> tuple[float, float]:
+    """The median wall time and CPU time of `repeat` calls of fn()."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        w, c = time.perf_counter(), time.process_time()
         fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
+        wall.append(time.perf_counter() - w)
+        cpu.append(time.process_time() - c)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def c_reference(sc, repeat: int) -> dict:
@@ -117,7 +119,15 @@ def c_reference(sc, repeat: int) -> dict:
             [str(exe), "--draw", str(n), str(units), str(repeat), "1", *means, *buffers],
             check=True, capture_output=True, text=True).stdout)
     return {"c": given["seconds"], "c_with_draws": drawing["seconds"], "units": units,
+            "cpu": {"c": given["cpu_seconds"], "c_with_draws": drawing["cpu_seconds"]},
             "same_last_departure": given["last_departure"] == float(res.dep[-1][-1])}
+
+
+def _ratios(seconds: dict[str, float]) -> dict[str, float]:
+    """python_to_c, numba_to_c, ...: how many times slower than each reference."""
+    return {f"{a}_to_{b}": round(seconds[a] / seconds[b], 2)
+            for a in ("python", "numba") for b in ("c", "c_with_draws", "numba")
+            if a in seconds and b in seconds and a != b}
 
 
 def json_report(sc, repeat: int) -> dict:
@@ -127,19 +137,21 @@ def json_report(sc, repeat: int) -> dict:
     has_numba = compiled_run_units() is not None
     kernels = {"python": False} | ({"numba": True} if has_numba else {})
     seconds: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     for name, compiled in kernels.items():
         simulate_recursion(sc, 0, compiled=compiled)  # compile or load the cache; warm numpy up
-        seconds[name] = median_seconds(lambda c=compiled: simulate_recursion(sc, 0, compiled=c),
-                                       repeat)
+        seconds[name], cpu[name] = median_seconds(
+            lambda c=compiled: simulate_recursion(sc, 0, compiled=c), repeat)
     c = c_reference(sc, repeat)
     out = {"workload": sc.name, "stations": len(sc.stations), "repeat": repeat,
            "machine": f"{platform.node()} {platform.machine()} {platform.processor()}".strip(),
            "units": simulate_recursion(sc, 0).released_total, "numba": has_numba}
     seconds |= {k: c[k] for k in ("c", "c_with_draws") if k in c}
+    cpu |= c.get("cpu", {})
     out["seconds"] = {k: round(v, 6) for k, v in seconds.items()}
-    out["ratios"] = {f"{a}_to_{b}": round(seconds[a] / seconds[b], 2)
-                     for a in ("python", "numba") for b in ("c", "c_with_draws", "numba")
-                     if a in seconds and b in seconds and a != b}
+    out["ratios"] = _ratios(seconds)
+    out["cpu_seconds"] = {k: round(v, 6) for k, v in cpu.items()}  # less sensitive to other load
+    out["cpu_ratios"] = _ratios(cpu)
     out.update({k: c[k] for k in ("same_last_departure", "c_error") if k in c})
     return out
 
