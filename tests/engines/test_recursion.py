@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from sim.engines.recursion.compiled import compiled_run_units
 from sim.engines.recursion.coverage import covered
 from sim.engines.recursion.record import simulate_recursion
 from sim.model import simulate
@@ -291,8 +292,8 @@ def test_shift_calendars(specs, kw):
 @pytest.mark.parametrize("compiled", [False, True])
 def test_every_new_feature_together_on_several_lines(compiled):
     # shifts, set-ups, a yield test, failures with a crew that never makes a repair wait, two lines
-    if compiled:
-        pytest.importorskip("numba")
+    if compiled and compiled_run_units() is None:
+        pytest.skip("numba not installed or LINESIM_NO_NUMBA set")
     fail = {"mtbf": "1h", "mttr": "5min", "crew": "fix"}
     sc = line(("a", "exp(30s)", None, {"yield": 0.85, "failures": fail}), ("b", "exp(33s)", 2),
               lines=2, calendar=SHIFTS, repair_crews={"fix": 2}, products=TWO, lot_size=20,
@@ -442,8 +443,8 @@ def test_memory_is_flat_in_run_length(compiled):
     import sys
     from pathlib import Path
 
-    if compiled:
-        pytest.importorskip("numba")
+    if compiled and compiled_run_units() is None:
+        pytest.skip("numba not installed or LINESIM_NO_NUMBA set")
     root = Path(__file__).resolve().parents[2]
     code = f"""
 import resource, sys

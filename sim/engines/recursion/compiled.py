@@ -140,15 +140,22 @@ class CompiledLine:
                                    dtype=np.int64)
         self.entry = np.zeros(1)
         self.qs = np.zeros(len(plans), dtype=np.int64)  # each station's position in a block
+        self.arrays: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # by block size
+
+    def _arrays(self, n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Process times, set-ups (0.0: none) and test outcomes (True: passes, or no test) of a
+        block of m units, kept from block to block: a station's row is written only as far as
+        it has units, and the kernel reads no further."""
+        if m not in self.arrays:
+            self.arrays[m] = (np.empty((n, m)), np.zeros((n, m)), np.ones((n, m), dtype=np.bool_))
+        return self.arrays[m]
 
     def run_block(self, end: float, block, bufs: np.ndarray) -> int:
         """The block's units (a `line.Block`) into `bufs` (a row per station, then the releases);
         returns the position after the last unit done."""
         n = len(block.times)
         m = len(block.drawn[0])
-        times = np.empty((n, m))
-        setups = np.zeros((n, m))
-        passes = np.ones((n, m), dtype=np.bool_)
+        times, setups, passes = self._arrays(n, m)
         base = np.zeros(n, dtype=np.int64)
         pieces: list[float] = []
         offsets = [0]

@@ -232,7 +232,8 @@ class LineStats:
             else:
                 acc.blocked += win.total(st.fin, st.dep)
         win = self.win
-        acc.units += int(((cal.fin >= win.w0) & (cal.fin < win.w1)).sum())
+        acc.units += (int(((cal.fin >= win.w0) & (cal.fin < win.w1)).sum()) if pl.overtake
+                      else win.count(cal.fin))
         if st.passed is not None:
             acc.fails += win.count(cal.fin[~st.passed])
         if j > 0 or self.mode != "saturated":  # a saturated first station has no queue
