@@ -316,6 +316,8 @@ OUTPUT_DOCS: dict[str, dict[str, str]] = {
         "<path>": "one column per varied path: the point's value",
         "<kpi>_mean": "each KPI's mean over the point's replications",
         "<kpi>_ci95": "its 95% CI half-width", "replications": "replications of the point",
+        "engine": "the engine that ran the point: `recursion` (the exact departure-time recursion) "
+                  "where it covers the point, else `des` (the SimPy model), unless the scenario names one",
     },
     "size.csv": {
         "path": "the varied path", "value": "its value at this point",
@@ -325,6 +327,8 @@ OUTPUT_DOCS: dict[str, dict[str, str]] = {
         "replications": "replications of the point", "horizon_s": "measured time per replication (s)",
         "method": "how the point was found: simulated, or N x one simulated line",
         "target_per_h": "the target", "answer": "whether this is the smallest value that meets it",
+        "engine": "the engine that ran the point (`recursion` where it covers it, else `des`; empty when "
+                  "the point was given, not simulated)",
     },
     "validation.csv": {
         "case": "the reference model (a bundled scenario of scenarios/validation/)",
@@ -406,8 +410,8 @@ def outputs_reference() -> str:
     timeseries = list(res.timeseries.columns)
     kpi_cols = [c for c in sw.table.columns if c.endswith(("_mean", "_ci95"))]
     assert kpi_cols == [f"{k}_{s}" for k in KPI_UNITS for s in ("mean", "ci95")], kpi_cols
-    sweep = ["<path>", "<kpi>_mean", "<kpi>_ci95", "replications"]
-    assert list(sw.table.columns) == sw.paths + kpi_cols + ["replications"]
+    sweep = ["<path>", "<kpi>_mean", "<kpi>_ci95", "replications", "engine"]
+    assert list(sw.table.columns) == sw.paths + kpi_cols + ["replications", "engine"]
     assert list(res.replications.columns) == ["replication", *KPI_UNITS], list(res.replications.columns)
     validation = list(run_validation(quick=True, cases=["setup-every-k"]).columns)
     out = [HEADER.format(source="the tables a tiny run makes (sim/analysis/tables.py and the writers of "

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 from sim.cli.loading import load
+from sim.engines.selection import engine_for
 from sim.scenario import describe, json_schema
 
 
 def cmd_check(args) -> int:
     scenario = load(args)
+    engine, why = engine_for(scenario)
     print(f"# {args.scenario}: valid")
+    print(f"# engine: {engine} ({why})")
     print(describe(scenario), end="")
     return 0
 

@@ -16,4 +16,4 @@ def engine_for(scenario) -> tuple[str, str]:
         if not ok:
             raise InputError(f"the recursion engine does not cover this scenario: {why}", path="engine")
         return "recursion", "asked for"
-    return ("recursion", "auto: the scenario is covered by the exact recursion") if ok else ("des", f"auto: {why}")
+    return ("recursion" if ok else "des"), f"auto: {why}"

@@ -182,13 +182,14 @@ class _Search:
 
     def _simulate(self, value: int) -> list[float]:
         if value in self.known:
-            self.meta[value] = {"replications": len(self.known[value]), "horizon_s": None, "source": "given"}
+            self.meta[value] = {"replications": len(self.known[value]), "horizon_s": None, "source": "given",
+                                "engine": None}
             return self.known[value]
         if value not in self.runs:
             res = replicate(_with_value(self.data, self.path, value, self.file), self.runner)
             self.runs[value] = [float(x) for x in res.replications[self.kpi]]
             self.meta[value] = {"replications": res.summary.replications, "horizon_s": res.summary.horizon_s,
-                                "source": "simulated"}
+                                "source": "simulated", "engine": res.summary.engine}
         return self.runs[value]
 
     def evaluate(self, value: int) -> dict:
@@ -206,7 +207,8 @@ class _Search:
         self.points[value] = {
             "value": int(value), "mean_per_h": mean, "ci95_per_h": hw, "lower_per_h": mean - hw,
             "met": bool(mean - hw >= self.target_h * (1 - 1e-12)), "replications": meta["replications"],
-            "horizon_s": meta["horizon_s"], "method": how, "step": len(self.order) + 1}
+            "horizon_s": meta["horizon_s"], "method": how, "step": len(self.order) + 1,
+            "engine": meta["engine"]}
         self.order.append(value)
         return self.points[value]
 

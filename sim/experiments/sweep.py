@@ -10,7 +10,9 @@ from sim.scenario.units import parse_duration
 
 
 def sweep_table(points: list[dict], results: list[RunResult]) -> pd.DataFrame:
-    """One row per grid point: the varied values, then <kpi>_mean and <kpi>_ci95."""
+    """One row per grid point: the varied values, then <kpi>_mean and <kpi>_ci95, the number of
+    replications and the engine that ran the point (each point runs on the fastest exact engine
+    that covers it: the recursion where it applies, else the SimPy model)."""
     rows = []
     for values, res in zip(points, results):
         row = dict(values)
@@ -19,6 +21,7 @@ def sweep_table(points: list[dict], results: list[RunResult]) -> pd.DataFrame:
             row[f"{k}_mean"] = v.mean
             row[f"{k}_ci95"] = v.ci95
         row["replications"] = res.summary.replications
+        row["engine"] = res.summary.engine
         rows.append(row)
     return pd.DataFrame(rows)
 

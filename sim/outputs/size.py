@@ -11,13 +11,15 @@ from sim.outputs.folders import OutputFolder, output_folder
 from sim.outputs.labels import BASIS_NOTE, CALENDAR, ON_SHIFT
 from sim.outputs.report import Page, render_page, write_report
 from sim.outputs.serialize import to_json
-from sim.outputs.tables import render
+from sim.outputs.tables import engines_line, render
 
 
 def sizing_text(result: dict, title: str = "") -> str:
     """The evaluated points as a terminal table, then the answer."""
-    rows = []
+    rows, engines, where = [], [], []
     for p in sorted(result["points"], key=lambda p: p["value"]):
+        engines.append(p.get("engine"))
+        where.append(f"{result['path']} = {p['value']}")
         mark = "  <- answer" if p["value"] == result["answer"] else ""
         ci = p["ci95_per_h"]
         ci_text = f"{ci:,.0f}" if 100 <= ci < math.inf else number(ci, 2)
@@ -33,7 +35,7 @@ def sizing_text(result: dict, title: str = "") -> str:
     else:
         tail = f"Answer: {result['path']} = {result['answer']}."
     notes = "\n".join(f"* {n}" for n in result["notes"])
-    return f"{head}\n\n{table}\n\n{tail}\n{notes}"
+    return f"{head}\n\n{table}\n\n{tail}\n{engines_line(engines, where)}{notes}"
 
 
 def sizing_lead(result: dict) -> list[str]:

@@ -196,5 +196,23 @@ def sweep_text(table: pd.DataFrame, paths: list[str]) -> str:
         cells = _headline_cells({k: (r[f"{k}_mean"], r[f"{k}_ci95"]) for k in HEADLINE_KPIS})
         rows.append([*(str(r[p]) for p in paths), *cells, "<- highest throughput" if i == best else ""])
     text = render(rows, [*paths, *_headline_header(), ""], "l" * len(paths) + "r" * (len(HEADLINE_KPIS) + 1) + "l")
-    return f"{text}\n\n{wrap(BASIS_NOTE)}"
+    engines = engines_line(list(table["engine"])) if "engine" in table else ""
+    return f"{text}\n\n{engines}{wrap(BASIS_NOTE)}"
+
+
+ENGINE_WORDS = {"recursion": "the exact departure-time recursion", "des": "the SimPy model"}
+
+
+def engines_line(engines: list, where: list[str] | None = None) -> str:
+    """Which engine ran each point of a sweep or sizing (each point runs on the fastest exact
+    engine that covers it), as a line; "" when none did (points given, not simulated). `where`
+    names the points (default "point 1", "point 2", ...)."""
+    named = [(str(e), where[i] if where else f"point {i + 1}") for i, e in enumerate(engines) if e]
+    if not named:
+        return ""
+    kinds = sorted({e for e, _ in named})
+    if len(kinds) == 1:
+        return f"Engine: {ENGINE_WORDS.get(kinds[0], kinds[0])} at every point.\n"
+    parts = [f"{ENGINE_WORDS.get(k, k)} at " + ", ".join(w for e, w in named if e == k) for k in kinds]
+    return "Engines: " + "; ".join(parts) + ".\n"
 

@@ -56,7 +56,7 @@ CASES = [
     ("set-into-scalar", ["run", S, "--set", "horizon.x=1"], ["horizon"]),
     ("set-index-out", ["run", S, "--set", "stations.9.buffer=1"], ["stations.9", "out of range"]),
     ("engine-unknown", ["run", S, "--engine", "fast"], ["--engine", "'fast'"]),
-    ("engine-not-covering", ["run", S, "--engine", "recursion", "--set", "stations.b.yield=0.9"],
+    ("engine-not-covering", ["run", S, "--engine", "recursion", "--set", "stations.a.servers=2"],
      ["tiny.yaml", "engine", "does not cover"]),
     ("format-unknown", ["run", S, "--format", "xml"], ["--format", "'xml'"]),
     ("executor-unknown", ["run", S, "--executor", "slurm"], ["--executor", "'slurm'"]),

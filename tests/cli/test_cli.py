@@ -136,6 +136,7 @@ def test_check_prints_the_resolved_scenario(launched):
     assert r.stderr == ""
     first, _, rest = r.stdout.partition("\n")
     assert first == "# tiny.yaml: valid"
+    assert rest.startswith("# engine: recursion (auto: serial line of 3 stations, saturated release: ")
     resolved = yaml.safe_load(rest)
     assert resolved["name"] == "tiny"
     assert resolved["horizon"] == 7200.0 and resolved["warmup"] == 600.0

@@ -190,7 +190,7 @@ def generated_run_line(sc, plans: list[StationPlan], end: float, units: int):
     segs: list[dict] = [{} for _ in range(n)]
     e, d, q, m = 0.0, (0.0,) * n, H, FIRST_BLOCK
     while True:
-        block = draw_block(streams, m, q - H, segs)
+        block = draw_block(streams, m, [q - H] * n, segs)
         views = [memoryview(b) for b in bufs]
         q1, e, d = kern.run(end, q, e, d, block.times, block.gaps, block.hits, replay_segments,
                             views[:n], views[n], [iter(views[i][q - s:]) for i, s in looks],

@@ -278,10 +278,19 @@ def test_comparison_text(slow, fast):
     assert basis.startswith("Rates: per calendar hour")
 
 
+def test_sweep_text_says_which_engine_ran_each_point(slow, fast):
+    table = sweep_table([{"x": 1}, {"x": 2}, {"x": 3}], [slow, fast, slow])
+    table.loc[1, "engine"] = "recursion"
+    text = sweep_text(table, ["x"])
+    assert "Engines: the SimPy model at point 1, point 3; the exact departure-time recursion at point 2." in text
+
+
 def test_sweep_text(slow, fast):
     path = "stations[1].process_time"
     table = sweep_table([{path: "const(20s)"}, {path: "const(10s)"}], [slow, fast])
     text, basis = sweep_text(table, [path]).split("\n\n")
+    engine, basis = basis.split("\n", 1)  # which engine ran the points (the scenarios ask for des)
+    assert engine == "Engine: the SimPy model at every point."
     rows = text.split("\n")
     assert cells(rows[0]) == [path, "throughput units/h (calendar)", "95% CI", "plant OEE %", "mean lead time s",
                               "mean WIP units"]

@@ -12,7 +12,7 @@ INF = math.inf
 # ------------------------------------------------------------------------------------ coverage
 
 
-def _sets_up(sc: Scenario, spec: Station) -> bool:
+def sets_up(sc: Scenario, spec: Station) -> bool:
     """Whether the DES would give this station a set-up function (mirrors Plant._setup_function)."""
     co = sc.changeover
     if len(sc.product_names()) < 2 or co is None:
@@ -47,34 +47,55 @@ def _positive_times(sc: Scenario, spec: Station) -> bool:
     return True
 
 
+def _crew_never_binds(sc: Scenario, crew: str) -> bool:
+    """Whether a repair crew has a technician for every machine that may call one at once (each
+    server of each station with a failure mode naming it, on every line): then no repair ever
+    waits for a technician, and the crew changes nothing."""
+    machines = sum(spec.servers for spec in sc.stations
+                   if any(fm.crew == crew for fm in spec.failures)) * sc.lines
+    return sc.repair_crews.get(crew, 0) >= machines
+
+
+def _shifts(sc: Scenario) -> bool:
+    """Whether the scenario has off-shift time (a calendar not always on)."""
+    if sc.calendar is None:
+        return False
+    from sim.scenario.worktime import WorkCalendar
+
+    return not WorkCalendar(sc.calendar).always_on
+
+
 def covered(scenario: Scenario) -> tuple[bool, str]:
     """Whether `simulate_recursion` reproduces the DES exactly for this scenario, and why (not)."""
     sc = scenario
     if sc.stages is not None:
         return False, "a plant of stages (supermarkets between stages) needs the DES"
-    if sc.calendar is not None:
-        from sim.scenario.worktime import WorkCalendar
-
-        if not WorkCalendar(sc.calendar).always_on:
-            return False, "a shift calendar (off-shift time) needs the DES"
     if len(sc.product_names()) > 1 and sc.changeover is not None:
         if sc.changeover.mode == "drain":
             return False, "drain changeovers (the release waits for an empty line) need the DES"
         for spec in sc.stations:
-            if _sets_up(sc, spec):
-                return False, f"station {spec.name}: changeovers between products need the DES"
+            if sets_up(sc, spec) and spec.servers > 1:
+                return False, (f"station {spec.name}: changeovers at parallel servers (each "
+                               "server sets up for its own units) need the DES")
     stations = list(sc.stations)
     for j, spec in enumerate(stations):
         where = f"station {spec.name}"
-        if spec.yield_ < 1:
-            return False, f"{where}: yield < 1 (scrap or rework) needs the DES"
         if not isinstance(spec.on_fail, str):
             return False, f"{where}: rework routing needs the DES"
+        if spec.yield_ < 1:
+            if spec.servers > 1:
+                return False, (f"{where}: a yield test at parallel servers (scrapped units "
+                               "leave out of order) needs the DES")
+            if sc.release.mode == "conwip":
+                return False, (f"{where}: a yield test in a CONWIP line (a scrapped unit "
+                               "returns its card out of order) needs the DES")
         for k, fm in enumerate(spec.failures):
             if fm.basis != "operating":
                 return False, f"{where}: calendar-basis failures (failures[{k}]) need the DES"
-            if fm.crew is not None:
-                return False, f"{where}: repair crews (failures[{k}].crew) need the DES"
+            if fm.crew is not None and not _crew_never_binds(sc, fm.crew):
+                return False, (f"{where}: repair crew {fm.crew!r} (failures[{k}].crew) has fewer "
+                               "technicians than machines that may need one at once: it may make "
+                               "a repair wait; needs the DES")
         if spec.servers > 1:
             # Parallel servers keep units in order only with one constant time; and only when
             # no two units can reach them at the same instant and they reserve nothing
@@ -101,5 +122,11 @@ def covered(scenario: Scenario) -> tuple[bool, str]:
                                    "(parallel servers or zero times) can receive several units "
                                    "at one instant; needs the DES")
     what = "saturated" if sc.release.mode == "saturated" else sc.release.mode
+    extras = "".join(f", {word}" for word, has in (
+        ("rolling changeovers", any(sets_up(sc, spec) for spec in stations)),
+        ("yield tests with scrap", any(spec.yield_ < 1 for spec in stations)),
+        ("a shift calendar", _shifts(sc)),
+        ("repair crews that never make a repair wait",
+         any(fm.crew is not None for spec in stations for fm in spec.failures))) if has)
     return True, (f"serial line{'s' if sc.lines > 1 else ''} of {len(sc.stations)} stations, "
-                  f"{what} release: the departure-time recursion is exact")
+                  f"{what} release{extras}: the departure-time recursion is exact")

@@ -175,16 +175,19 @@ def single_server_reserving(times: Times, arrivals: Iterator[float], reserve: It
 
 
 def station(times: Times, arrivals: Iterator[float], free_server: Iterator[float],
-            reserve: Iterator[float], room: Iterator[float], hits: list[Segments] | None,
-            out: Departures, q: int) -> Iterator[float]:
+            setups: Times, reserve: Iterator[float], room: Iterator[float],
+            hits: list[Segments] | None, out: Departures, q: int) -> Iterator[float]:
     """Any station but an overtaking one, the recursion in full: taken when a server frees
-    (`free_server`: D(k - c)), started when a place downstream is reserved (`reserve`, or
+    (`free_server`: D(k - c)), set up for a new product (`setups`: the set-up before the unit,
+    0.0 for none, or never_waits()), started when a place downstream is reserved (`reserve`, or
     never_waits()), finished after p(k) and the repairs of any failure inside it (`hits`, the
     block's segments of hit units), left when there is room downstream (`room`, or
     never_waits())."""
-    for p, arrived, server_free, reserved, room_at in zip(times, arrivals, free_server, reserve,
-                                                          room):
+    for p, arrived, server_free, setup, reserved, room_at in zip(times, arrivals, free_server,
+                                                                 setups, reserve, room):
         taken = arrived if arrived >= server_free else server_free
+        if setup > 0.0:  # the DES's timeout of (t + setup) - t
+            taken = taken + ((taken + setup) - taken)
         start = taken if taken >= reserved else reserved
         if p >= 0.0:
             finish = start + p
@@ -194,6 +197,36 @@ def station(times: Times, arrivals: Iterator[float], free_server: Iterator[float
         out[q] = left
         q += 1
         yield left
+
+
+def testing_station(times: Times, arrivals: Iterator[float], setups: Times, passes: Iterable[bool],
+                    hits: list[Segments] | None, downstream: Departures | None, look: int,
+                    before: bool, out: Departures, q: int) -> Iterator[float]:
+    """A single server with a yield test (failed units scrapped): every unit is processed as at
+    `station`, then one that passes goes on (waiting for room downstream under blocking after
+    service) and is yielded to the next station, one that fails leaves the line when it
+    finishes, giving back the place it reserved downstream under blocking before service. So the
+    next station's units are those that pass: a look-back into its departures (`downstream`,
+    `look` places back, 0: no wait) counts them only (`nq`: the place the next one takes)."""
+    left = out[q - 1]
+    nq = q  # (every station's array starts a block at the same position)
+    for p, arrived, setup, passed in zip(times, arrivals, setups, passes):
+        start = arrived if arrived >= left else left
+        if setup > 0.0:
+            start = start + ((start + setup) - start)
+        if look and before:  # reserved before the outcome is known; given back if it fails
+            reserved = downstream[nq - look]
+            start = start if start >= reserved else reserved
+        finish = start + p if p >= 0.0 else replay_segments(start, hits[int(-p) - 1])
+        if passed and look and not before:
+            room_at = downstream[nq - look]
+            finish = finish if finish >= room_at else room_at
+        left = finish
+        out[q] = left
+        q += 1
+        if passed:
+            nq += 1
+            yield left
 
 
 def overtaking_station(times: Times, arrivals: Iterator[float], servers: list[float],
@@ -214,6 +247,11 @@ def overtaking_station(times: Times, arrivals: Iterator[float], servers: list[fl
 
 
 # -------------------------------------------------------------------------------- the line
+
+
+def _first(pair: tuple) -> float:
+    """The first of a pair."""
+    return pair[0]
 
 
 class LineKernel:
@@ -242,18 +280,34 @@ class LineKernel:
 
     def run_block(self, end: float, q: int, times: list[Times], gaps: Times | None,
                   hits: list[list[Segments] | None], departures: list[Departures],
-                  releases: Departures) -> int:
+                  releases: Departures, setups: list[Times | None] | None = None,
+                  passes: list[Iterable[bool] | None] | None = None) -> int:
         """Units q, q + 1, ... (positions in the departure arrays), one per process time in
         `times[j]` (station j's times for the block, marked where failures hit), stopping at the
         first unit released at or after `end`. Writes departures[j][q...] (and releases[q...]
-        unless saturated); `gaps` are the release gaps of an interval or poisson release.
-        Returns the position after the last unit done."""
+        unless saturated); `gaps` are the release gaps of an interval or poisson release,
+        `setups[j]` the set-ups before the block's units at a station that changes over,
+        `passes[j]` the outcomes of a station's yield test (its units: those that passed every
+        test upstream). Returns the position after the last unit released."""
         units = self._release(end, q, gaps, departures, releases)
+        tested = passes is not None and any(x is not None for x in passes)
+        released = count()
+        if tested:  # count the units released: fewer leave the line
+            units = map(_first, zip(units, released))
+        stations = []
         for j in range(len(self.plans)):
-            units = self._station(j, units, q, times[j], hits[j], departures)
+            setup = setups[j] if setups is not None else None
+            units = self._station(j, units, q, times[j], hits[j], departures,
+                                  memoryview(setup) if setup is not None else never_waits(),
+                                  passes[j] if passes is not None else None)
+            stations.append(units)
         done = count()
         deque(zip(units, done), maxlen=0)  # pull every unit through the line
-        return q + next(done)
+        if not tested:
+            return q + next(done)
+        for units in reversed(stations[:-1]):  # units scrapped after the last one that went on
+            deque(units, maxlen=0)
+        return q + next(released)
 
     def _release(self, end: float, q: int, gaps: Times | None, departures: list[Departures],
                  releases: Departures) -> Iterator[float]:
@@ -272,24 +326,30 @@ class LineKernel:
         return paced_release(gaps, room, releases, q, end, self.entry)
 
     def _station(self, j: int, arrivals: Iterator[float], q: int, times: Times,
-                 hits: list[Segments] | None, departures: list[Departures]) -> Iterator[float]:
+                 hits: list[Segments] | None, departures: list[Departures],
+                 setups: Times, passes: Iterable[bool] | None) -> Iterator[float]:
         """The generator of station j's departures, the fastest loop that fits the station."""
         plan = self.plans[j]
         out = departures[j]
+        if passes is not None:
+            nxt = departures[j + 1] if j + 1 < len(self.plans) else None
+            look = int(plan.next_limit) if plan.next_limit < INF else 0
+            return testing_station(times, arrivals, setups, passes.tolist(), hits, nxt, look,
+                                   plan.before, out, q)
         if plan.overtake:
             return overtaking_station(times, arrivals, self.servers, list(self.watchers.values()),
                                       out, q)
         limited = plan.next_limit < INF  # room downstream is limited: wait for it
         wait = (self._look_back(j + 1, int(plan.next_limit), q, departures, "room") if limited
                 else never_waits())
-        if plan.servers == 1 and not plan.failing:
+        if plan.servers == 1 and not plan.failing and not plan.sets_up:
             if plan.before and limited:
                 return single_server_reserving(times, arrivals, wait, out, q)
             return single_server(times, arrivals, wait, out, q)
         free_server = self._look_back(j, plan.servers, q, departures, "free")
         if plan.before:
-            return station(times, arrivals, free_server, wait, never_waits(), hits, out, q)
-        return station(times, arrivals, free_server, never_waits(), wait, hits, out, q)
+            return station(times, arrivals, free_server, setups, wait, never_waits(), hits, out, q)
+        return station(times, arrivals, free_server, setups, never_waits(), wait, hits, out, q)
 
     def _look_back(self, i: int, s: int, q: int, departures: list[Departures],
                    who: str) -> Iterator[float]:

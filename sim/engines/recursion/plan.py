@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.engines.recursion.coverage import INF, const_time
+from sim.engines.recursion.coverage import INF, const_time, sets_up
 from sim.scenario.schema import Scenario, Station
 
 
@@ -26,6 +26,8 @@ class StationPlan:
     failing: bool
     ideal_time: float
     overtake: bool = False  # parallel servers with random times (the last station only)
+    sets_up: bool = False  # changes over (rolling) before the first unit of a new product
+    yield_: float = 1.0  # a yield test (< 1): a unit that fails it is scrapped, leaves the line
 
 
 @dataclass
@@ -58,5 +60,6 @@ def station_plans(sc: Scenario, multi_line: bool, li: int) -> list[StationPlan]:
             next_limit=(nxt.buffer + nxt.servers) if nxt is not None else INF,
             failing=bool(spec.failures), ideal_time=spec.mean_time(shares),
             overtake=spec.servers > 1 and const_time(sc, spec) is None,
+            sets_up=sets_up(sc, spec), yield_=spec.yield_,
         ))
     return out
