@@ -8,7 +8,8 @@ station: the share of time it is the sole bottleneck and the share it is part of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import itemgetter
+
+import numpy as np
 
 from sim.analysis.intervals import mean_ci
 from sim.analysis.results import (
@@ -37,21 +38,28 @@ def bottleneck_segments(periods: dict[str, list[tuple[float, float]]]) -> list[S
     ends (a station has one period open at a time, so there are few to look through). The segment
     being drawn is kept as a list and becomes a `Segment` when the bottleneck changes (hundreds of
     thousands of periods give a few thousand segments)."""
-    events = []  # (time, kind 0=end 1=start, station, period, k)
-    k = 0
+    stations: list[str] = []
+    plist: list[tuple[float, float]] = []
     for st, ps in periods.items():
-        for p in ps:
-            events.append((p[0], 1, st, p, k))
-            events.append((p[1], 0, st, p, k))
-            k += 1
-    events.sort(key=itemgetter(0, 1))  # stable: ties keep the periods' order
+        stations.extend([st] * len(ps))
+        plist.extend(ps)
+    if not plist:
+        return []
+    # event 2k is the start of period k, 2k+1 its end; in time order, ends first at a tie, else
+    # in the periods' order (numpy's stable lexsort: C speed for hundreds of thousands)
+    times = np.array(plist, dtype=float).reshape(-1)
+    kinds = np.tile(np.array([1, 0], dtype=np.int8), len(plist))  # 1 = start, 0 = end
+    order = np.lexsort((np.arange(times.size), kinds, times)).tolist()
     open_: dict[int, tuple] = {}  # k -> (-duration, start, station, period, k)
     closed: set[int] = set()  # periods whose end came before their start (empty ones)
     top = None  # the smallest key of an open period: the bottleneck
     segs: list[Segment] = []
     cur = None  # the segment being drawn: [start, end, station, period]
     last_t = None
-    for t, kind, st, p, k in events:
+    for e in order:
+        k = e >> 1
+        p = plist[k]
+        t = p[e & 1]
         if top is not None and last_t is not None and t > last_t:
             if cur is not None and cur[2] == top[2] and cur[3] == top[3] and cur[1] == last_t:
                 cur[1] = t
@@ -59,9 +67,9 @@ def bottleneck_segments(periods: dict[str, list[tuple[float, float]]]) -> list[S
                 if cur is not None:
                     segs.append(Segment(*cur))
                 cur = [last_t, t, top[2], top[3]]
-        if kind == 1:
+        if not e & 1:  # a start
             if k not in closed:  # else an empty period: it ended before it started
-                key = open_[k] = (-(p[1] - p[0]), p[0], st, p, k)
+                key = open_[k] = (-(p[1] - p[0]), p[0], stations[k], p, k)
                 if top is None or key < top:
                     top = key
         elif open_.pop(k, None) is None:

@@ -127,6 +127,18 @@ def sweep(scenario: ScenarioLike, grid: Mapping[str, Sequence[Any]], *, replicat
     >>> sw.table["stations.auto-screw.buffer"].tolist()
     [2, 20]
     """
+    return sweep_grid(scenario, grid, replications=replications, seed=seed, horizon=horizon, warmup=warmup,
+                      engine=engine, overrides=overrides, jobs=jobs, executor=executor, scheduler=scheduler,
+                      cache=cache, fresh=fresh, progress=progress, limit=limit)
+
+
+def sweep_grid(scenario: ScenarioLike, grid: Mapping[str, Sequence[Any]], *, replications: int | None,
+               seed: int | None, horizon: Duration | None, warmup: Duration | None, engine: str | None,
+               overrides: Overrides | None, jobs: int | None, executor: str, scheduler: Any,
+               cache: str | os.PathLike | None, fresh: bool, progress: bool, limit: bool,
+               timeline: bool = True) -> Sweep:
+    """`sweep`; `timeline=False` (the explorer: nothing it writes draws the station-state
+    timeline) leaves out replication 0's state log."""
     if not isinstance(grid, Mapping) or not grid:
         raise InputError("a sweep's grid maps dotted paths to lists of values, e.g. {'stations.s2.buffer': [0, 2, 8]}")
     for path, values in grid.items():
@@ -141,6 +153,7 @@ def sweep(scenario: ScenarioLike, grid: Mapping[str, Sequence[Any]], *, replicat
         _check_engine(sc)
     options = run_options(jobs=jobs, executor=executor, scheduler=scheduler, progress=progress, cache=cache,
                           fresh=fresh, precision=None, max_replications=200, limit=limit)
+    options.timeline = timeline
     results = [RunResult.of(r) for r in _replicate_all(scenarios, options)]
     # the table keeps the values as given (numbers stay numbers), in the grid's order
     values = [dict(zip(grid, combo)) for combo in itertools.product(*grid.values())]

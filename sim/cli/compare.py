@@ -29,6 +29,7 @@ def cmd_compare(args) -> int:
     own = [] if inside else [output_folder(Path("results") / safe_folder_name(sc.name), "run", RUN_FILES)
                              for sc in scenarios]
     options = run_options(args, out)
+    options.timeline = not args.no_plots  # only each scenario's run figures draw the timeline
     check_cost(scenarios, options, ", ".join(map(str, args.scenarios)))
     for folder in [out, *own]:  # every folder is checked before anything is simulated
         folder.prepare()

@@ -7,7 +7,7 @@ import shlex
 import time
 from pathlib import Path
 
-from sim.api.experiments import sweep
+from sim.api.experiments import sweep_grid
 from sim.cli.common import check_cost, out_folder, run_options
 from sim.cli.loading import check_engine, load
 from sim.experiments.compare import common_setup
@@ -30,8 +30,11 @@ def cmd_explore(args) -> int:
     out.prepare()
     start = time.perf_counter()
     # the sweep itself: the library's, on common random numbers, into this folder's cache
-    result = sweep(base, dict(varied), jobs=options.jobs, executor=options.executor, scheduler=options.scheduler,
-                   cache=options.cache_dir, fresh=options.fresh, progress=options.progress, limit=options.limit)
+    # (without the station-state timeline: the page draws none)
+    result = sweep_grid(base, dict(varied), replications=None, seed=None, horizon=None, warmup=None,
+                        engine=None, overrides=None, jobs=options.jobs, executor=options.executor,
+                        scheduler=options.scheduler, cache=options.cache_dir, fresh=options.fresh,
+                        progress=options.progress, limit=options.limit, timeline=False)
     page = write_explore(out, result, base, command_line(args))
     if not args.quiet:
         print(f"{page.name} written to {out.path}/ ({len(result.table)} grid points, "

@@ -33,6 +33,7 @@ def cmd_size(args) -> int:
     check_engine(scenario, file)
     out = out_folder(args, Path("results") / safe_folder_name(f"{scenario.name}-size"), "size", SIZE_FILES)
     options = run_options(args, out)
+    options.timeline = False  # no sizing output draws the station-state timeline
     check_cost([scenario], options, file)  # the scenario as given; each trial is checked too
     out.prepare()
     with Runner(options) as runner:

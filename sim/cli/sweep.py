@@ -32,6 +32,7 @@ def cmd_sweep(args) -> int:
     name = points[0][1].name
     out = out_folder(args, Path("results") / safe_folder_name(f"{name}-sweep"), "sweep", sweep_files())
     options = run_options(args, out)
+    options.timeline = False  # no sweep output draws the station-state timeline
     check_cost(scenarios, options, file)
     out.prepare()
     with Runner(options, expected=planned_replications(scenarios)) as runner:

@@ -10,6 +10,7 @@ from sim.engines.recursion.record import simulate_recursion
 from sim.engines.selection import engine_for
 from sim.experiments.cache import scenario_key
 from sim.model import simulate
+from sim.model.plant import gc_paused
 from sim.model.records import ReplicationRecord
 
 #: The bottleneck analysis looks at the first day of each replication after warm-up (its cost
@@ -41,7 +42,8 @@ def simulate_task(task: Task) -> ReplicationRecord:
         # the bottleneck analysis runs here, in the worker: only its shares travel back (and,
         # for the timeline plot of replication 0, the periods inside the timeline window)
 
-        res = shifting_bottlenecks(rec.active_periods, *window)
+        with gc_paused():  # hundreds of thousands of short-lived tuples, no cycles
+            res = shifting_bottlenecks(rec.active_periods, *window)
         rec.bottleneck_shares = {"sole": res["sole"], "shifting": res["shifting"]}
         if timeline is not None:
             rec.active_periods = {k: [p for p in v if p[1] > timeline[0] and p[0] < timeline[1]]
