@@ -35,15 +35,17 @@ class StreamDraws:
         self.rng = rng
         self.buf = np.empty(0)
 
-    def take(self, n: int) -> np.ndarray:
-        """The next n values."""
-        buf = self.buf
-        if len(buf) < n:
-            k = -(-(n - len(buf)) // CHUNK)
-            buf = np.concatenate([buf, *(np.asarray(self.dist.sample(self.rng, CHUNK), dtype=float)
-                                         for _ in range(k))])
-        self.buf = buf[n:]
-        return buf[:n]
+    def take(self, n: int, out: np.ndarray | None = None) -> np.ndarray:
+        """The next n values (copied into `out` when given, else maybe a view)."""
+        parts, have = [self.buf], len(self.buf)
+        while have < n:
+            parts.append(np.asarray(self.dist.sample(self.rng, CHUNK), dtype=float))
+            have += len(parts[-1])
+        last, cut = parts[-1], len(parts[-1]) - (have - n)  # the rest is for the next take
+        parts[-1], self.buf = last[:cut], last[cut:]
+        if out is not None:
+            return np.concatenate(parts, out=out)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 class SetupDraws:
@@ -106,6 +108,7 @@ class Block:
     setups: list[np.ndarray | None]
     passes: list[np.ndarray | None]
     index: list[np.ndarray]
+    rows: np.ndarray | None = None  # the array whose rows are `drawn` (else None)
 
 
 def line_streams(sc: Scenario, replication: int, li: int, plans: list[StationPlan]) -> LineStreams:
@@ -146,23 +149,26 @@ def line_streams(sc: Scenario, replication: int, li: int, plans: list[StationPla
 
 
 def draw_block(streams: LineStreams, m: int, firsts: list[int],
-               segs: list[dict[int, Segments]]) -> Block:
+               segs: list[dict[int, Segments]], rows: np.ndarray | None = None) -> Block:
     """The random numbers of a block of m released units; at station j its first unit is unit
     `firsts[j]` of the station (counted from 0), and the hit units' segments are also recorded
-    by that number in `segs[j]`."""
+    by that number in `segs[j]`. `rows` (a row per station, m long): where to write the process
+    times, for the compiled kernel (`Block.rows`)."""
     products = None
     if streams.sequence is not None:
         products = np.fromiter((next(streams.sequence) for _ in range(m)), dtype=np.int64, count=m)
     index = np.arange(m)
-    block = Block(times=[], drawn=[], hits=[], gaps=None, setups=[], passes=[], index=[])
+    block = Block(times=[], drawn=[], hits=[], gaps=None, setups=[], passes=[], index=[],
+                  rows=rows)
     for j, draws in enumerate(streams.process):
         mj = len(index)
         prod = products[index] if products is not None else None
         block.index.append(index)
+        row = rows[j, :mj] if rows is not None else None
         if len(draws) == 1:
-            pj = draws[0].take(mj)
+            pj = draws[0].take(mj, row)
         else:
-            pj = np.empty(mj)
+            pj = np.empty(mj) if row is None else row
             for pi, dr in enumerate(draws):
                 mask = prod == pi
                 cnt = int(mask.sum())
@@ -227,6 +233,8 @@ class Chunk:
     setups: list[np.ndarray | None]
     passes: list[np.ndarray | None]
     index: list[np.ndarray]
+    compiled: object = None  # the compiled functions (`compiled.Compiled`) when they ran it
+    kept: tuple[np.ndarray, np.ndarray] | None = None  # the plain compiled kernel's take, fin
 
     def row(self, j: int) -> np.ndarray:
         """Station j's departures: the history, then the block's units."""
@@ -252,7 +260,7 @@ def line_blocks(sc: Scenario, replication: int, li: int, plans: list[StationPlan
     firsts, m = [0] * n, FIRST_BLOCK
     while True:
         segs: list[dict[int, Segments]] = [{} for _ in range(n)]
-        block = draw_block(streams, m, firsts, segs)
+        block = draw_block(streams, m, firsts, segs, fast.rows(m) if fast is not None else None)
         if fast is not None:
             q1 = fast.run_block(end, block, bufs)
         else:
@@ -266,7 +274,9 @@ def line_blocks(sc: Scenario, replication: int, li: int, plans: list[StationPlan
                     drawn=[d[:k] for d, k in zip(block.drawn, ns)], segs=segs,
                     setups=[u[:k] if u is not None else None for u, k in zip(block.setups, ns)],
                     passes=[x[:k] if x is not None else None for x, k in zip(block.passes, ns)],
-                    index=[x[:k] for x, k in zip(block.index, ns)])
+                    index=[x[:k] for x, k in zip(block.index, ns)],
+                    compiled=fast.fns if fast is not None else None,
+                    kept=fast.kept_times(m) if fast is not None else None)
         if q1 - H < m:  # stopped at a unit released at or after the end
             return
         for j, k in enumerate([*ns, m]):  # the last H units: the next block's history

@@ -56,6 +56,8 @@ def simulate_recursion(scenario: Scenario, replication: int = 0, *, horizon: flo
                               end if clock is None else clock.working(end), compiled):
             if plans[-1].overtake and not sorted_rows:
                 sorted_rows[len(plans) - 1] = SortedLookBack(ch.history)
+            if ch.compiled is not None:
+                stats.compile_sums(ch.compiled)
             rel, times = rebuild(ch, plans, sc.release.mode, sorted_rows)
             rel, times = stats.add(ch.firsts[0], rel, times)
             if kept is not None:
@@ -116,7 +118,7 @@ def _replication_record(replication: int, warm: float, horizon: float, scheduled
         scrapped_total += flow.scrapped_total
         wip_area += flow.wip_area
     exits, leads = zip(*(flow.exits_and_leads() for flow in lines))
-    lead_times = np.concatenate(leads)
+    lead_times = leads[0] if len(leads) == 1 else np.concatenate(leads)
     if len(lines) > 1:  # in order of completion, as the DES appends them
         x = np.concatenate(exits)
         which = np.concatenate([np.full(len(e), li) for li, e in enumerate(exits)])

@@ -75,19 +75,23 @@ def rebuild(ch: Chunk, plans: list[StationPlan], mode: str,
         else:
             before = out[j - 1]
             a = before.dep if before.passed is None else before.dep[before.passed]
-        t = np.maximum(a, back(rows[j], pl.servers))
-        u = t
-        if pl.sets_up:  # (t + 0.0) - t adds nothing: the kernel's steps where it set up
-            u = t + ((t + ch.setups[j]) - t)
-        s = u
         ok = ch.passes[j]
-        if pl.before and pl.next_limit < INF:
-            look = int(pl.next_limit)
-            if ok is None:
-                s = np.maximum(u, back(rows[j + 1], look))
-            else:  # the place the next unit to go on takes: those before it that passed
-                s = np.maximum(u, rows[j + 1][H - look + np.cumsum(ok) - ok])
-        f = s + ch.drawn[j]
+        if ch.kept is not None:  # the compiled kernel kept them (a plain line: s = u = t)
+            t = u = s = ch.kept[0][j, :n]
+            f = ch.kept[1][j, :n]
+        else:
+            t = np.maximum(a, back(rows[j], pl.servers))
+            u = t
+            if pl.sets_up:  # (t + 0.0) - t adds nothing: the kernel's steps where it set up
+                u = t + ((t + ch.setups[j]) - t)
+            s = u
+            if pl.before and pl.next_limit < INF:
+                look = int(pl.next_limit)
+                if ok is None:
+                    s = np.maximum(u, back(rows[j + 1], look))
+                else:  # the place the next unit to go on takes: those before it that passed
+                    s = np.maximum(u, rows[j + 1][H - look + np.cumsum(ok) - ok])
+            f = s + ch.drawn[j]
         downs: list[tuple[float, float]] = []
         for k, sg in ch.segs[j].items():
             i = k - ch.firsts[j]
@@ -145,6 +149,12 @@ class LineStats:
         self.stations = [StationStats(hourly_queue=np.zeros(hours)) for _ in self.plans]
         self.work_win = self.win if self.clock is None else Window(
             self.clock.working(self.win.w0), self.clock.working(self.win.w1), self.win.grid)
+
+    def compile_sums(self, sums) -> None:
+        """Add up the window's sums in compiled code (`compiled.Compiled`): the same numbers."""
+        if self.win.sums is None:
+            self.win = self.win.compiled(sums)
+            self.work_win = self.work_win.compiled(sums)
 
     def add(self, first: int, rel: np.ndarray,
             times: list[StationTimes]) -> tuple[np.ndarray, list[StationTimes]]:
@@ -212,7 +222,7 @@ class LineStats:
         else:
             self.wip_area += win.total(rel, x)
             self.hourly_wip += win.hourly(rel, x)
-        self.exits.append(x[sel])
+        self.exits.append(x[sel].copy())  # (x may be a view of an array the next block reuses)
         self.leads.append(x[sel] - rx[sel])
 
     def _add_station(self, j: int, st: StationTimes, cal: StationTimes) -> None:

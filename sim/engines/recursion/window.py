@@ -11,14 +11,22 @@ class Window:
     every time is in a line where units keep their order), clipped to the measured window, and
     their integrals up to the hourly grid. Durations are summed, not times (precision)."""
 
-    def __init__(self, w0: float, w1: float, grid: np.ndarray):
-        """The window [w0, w1) and the ends of its hours (`grid`, the last one w1)."""
+    def __init__(self, w0: float, w1: float, grid: np.ndarray, sums=None):
+        """The window [w0, w1) and the ends of its hours (`grid`, the last one w1). `sums`: the
+        compiled `total` and `hourly` (`compiled.Compiled`, the same numbers), else numpy's."""
         self.w0, self.w1, self.grid = w0, w1, grid
         self.edges = np.concatenate([[0.0], grid])
+        self.sums = sums
+
+    def compiled(self, sums) -> Window:
+        """This window, its sums in compiled code."""
+        return Window(self.w0, self.w1, self.grid, sums)
 
     def total(self, lo: np.ndarray, hi: np.ndarray) -> float:
         """The sum of the intervals' parts inside the window."""
         w0, w1 = self.w0, self.w1
+        if self.sums is not None:
+            return self.sums.total(lo, hi, w0, w1)
         a = int(np.searchsorted(hi, w0, side="right"))  # over before the window
         b = int(np.searchsorted(lo, w1, side="left"))  # not begun before its end
         if b <= a:
@@ -35,6 +43,8 @@ class Window:
     def hourly(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         """The integral over each hour of the grid (the last one ends at the window's end)."""
         edges = self.edges
+        if self.sums is not None:
+            return self.sums.hourly(lo, hi, edges)
         # units over by each edge; the ones over within an hour add their whole duration ...
         i_out = np.searchsorted(hi, edges, side="right")
         dur = np.empty(len(lo) + 1)
@@ -69,8 +79,7 @@ class Window:
 
     def count(self, x: np.ndarray) -> int:
         """Events (sorted times) in [w0, w1)."""
-        i = np.searchsorted(x, [self.w0, self.w1], side="left")
-        return int(i[1] - i[0])
+        return int(x.searchsorted(self.w1, side="left") - x.searchsorted(self.w0, side="left"))
 
     def per_hour(self, x: np.ndarray) -> np.ndarray:
         """Events (sorted times) in each hour of the grid, counted from 0."""
