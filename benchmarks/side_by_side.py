@@ -135,7 +135,9 @@ def peer_units(out: str) -> float:
 
 def in_process(rows: dict[str, Row], units: int, horizon_s: float, sim_root: Path) -> None:
     """One round in this process: the lean line, the linesim model alone, a replication task."""
-    sys.path[:0] = [str(sim_root), str(HERE)]
+    for p in (str(HERE), str(sim_root)):  # once, however many rounds
+        if p not in sys.path:
+            sys.path.insert(0, p)
     import lean_reference
 
     import sim.experiments.tasks as tasks

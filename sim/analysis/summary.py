@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,8 +35,6 @@ from sim.analysis.timeline import Timeline, run_timeline
 from sim.model.records import ReplicationRecord
 from sim.scenario.schema import Calendar, Scenario
 
-_NOT_YET = object()  # a lazy field not worked out yet
-
 
 @dataclass
 class RunResult:
@@ -54,14 +51,16 @@ class RunResult:
     calendar: Calendar | None = field(repr=False, default=None)  # the scenario's, for the timeline
     from_cache: int = 0  # replications (pilots included) loaded from the cache, not simulated
     simulated: int = 0  # replications (pilots included) this run asked for
-    _timeline: Any = field(repr=False, default=_NOT_YET)  # `timeline`, once read
+    _timeline: Timeline | None = field(repr=False, default=None)  # `timeline`, once read
+    _timeline_done: bool = field(repr=False, default=False)  # (a flag, not a sentinel: survives pickling)
 
     @property
     def timeline(self) -> Timeline | None:
         """Replication 1 over a window (station states, bottleneck segments), for the timeline
         figures: worked out the first time it is read, so a run without plots never pays for it."""
-        if self._timeline is _NOT_YET:
+        if not self._timeline_done:
             self._timeline = run_timeline(self.records[0], self.calendar) if self.records else None
+            self._timeline_done = True
         return self._timeline
 
     @property

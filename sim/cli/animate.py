@@ -8,14 +8,14 @@ import time
 from pathlib import Path
 
 from sim.cli.common import out_folder
-from sim.cli.loading import load
+from sim.cli.loading import load_for_des
 from sim.outputs.folders import safe_folder_name
 from sim.teaching.animate import ANIMATE_FILES, animate, check_cost, check_replication, choose_window, common_scenarios
 
 
 def cmd_animate(args) -> int:
     files = ", ".join(map(str, args.scenarios))
-    scenarios = common_scenarios([load(args, p) for p in args.scenarios])
+    scenarios = common_scenarios([load_for_des(args, p) for p in args.scenarios])
     window = choose_window(scenarios, args.window)
     replication = 0 if args.replication is None else args.replication
     check_replication(scenarios, replication)
@@ -38,7 +38,8 @@ def command_line(args) -> str:
     """The command as the page's footer names it (the scenarios and the options that choose what
     it shows)."""
     words = ["python", "-m", "sim", "animate", *map(str, args.scenarios)]
-    for option, value in (("--window", args.window), ("--replication", args.replication), ("--seed", args.seed)):
+    for option, value in (("--window", args.window), ("--replication", args.replication), ("--seed", args.seed),
+                          ("--horizon", args.horizon), ("--warmup", args.warmup)):
         if value is not None:
             words += [option, str(value)]
     words += [f"--set={s}" for s in args.overrides]

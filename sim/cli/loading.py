@@ -28,6 +28,12 @@ def load(args, path: Path | None = None) -> Scenario:
     return scenario
 
 
+def load_for_des(args, path: Path) -> Scenario:
+    """`load` for a command that always runs the SimPy model (animate): the engine the file asks
+    for does not matter, so it is not checked."""
+    return load_scenario(path, overrides(args))
+
+
 def check_engine(scenario: Scenario, file: str) -> None:
     """An engine the scenario asks for but cannot use is bad input in that file."""
     try:

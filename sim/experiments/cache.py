@@ -21,6 +21,8 @@ from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import simpy
 from pydantic import BaseModel
 
 from sim.model.records import ReplicationRecord, record_from_data, record_to_data
@@ -65,7 +67,8 @@ def scenario_key(scenario: Scenario, warmup: float | None, engine: str) -> str:
     model = {k: v for k, v in _canonical(scenario).items() if k not in LABELS}
     payload = json.dumps({"format": FORMAT, "scenario": model,
                           "warmup": None if warmup is None else repr(float(warmup)),
-                          "engine": engine, "code": source_digest()},
+                          "engine": engine, "code": source_digest(),
+                          "numpy": np.__version__, "simpy": simpy.__version__},
                          sort_keys=True, allow_nan=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
