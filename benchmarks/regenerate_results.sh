@@ -2,6 +2,7 @@
 # Regenerate every committed result under results/ from the scenario files' seeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+python -m sim animate scenarios/wistron.yaml --quiet   # first: the run report links the player
 python -m sim compare scenarios/wistron.yaml scenarios/legacy.yaml --quiet --fresh   # also writes results/wistron, results/legacy
 python -m sim run scenarios/inventec.yaml --quiet --fresh
 python -m sim sweep scenarios/wistron.yaml --vary changeover.time=3min,30min,2h,8h,1d,3d \
