@@ -4,24 +4,21 @@ the run report, the player and the explorer; no script."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+from sim.outputs.markup import esc
 
 
 def lesson_html(lesson: Mapping[str, Any] | None, watch_link: tuple[str, str] | None = None) -> str:
     """The lesson's section ('' without a lesson); `watch_link` (href, text) links the player."""
     if not lesson:
         return ""
-    step = (f'<p><b>Next:</b> <code>{_esc(lesson["next_step"])}</code></p>' if lesson.get("next_step") else "")
-    link = (f'<p class="player-link"><b>Watch it run:</b> <a href="{_esc(watch_link[0])}">{_esc(watch_link[1])}</a></p>'
+    step = (f'<p><b>Next:</b> <code>{esc(lesson["next_step"])}</code></p>' if lesson.get("next_step") else "")
+    link = (f'<p class="player-link"><b>Watch it run:</b> <a href="{esc(watch_link[0])}">{esc(watch_link[1])}</a></p>'
             if watch_link else "")
-    return (f'<section class="lesson" id="lesson"><h2>Lesson: {_esc(lesson["title"])}</h2>'
-            f'<p class="question"><b>Predict:</b> {_esc(lesson["question"])}</p>'
-            f'<p><b>Watch:</b> {_esc(lesson["watch"])}</p>{link}'
-            f'<details><summary>The answer</summary><p>{_esc(lesson["answer"])}</p>'
-            f'<p><b>Theory:</b> {_esc(lesson["theory"])}</p>{step}</details></section>')
+    return (f'<section class="lesson" id="lesson"><h2>Lesson: {esc(lesson["title"])}</h2>'
+            f'<p class="question"><b>Predict:</b> {esc(lesson["question"])}</p>'
+            f'<p><b>Watch:</b> {esc(lesson["watch"])}</p>{link}'
+            f'<details><summary>The answer</summary><p>{esc(lesson["answer"])}</p>'
+            f'<p><b>Theory:</b> {esc(lesson["theory"])}</p>{step}</details></section>')

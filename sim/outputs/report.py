@@ -11,7 +11,6 @@ and starts each major section on a new page, so nothing is cut on paper. All tex
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from sim.analysis.results import Estimate, Summary
 from sim.numbers import duration, number, seconds_and_duration
 from sim.outputs.labels import BASIS_NOTE, KPI_WORDS, PERCENTILE_NOTE, kpi_cells, kpi_words
 from sim.outputs.lesson import lesson_html
+from sim.outputs.markup import esc
 from sim.outputs.tables import bottleneck_sentence
 
 #: Tables longer than this are cut in the page (the CSV files hold every row).
@@ -114,10 +114,6 @@ main.wrap #answer th, main.wrap #answer td { padding: 0.12rem 0.45rem; text-alig
 STACK_COLUMNS = 12
 
 
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
 # ------------------------------------------------------------------------------- pieces
 
 
@@ -160,9 +156,9 @@ def table_html(df: pd.DataFrame, max_rows: int = MAX_TABLE_ROWS, css_class: str 
             text, css = _cell(value)
             text_cols[j] = text_cols[j] and bool(css)
             cls = f' class="{css}"' if css else ""
-            tds.append(f'<td{cls} data-label="{_esc(col)}">{_esc(text)}</td>')
+            tds.append(f'<td{cls} data-label="{esc(col)}">{esc(text)}</td>')
         rows.append("<tr>" + "".join(tds) + "</tr>")
-    head = "".join(f"<th{TEXT_CLASS if is_text else ''}>{_esc(c)}</th>" for c, is_text in zip(columns, text_cols))
+    head = "".join(f"<th{TEXT_CLASS if is_text else ''}>{esc(c)}</th>" for c, is_text in zip(columns, text_cols))
     return (f'<div class="table-wrap"><table class="{classes}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>{caption}')
 
@@ -174,10 +170,10 @@ def kpi_table_html(kpis: Mapping[str, Estimate]) -> str:
     for key in names:
         est = kpis[key]
         value, unit = kpi_cells(key, est.mean, est.ci95)
-        body.append(f'<tr><td data-label="KPI">{_esc(kpi_words(key).label)}</td>'
-                    f'<td class="value" data-label="mean ± 95% CI">{_esc(value)}</td>'
-                    f'<td class="text" data-label="unit">{_esc(unit)}</td>'
-                    f'<td class="text" data-label="key"><code>{_esc(key)}</code></td></tr>')
+        body.append(f'<tr><td data-label="KPI">{esc(kpi_words(key).label)}</td>'
+                    f'<td class="value" data-label="mean ± 95% CI">{esc(value)}</td>'
+                    f'<td class="text" data-label="unit">{esc(unit)}</td>'
+                    f'<td class="text" data-label="key"><code>{esc(key)}</code></td></tr>')
     head = '<th>KPI</th><th>mean ± 95% CI</th><th class="text">unit</th><th class="text">key</th>'
     return (f'<div class="table-wrap"><table class="kpis"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
@@ -188,12 +184,12 @@ def _image_html(title: str, path: Any) -> str:
     try:
         data = p.read_bytes()
     except OSError:
-        return (f'<figure><figcaption>{_esc(title)}</figcaption>'
-                f'<p class="missing">Image not available ({_esc(p.name)}).</p></figure>')
+        return (f'<figure><figcaption>{esc(title)}</figcaption>'
+                f'<p class="missing">Image not available ({esc(p.name)}).</p></figure>')
     mime = _MIME.get(p.suffix.lower(), "image/png")
     uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-    return (f'<figure><figcaption>{_esc(title)}</figcaption>'
-            f'<img src="{uri}" alt="{_esc(title)}"></figure>')
+    return (f'<figure><figcaption>{esc(title)}</figcaption>'
+            f'<img src="{uri}" alt="{esc(title)}"></figure>')
 
 
 def _scenario_json(scenario: Any) -> str:
@@ -299,18 +295,18 @@ def _answer(page: Page) -> str:
     """The answer section: sentences, key figures, bottleneck, answer tables and figures."""
     if not has_answer(page):
         return ""
-    parts = [f'<section id="answer"><h2>{_esc(page.answer_title)}</h2>']
+    parts = [f'<section id="answer"><h2>{esc(page.answer_title)}</h2>']
     if page.lead:
-        parts.append('<ul class="lead">' + "".join(f"<li>{_esc(s)}</li>" for s in page.lead) + "</ul>")
+        parts.append('<ul class="lead">' + "".join(f"<li>{esc(s)}</li>" for s in page.lead) + "</ul>")
     if page.kpis:
         parts.append(kpi_table_html(page.kpis))
     if page.bottleneck:
-        parts.append(f'<p class="bottleneck">Bottleneck: <strong>{_esc(page.bottleneck)}</strong></p>')
+        parts.append(f'<p class="bottleneck">Bottleneck: <strong>{esc(page.bottleneck)}</strong></p>')
     for title, df in page.answer_tables.items():
-        parts.append(f"<h3>{_esc(title)}</h3>{table_html(df)}")
+        parts.append(f"<h3>{esc(title)}</h3>{table_html(df)}")
     for title, path in page.answer_images.items():
         parts.append(_image_html(str(title), path))
-    parts += [f'<p class="caption">{_esc(d)}</p>' for d in page.definitions]
+    parts += [f'<p class="caption">{esc(d)}</p>' for d in page.definitions]
     parts.append("</section>")
     return "".join(parts)
 
@@ -320,9 +316,9 @@ def _about(page: Page) -> str:
         return ""
     parts = ['<section id="about"><h2>What was simulated</h2>']
     if page.description:
-        parts.append(f'<p class="description">{_esc(page.description)}</p>')
+        parts.append(f'<p class="description">{esc(page.description)}</p>')
     if page.sources:
-        items = "".join(f"<li>{_esc(s)}</li>" for s in page.sources)
+        items = "".join(f"<li>{esc(s)}</li>" for s in page.sources)
         parts.append(f'<div class="sources">Sources:<ul>{items}</ul></div>')
     return "".join(parts) + "</section>"
 
@@ -330,28 +326,28 @@ def _about(page: Page) -> str:
 def render_page(page: Page) -> str:
     """Return one self-contained HTML page."""
     notes = [str(n) for n in page.notes]
-    parts: list[str] = [f'<header><p class="kind">{_esc(page.kind)}</p><h1>{_esc(page.title)}</h1>']
+    parts: list[str] = [f'<header><p class="kind">{esc(page.kind)}</p><h1>{esc(page.title)}</h1>']
     if page.subtitle:
-        parts.append(f'<p class="subtitle">{_esc(page.subtitle)}</p>')
+        parts.append(f'<p class="subtitle">{esc(page.subtitle)}</p>')
     parts.append("</header>")
     if page.banner:  # before anything else: the averages below mean nothing
-        parts.append(f'<p class="unstable" id="unstable"><strong>Unstable:</strong> {_esc(page.banner)}</p>')
+        parts.append(f'<p class="unstable" id="unstable"><strong>Unstable:</strong> {esc(page.banner)}</p>')
     parts.append(_answer(page))
     if page.lesson or page.player:
         parts.append(lesson_html(page.lesson, page.player) if page.lesson else
-                     f'<p class="player-link" id="lesson"><b>Watch it run:</b> <a href="{_esc(page.player[0])}">'
-                     f"{_esc(page.player[1])}</a></p>")
+                     f'<p class="player-link" id="lesson"><b>Watch it run:</b> <a href="{esc(page.player[0])}">'
+                     f"{esc(page.player[1])}</a></p>")
     parts.append(_contents(page, notes))
     parts.append(_about(page))
     if notes:  # right after the answer, so a warning is seen before the numbers are used
         items = "".join(
-            f'<li class="{"warning" if n.strip().lower().startswith("warning") else "note"}">{_esc(n)}</li>'
+            f'<li class="{"warning" if n.strip().lower().startswith("warning") else "note"}">{esc(n)}</li>'
             for n in notes)
         parts.append(f'<section id="notes"><h2>Notes and checks</h2><ul class="notes">{items}</ul></section>')
     if page.tables:
         parts.append('<section class="major" id="tables"><h2>Tables</h2>')
         for i, (title, df) in enumerate(page.tables.items()):
-            parts.append(f'<h3 id="table-{i}">{_esc(title)}</h3>{table_html(df)}')
+            parts.append(f'<h3 id="table-{i}">{esc(title)}</h3>{table_html(df)}')
         parts.append("</section>")
     if page.images:
         parts.append('<section class="major" id="figures"><h2>Figures</h2>')
@@ -360,13 +356,13 @@ def render_page(page: Page) -> str:
         parts.append("</section>")
     if page.scenario is not None:
         parts.append('<section id="scenario"><h2>Resolved scenario</h2><details><summary>Show the scenario as '
-                     f"simulated</summary><pre>{_esc(_scenario_json(page.scenario))}</pre></details></section>")
+                     f"simulated</summary><pre>{esc(_scenario_json(page.scenario))}</pre></details></section>")
     if page.facts:
-        parts.append("<footer><dl>" + "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in page.facts)
+        parts.append("<footer><dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in page.facts)
                      + "</dl></footer>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_esc(page.title)} — linesim report</title>\n<style>{_CSS}</style>\n</head>\n"
+            f"<title>{esc(page.title)} — linesim report</title>\n<style>{_CSS}</style>\n</head>\n"
             "<body>\n" + ('<main class="wrap">' if page.wrap else "<main>") + "\n"
             + "\n".join(p for p in parts if p) + "\n</main>\n</body>\n</html>\n")
 
@@ -384,7 +380,7 @@ def _contents(page: Page, notes: list[str]) -> str:
     if page.scenario is not None:
         toc.append(("scenario", "Resolved scenario"))
     return ("<nav><strong>Contents</strong><ul>"
-            + "".join(f'<li><a href="#{a}">{_esc(t)}</a></li>' for a, t in toc) + "</ul></nav>")
+            + "".join(f'<li><a href="#{a}">{esc(t)}</a></li>' for a, t in toc) + "</ul></nav>")
 
 
 def write_report(path: Path | str, html: str) -> Path:

@@ -11,7 +11,6 @@ sweep.csv's row order)."""
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from importlib import resources
@@ -24,6 +23,7 @@ from sim.analysis.summary import RunResult
 from sim.experiments.sweep import varied_numbers
 from sim.outputs.labels import STATE_WORDS, kpi_cells, kpi_words
 from sim.outputs.lesson import lesson_html
+from sim.outputs.markup import esc
 from sim.outputs.plots.style import STATE_COLORS
 from sim.outputs.tables import ANSWER_KPIS
 
@@ -31,10 +31,6 @@ from sim.outputs.tables import ANSWER_KPIS
 EXPLORE_KPIS = ANSWER_KPIS
 #: The time fractions of the station breakdown, in the plots' order.
 FRACTIONS = tuple(STATE_COLORS)
-
-
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def finite(x: Any) -> float | None:

@@ -11,7 +11,6 @@ since the window's start). The second scenario's counters carry the suffix `-b`
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from importlib import resources
@@ -22,6 +21,7 @@ from sim.model.station import STATES
 from sim.numbers import duration, number
 from sim.outputs.labels import STATE_WORDS
 from sim.outputs.lesson import lesson_html
+from sim.outputs.markup import esc
 from sim.outputs.plots.style import STATE_COLORS
 from sim.teaching.film import Film
 from sim.teaching.layout import PanelLayout, Stack, layout
@@ -33,10 +33,6 @@ PRODUCT_COLORS = ("#1B1B1B", "#FFFFFF", "#E69F00", "#56B4E9", "#8C564B", "#B8B8B
 MAX_SCALE = 1.7
 #: The speeds the player offers (x real time).
 SPEEDS = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256)
-
-
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def product_colors(products: list[str]) -> list[str]:
