@@ -7,12 +7,12 @@ Exit status: 0 success; 2 bad input (one line on stderr, no traceback); 1 intern
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import sys
 
 from sim.cli.parser import build_parser
+from sim.collector import gc_paused
 from sim.errors import InputError, WorkerDied
 
 __all__ = ["main", "build_parser"]
@@ -31,15 +31,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         # deferred on purpose: a command's module (and the simulation it imports) is loaded only
         # when that command runs, so `check` and `schema` answer without loading SimPy or pandas
-        # the import (pandas, pydantic, the schemas) makes objects that live as long as the
-        # process: the cyclic collector would look through them again and again for nothing
-        was_on = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():  # the import makes objects that live as long as the process
             command = importlib.import_module(f"sim.cli.{args.module}")
-        finally:
-            if was_on:
-                gc.enable()
         return getattr(command, args.handler)(args)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sim.analysis.bottleneck import shifting_bottlenecks
+from sim.collector import gc_paused
 from sim.engines.recursion.record import simulate_recursion
 from sim.engines.selection import engine_for
 from sim.experiments.cache import scenario_key
 from sim.model import simulate
-from sim.model.plant import gc_paused
 from sim.model.records import ReplicationRecord
 
 #: The bottleneck analysis looks at the first day of each replication after warm-up (its cost

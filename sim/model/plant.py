@@ -4,17 +4,16 @@ knows nothing of files, plots or the command line."""
 
 from __future__ import annotations
 
-import gc
 import math
 from array import array
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
 import numpy as np
 import simpy
 
+from sim.collector import gc_paused
 from sim.model.clock import ModelEnvironment, events_scheduled
 from sim.model.place import Place, Supermarket
 from sim.model.records import ReplicationRecord, StationRecord
@@ -29,25 +28,6 @@ from sim.scenario.worktime import WorkCalendar
 def uniform_stream(rng: np.random.Generator, chunk: int = 1024) -> Iterator[float]:
     """Endless U(0,1) floats drawn in chunks (chained in C, as `Dist.stream`)."""
     return chain.from_iterable(iter(lambda: rng.random(chunk).tolist(), None))
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the model runs, and restore it after.
-
-    A run allocates millions of short-lived objects (events, tuples, units), each freed by its
-    reference count the moment it is done with: the model leaves no cycles behind per event
-    (checked on the bundled scenarios: the only cyclic garbage after a run is the plant itself).
-    The collector would still wake up every 700 allocations to look through them, and now and
-    then through every object of the process (pandas, pydantic, the state log): about 4% of a
-    run's time on the reference line of `benchmarks/`."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 class Line:
