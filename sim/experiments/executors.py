@@ -12,10 +12,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 
 from sim.errors import InputError, WorkerDied
+from sim.experiments.workers import PoolBroken, WorkerPool
 
 
 def _worker_init(parent: int) -> None:
@@ -45,7 +44,7 @@ class LocalExecutor:
 
     def __init__(self, jobs: int | None = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self._pool: ProcessPoolExecutor | None = None  # one pool for all runs of a command
+        self._pool: WorkerPool | None = None  # one pool for all runs of a command
 
     def map_unordered(self, fn: Callable, tasks: list) -> Iterator[tuple[int, object]]:
         """Yield (task index, result) as tasks finish."""
@@ -54,41 +53,17 @@ class LocalExecutor:
                 yield i, fn(t)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
-                                             initargs=(os.getpid(),))
-        futures = {self._pool.submit(fn, t): i for i, t in enumerate(tasks)}
+            self._pool = WorkerPool(self.jobs, initializer=_worker_init, initargs=(os.getpid(),))
         try:
-            for fut in as_completed(futures):
-                yield futures[fut], fut.result()
-        except BrokenProcessPool:
-            self._stop_workers()
+            yield from self._pool.map_unordered(fn, tasks)
+        except PoolBroken:  # the pool has already stopped its other workers
             raise WorkerDied("a worker process ended abruptly (killed, or out of memory); "
                              "finished replications are kept in the cache: run the command "
                              "again to resume") from None
-        except BaseException:  # Ctrl-C or an error: stop at once, do not wait for running tasks
-            for fut in futures:
-                fut.cancel()
-            self._stop_workers()
-            raise
-
-    def _stop_workers(self) -> None:
-        """End the pool's processes now (running replications are abandoned)."""
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
-        if terminate is not None:
-            terminate()
-        else:
-            # Python < 3.14 has no public way to stop running workers: the executor's process
-            # table is the one private name used (read only, to terminate them)
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.close()
             self._pool = None
 
 

@@ -183,3 +183,31 @@ def test_close_is_safe_to_repeat_and_the_executor_still_works(pool):
     pool.close()
     pool.close()
     assert sorted(pool.map_unordered(square, [4, 5])) == [(0, 16), (1, 25)]
+
+
+def unpicklable_result(_):
+    return lambda: None  # a lambda does not pickle: the worker must say so, not hang
+
+
+def test_a_result_that_cannot_travel_back_is_an_error_not_a_hang(pool):
+    with pytest.raises(RuntimeError, match="could not be sent back"):
+        list(pool.map_unordered(unpicklable_result, [0, 1]))
+    assert sorted(pool.map_unordered(square, [2, 3])) == [(0, 4), (1, 9)]
+
+
+def test_a_caller_that_stops_early_stops_and_reaps_the_workers(pool):
+    workers = {pid for _, pid in pool.map_unordered(worker_pid, list(range(6)))}
+    it = pool.map_unordered(square, list(range(50)))
+    next(it)
+    it.close()  # what a `break` out of the loop does
+    for pid in workers:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_workers_are_processes_not_threads_of_this_one(pool):
+    import threading
+
+    before = threading.active_count()
+    for _ in pool.map_unordered(square, list(range(8))):
+        assert threading.active_count() == before  # no manager or feeder thread to race with
