@@ -8,9 +8,10 @@ exp(1 s) process times, station 5 exp(1.2 s), 5 waiting places, blocking after s
 never starved): `--units` units for the scripts that stop at a count, the horizon that yields
 about as many (274,000 s for 200,000) for linesim. Every "whole process" row is a fresh
 `python ...` process timed from the outside (wall clock, and the CPU seconds the process used:
-less sensitive to other load on a shared machine); "in process" rows time one call inside this
-process. Each figure is the median of `--repeat` rounds, and every round runs every row once, in
-turn, so that a change of machine load hits all rows alike.
+less sensitive to other load on a shared machine), after one untimed warm-up round and with Python
+keeping the bytecode it compiles, as on a machine that has run the tools before; "in process"
+rows time one call inside this process. Each figure is the median of `--repeat` rounds, and
+every round runs every row once, in turn, so that a change of machine load hits all rows alike.
 
 Rows: the lean hand-written SimPy line (`lean_reference.py`), a whole `python -m sim run --engine
 des --no-plots --quiet --fresh --jobs 1`, the linesim model alone in process (`sim.model.simulate`)
@@ -66,11 +67,24 @@ def machine() -> dict:
             "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
+def bench_env(sim_root: Path | None = None) -> dict:
+    """The environment of every whole-process row: this one, with linesim's checkout first on the
+    path (for linesim rows) and without PYTHONDONTWRITEBYTECODE. A user's Python keeps the compiled
+    bytecode of the modules it imports; a sandbox that sets this variable would make every linesim
+    process compile its 140 modules again (about 0.08 s), which no user pays."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if sim_root is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(sim_root), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
 def run_process(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
     """Run `cmd` to the end: (wall seconds, CPU seconds of it and its children, stdout)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=cwd, env=bench_env() if env is None else env, capture_output=True,
+                          text=True)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -106,9 +120,7 @@ class Row:
 
 
 def linesim_env(sim_root: Path) -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(sim_root), *filter(None, [env.get("PYTHONPATH")])])
-    return env
+    return bench_env(sim_root)
 
 
 def linesim_run(row: Row, sim_root: Path, engine: str, horizon_s: float) -> None:
@@ -121,6 +133,19 @@ def linesim_run(row: Row, sim_root: Path, engine: str, horizon_s: float) -> None
         wall, cpu, _ = run_process(cmd, sim_root, linesim_env(sim_root))
         summary = json.loads((Path(tmp) / "summary.json").read_text())
     row.add(wall, cpu, summary["kpis"]["units_completed"]["mean"])
+
+
+def warm_up(sim_root: Path, peers: bool) -> None:
+    """Run every whole-process row once on a small workload, untimed: Python writes the bytecode
+    of what it imports and numba its kernel cache, as on a machine that has run linesim before."""
+    scratch = Row("warm", "", "")
+    for engine in ("des", "recursion"):
+        linesim_run(scratch, sim_root, engine, 3000.0)
+    lean_parse = (["--repeat", "1"], lambda out: 0.0)
+    script_run(scratch, sys.executable, HERE / "lean_reference.py", 2000, lean_parse)
+    if peers:
+        for script in ("ciw_line.py", "salabim_line.py"):
+            script_run(scratch, str(PEERS_PYTHON), HERE / "peers" / script, 2000, ([], peer_units))
 
 
 def script_run(row: Row, python: str, script: Path, units: int, parse) -> None:
@@ -217,6 +242,8 @@ def main() -> int:
         rows["ciw"].note = rows["salabim"].note = why
     info = machine()
     lean_parse = (["--repeat", "1"], lambda out: float(units))
+    print("warm-up round (small workload, not timed) ...", file=sys.stderr, flush=True)
+    warm_up(sim_root, peers)
     for r in range(args.repeat):
         print(f"round {r + 1} of {args.repeat} ...", file=sys.stderr, flush=True)
         script_run(rows["lean"], sys.executable, HERE / "lean_reference.py", units, lean_parse)
@@ -273,6 +300,10 @@ def main() -> int:
          ratio(c["task_in"], c["lean_in"]), ""),
         ("Ciw / whole DES run", ratio(s["ciw"], s["des"]), ratio(c["ciw"], c["des"]), ">= 10x"),
         ("salabim / whole DES run", ratio(s["salabim"], s["des"]), ratio(c["salabim"], c["des"]), ">= 10x"),
+        ("Ciw / whole run on the exact recursion (what `engine: auto` picks here)", ratio(s["ciw"], s["rec"]),
+         ratio(c["ciw"], c["rec"]), ">= 10x"),
+        ("salabim / whole run on the exact recursion", ratio(s["salabim"], s["rec"]),
+         ratio(c["salabim"], c["rec"]), ">= 10x"),
         ("fastest recursion in process / C drawing its own times", ratio(best_rec, rs.get("c_with_draws")),
          "", "<= 3x"),
         ("fastest recursion in process / C loop fed the same times", ratio(best_rec, rs.get("c")), "", ""),
