@@ -263,8 +263,8 @@ class Plant:
         if self.active_window is not None and not st.is_rework:
             st.tracker = ActiveTracker(st.n_servers, *self.active_window)
             for srv in st.servers:
-                srv.track = st.tracker
-                st.tracker.change(STARVED, srv.cur, self.env.now)
+                srv.track = st.tracker.changes
+                srv.track.append((self.env.now, STARVED, srv.cur))
         if self.state_log is not None:
             for i, srv in enumerate(st.servers):
                 srv.log = (self.state_log, st.label, i, self.log_window)
@@ -389,9 +389,8 @@ class Plant:
         them): close the open active periods (clipped to the window, as they would be later) and
         let the servers stop reporting their state changes, which cost a call each."""
         for st in self.stations:
-            tr = st.tracker
-            if tr is not None and tr.start is not None:
-                tr.close(t)
+            if st.tracker is not None:
+                st.tracker.finish(t)
             for srv in st.servers:
                 srv.track = None
                 srv.log = None
@@ -432,11 +431,8 @@ class Plant:
         """Each tracked station's active periods, the open one closed at `end`."""
         active = {}
         for st in self.stations:
-            tr = st.tracker
-            if tr is not None:
-                if tr.start is not None:
-                    tr.close(end)
-                active[st.label] = tr.periods
+            if st.tracker is not None:
+                active[st.label] = st.tracker.finish(end)
         return active
 
     def _station_record(self, st: StationModel, horizon: float, end: float,

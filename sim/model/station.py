@@ -57,7 +57,7 @@ class Server:
         self.last_product: int | None = None
         self.unit: Unit | None = None  # the unit on this server (counted for conservation checks)
         self.log: tuple | None = None  # (list, station label, server index, (t0, t1)) when logged
-        self.track: ActiveTracker | None = None  # the station's tracker, when periods are recorded
+        self.track: list | None = None  # the station's tracker's changes, when periods are recorded
 
     def set(self, state: int, now: float) -> None:
         """Change the server's activity; time in the old state is added to the station totals."""
@@ -66,8 +66,8 @@ class Server:
         if target != self.cur:
             cal = self.cal
             self.acc[self.cur] += (now - self.since) if cal is None else cal.on_time(self.since, now)
-            if self.track is not None:
-                self.track.change(self.cur, target, now)
+            if self.track is not None:  # the station's ActiveTracker.changes
+                self.track.append((now, self.cur, target))
             self.cur = target
             self.since = now
             if self.log is not None:
@@ -127,43 +127,52 @@ UNIT_SLOT = Server.__dict__["unit"]
 
 
 ACTIVE = (True, False, False, True, True)  # busy, blocked, starved, down, setup
+#: numpy's record type of a tracked state change (time, old state, new state).
+CHANGE = [("t", "f8"), ("old", "i8"), ("new", "i8")]
 
 
 class ActiveTracker:
     """Active periods of a station for the shifting-bottleneck method: the station is active
     while all its servers are busy, down or in set-up (no free capacity), not while any is
-    blocked or starved. Periods are clipped to a window (t0, t1)."""
+    blocked or starved. Periods are clipped to a window (t0, t1).
 
-    __slots__ = ("servers", "n", "start", "periods", "t0", "t1")
+    While watching, each server appends its state changes, (time, old state, new state), to
+    `changes`: a list append is all a state change pays (it happens hundreds of thousands of times
+    a run). `finish` then works the periods out in one pass with numpy."""
+
+    __slots__ = ("servers", "changes", "periods", "t0", "t1")
 
     def __init__(self, servers: int, t0: float, t1: float):
-        """No server active yet; periods will be clipped to (t0, t1)."""
+        """No change seen yet; periods will be clipped to (t0, t1)."""
         self.servers = servers
-        self.n = 0  # active servers
-        self.start: float | None = None
-        self.periods: list[tuple[float, float]] = []
+        self.changes: list[tuple[float, int, int]] = []
+        self.periods: list[tuple[float, float]] | None = None  # set by `finish`
         self.t0, self.t1 = t0, t1
 
-    def change(self, old: int, new: int, now: float) -> None:
-        """A server went from state `old` to `new`: open or close an active period."""
-        a, b = ACTIVE[old], ACTIVE[new]
-        if a == b:
-            return
-        if b:
-            self.n += 1
-            if self.n == self.servers:
-                self.start = now
-        else:
-            if self.n == self.servers and self.start is not None:
-                self.close(now)
-            self.n -= 1
+    def finish(self, now: float) -> list[tuple[float, float]]:
+        """The periods (worked out once; the one still open ends at `now`), inside the window.
 
-    def close(self, now: float) -> None:
-        """End the open active period at `now`, keeping the part inside the window."""
-        s, e = max(self.start, self.t0), min(now, self.t1)
-        if e > s:
-            self.periods.append((s, e))
-        self.start = None
+        Counting the active servers change by change, a period starts where the count reaches
+        the number of servers and ends at the next change that takes it below."""
+        if self.periods is None:
+            self.periods = []
+            if self.changes:
+                import numpy as np  # the model module itself stays light
+
+                ch = np.fromiter(self.changes, dtype=CHANGE, count=len(self.changes))
+                active = np.array(ACTIVE, dtype=np.int64)
+                step = active[ch["new"]] - active[ch["old"]]
+                t, step = ch["t"][step != 0], step[step != 0]
+                count = np.cumsum(step)
+                starts = t[(step == 1) & (count == self.servers)]
+                ends = t[(step == -1) & (count == self.servers - 1)]
+                if len(ends) < len(starts):  # still active: the period ends now
+                    ends = np.append(ends, now)
+                s, e = np.maximum(starts, self.t0), np.minimum(ends, self.t1)
+                keep = e > s
+                self.periods = list(zip(s[keep].tolist(), e[keep].tolist()))
+            self.changes = []
+        return self.periods
 
 
 class StationModel:
