@@ -18,6 +18,7 @@ plain slot read. This is a speed trick with a name, in one place, like SimPy's o
 * `timeout` makes SimPy's `Timeout` without the two Python calls behind `Timeout(env, delay)`
   (its `__init__`, then `env.schedule`): the same attributes, the same entry in the event queue
   (time, priority NORMAL, the next id, the event), so the same run, event for event.
+* `wake` is SimPy's `Event.succeed` with `Environment.schedule` written into it.
 * `run` is SimPy's `run` with `step` written into its loop (one call fewer per event), doing what
   `step` does in the same order: pop the next event, run its callbacks, re-raise a failure nobody
   defused. A timeout and a step happen millions of times a run (about 2.6 million events for
@@ -34,7 +35,7 @@ from typing import Any
 
 import simpy
 from simpy.core import BoundClass, EmptySchedule, StopSimulation
-from simpy.events import NORMAL, URGENT, Event, EventPriority, Timeout
+from simpy.events import NORMAL, PENDING, URGENT, Event, EventPriority, Timeout
 
 
 def clock_as_slot(cls: type[simpy.Environment]) -> type[simpy.Environment]:
@@ -116,6 +117,19 @@ class ModelEnvironment(simpy.Environment):
             if until is not None:
                 raise RuntimeError(f'No scheduled events left but "until" event was not triggered: {until}') from None
         return None
+
+
+def wake(ev: Event, value: Any = None) -> None:
+    """`ev.succeed(value)` in one Python call instead of two (SimPy's `Event.succeed`, then
+    `Environment.schedule`): the same checks and the same entry in the event queue (now, priority
+    NORMAL, the next id, the event), so the same run. The model wakes a waiting server this way
+    at about a quarter of all station visits."""
+    if ev._value is not PENDING:
+        raise RuntimeError(f"{ev} has already been triggered")
+    ev._ok = True
+    ev._value = value
+    env = ev.env
+    heappush(env._queue, (env._now, NORMAL, next(env._eid), ev))
 
 
 def events_scheduled(env: simpy.Environment) -> int:

@@ -13,6 +13,8 @@ from typing import Any
 
 from simpy import Environment
 
+from sim.model.clock import wake
+
 
 class Place:
     """Waiting places in front of one station, or a supermarket shared by several stations.
@@ -57,13 +59,13 @@ class Place:
                 return False
             self.occ += 1
             if self.takers:
-                self.takers.popleft().succeed(unit)
+                wake(self.takers.popleft(), unit)
             else:
                 self.items.append(unit)
                 self.sum_in += self.env.now
             return True
         if self.takers:
-            self.takers.popleft().succeed(unit)
+            wake(self.takers.popleft(), unit)
             return True
         if self.occ < self.limit:
             self.occ += 1
@@ -93,7 +95,7 @@ class Place:
     def deliver_reserved(self, unit: Any) -> None:
         """Put in a unit whose place was reserved before it started upstream."""
         if self.takers:
-            self.takers.popleft().succeed(unit)
+            wake(self.takers.popleft(), unit)
             if not self.counts_servers:
                 self.occ -= 1  # the unit went straight to a server, past the supermarket
                 if self.givers:
@@ -127,6 +129,18 @@ class Place:
     def admit(self) -> None:
         """Let blocked units in (or grant reservations) while there is room, first come first."""
         givers = self.givers
+        if self.counts_servers:  # `reserve` and `offer` written in: both need occ < limit
+            while givers and self.occ < self.limit:
+                unit, ev = givers.popleft()
+                self.occ += 1
+                if unit is not None:
+                    if self.takers:
+                        wake(self.takers.popleft(), unit)
+                    else:
+                        self.items.append(unit)
+                        self.sum_in += self.env.now
+                wake(ev)
+            return
         while givers:
             unit, ev = givers[0]
             if unit is None:
@@ -135,7 +149,7 @@ class Place:
             elif not self.offer(unit):
                 return
             givers.popleft()
-            ev.succeed()
+            wake(ev)
 
     def queue_area(self, now: float) -> float:
         """Integral of the number of waiting units from time 0 to `now`."""

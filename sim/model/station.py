@@ -9,6 +9,8 @@ from typing import Any
 
 from simpy import Environment, Event
 
+from sim.model.clock import wake
+
 BUSY, BLOCKED, STARVED, DOWN, SETUP = range(5)
 STATES = ("busy", "blocked", "starved", "down", "setup")  # off_shift is the remainder
 
@@ -309,7 +311,7 @@ class StationModel:
             elif dest.counts_servers and dest.occ < dest.limit:  # Place.offer, inlined
                 dest.occ += 1
                 if dest.takers:
-                    dest.takers.popleft().succeed(unit)
+                    wake(dest.takers.popleft(), unit)
                 else:
                     dest.items.append(unit)
                     dest.sum_in += env.now

@@ -66,3 +66,20 @@ def test_run_until_an_event_returns_its_value_and_failures_propagate():
     never = env.event()
     with pytest.raises(RuntimeError, match="No scheduled events left"):
         env.run(until=never)
+
+
+def test_wake_is_succeed_with_the_same_queue_entry():
+    from sim.model.clock import wake
+
+    entries = []
+    for trigger in (lambda ev, v: ev.succeed(v), wake):
+        env = simpy.Environment()
+        env.timeout(3)
+        a, b = env.event(), env.event()
+        trigger(a, "unit")
+        trigger(b, None)
+        entries.append([(t, p, i, e._value, e._ok) for t, p, i, e in sorted(env._queue)])
+        with pytest.raises(RuntimeError, match="already been triggered"):
+            trigger(a, "again")
+    assert entries[0] == entries[1]
+    assert [e[3] for e in entries[1]] == ["unit", None, None]  # now, now, then the timeout
