@@ -259,6 +259,7 @@ class StationModel:
         timeout, trace, dest, held = env.timeout, self.plant.trace, self.next_place, None
         yield_draw, yield_ = self.yield_draw, self.yield_
         simple, op_only, special, rework, before = self._branches()
+        between = special or rework or before  # anything to do between taking a unit and its work
         # ==== fast path, to the end: Place.take/offer/leave inlined; each rare branch is a helper call
         while True:
             # -- take a unit
@@ -277,16 +278,17 @@ class StationModel:
                 srv.set(STARVED, env.now)
                 unit = yield ev
             srv.unit = unit
-            # -- set up if the product changed (or a drain set-up is still under way)
-            if special and (unit.product != srv.last_product or self.ready_at > env.now):
-                yield from self._set_up(srv, unit)
-            # -- where it goes; under blocking before service, a place is reserved (held) there first
-            if rework:
-                dest = self._return_place(unit)
-            if before and dest.__class__ is not str:
-                held = dest
-                if not dest.reserve():
-                    yield self._wait_for_reservation(srv, dest)
+            if between:
+                # -- set up if the product changed (or a drain set-up is still under way)
+                if special and (unit.product != srv.last_product or self.ready_at > env.now):
+                    yield from self._set_up(srv, unit)
+                # -- where it goes; under blocking before service, a place is reserved (held) there
+                if rework:
+                    dest = self._return_place(unit)
+                if before and dest.__class__ is not str:
+                    held = dest
+                    if not dest.reserve():
+                        yield self._wait_for_reservation(srv, dest)
             # -- process it: one timeout when no failure falls inside the work, else `work`
             pt = next(single) if single is not None else next(draws[unit.product])
             if simple or (op_only and not srv.down and min(srv.ttf) >= pt):
