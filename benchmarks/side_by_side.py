@@ -15,14 +15,16 @@ every round runs every row once, in turn, so that a change of machine load hits 
 
 Rows: the lean hand-written SimPy line (`lean_reference.py`), a whole `python -m sim run --engine
 des --no-plots --quiet --fresh --jobs 1`, the linesim model alone in process (`sim.model.simulate`)
-and the replication as `run --no-plots` does it (the model with the active periods of its first
-day and the bottleneck analysis: `sim.experiments.tasks.simulate_task`) against the lean line in
-the same process, Ciw and salabim (`peers/`, run by `.venv-peers/bin/python` if it exists; see benchmarks/README.md), a
-whole run by the exact recursion, and the recursion in process against C
-(`bench_recursion.py --json` of `--recursion-root`, "not measured" when that script cannot say). With `--wistron`,
-also the wistron main job (`python -m sim run scenarios/wistron.yaml --fresh --quiet`: 10
-replications x 4 weeks on the machine's cores). `--sim-root` times the linesim rows of another
-checkout (e.g. an older commit unpacked by `git archive`), for before and after figures.
+and the replication as `run --no-plots` does it (the model with the active periods of its first day
+and the bottleneck analysis: `sim.experiments.tasks.simulate_task`) against the lean line in the
+same process, and the lean line keeping the statistics linesim reports (`lean_with_stats.py`: how
+lean a model that keeps linesim's answer can be), Ciw and salabim (`peers/`, run by
+`.venv-peers/bin/python` if it exists; see benchmarks/README.md), a whole run by the exact
+recursion, and the recursion in process against C (`bench_recursion.py --json` of
+`--recursion-root`, "not measured" when that script cannot say). With `--wistron`, also the wistron
+main job (`python -m sim run scenarios/wistron.yaml --fresh --quiet`: 10 replications x 4 weeks on
+the machine's cores). `--sim-root` times the linesim rows of another checkout (e.g. an older commit
+unpacked by `git archive`), for before and after figures.
 
 Prints the machine, a markdown table of the rows and a table of the ratios the performance goals
 name. Nothing here is asserted in tests: speed lives in this folder.
@@ -164,6 +166,7 @@ def in_process(rows: dict[str, Row], units: int, horizon_s: float, sim_root: Pat
         if p not in sys.path:
             sys.path.insert(0, p)
     import lean_reference
+    import lean_with_stats
 
     import sim.experiments.tasks as tasks
     from sim.model import simulate
@@ -174,12 +177,14 @@ def in_process(rows: dict[str, Row], units: int, horizon_s: float, sim_root: Pat
     # can leave it out (a task's fourth element; older checkouts always record it)
     task = (sc, 0, None, False) if hasattr(tasks, "wants_timeline") else (sc, 0, None)
     for key, fn in (("lean_in", lambda: lean_reference.run(units, 1)),
+                    ("stats_in", lambda: lean_with_stats.run(units, 1)),
                     ("model_in", lambda: simulate(sc, 0)),
                     ("task_in", lambda: tasks.simulate_task(task))):
         w, c = time.perf_counter(), time.process_time()
         out = fn()
         w, c = time.perf_counter() - w, time.process_time() - c
-        made = units if key == "lean_in" else (out.completed_total if key == "model_in" else out.completed)
+        made = (units if key in ("lean_in", "stats_in")
+                else out.completed_total if key == "model_in" else out.completed)
         rows[key].add(w, c, made)
 
 
@@ -225,6 +230,8 @@ def main() -> int:
         Row("lean", "lean hand-written SimPy line (`lean_reference.py`)", "whole process"),
         Row("des", "`python -m sim run --engine des --no-plots --quiet --fresh --jobs 1`", "whole process"),
         Row("lean_in", "lean SimPy line, `run()`", "in process"),
+        Row("stats_in", "lean SimPy line keeping linesim's statistics (`lean_with_stats.py`), `run()`",
+            "in process"),
         Row("model_in", "linesim DES model alone, `sim.model.simulate`", "in process"),
         Row("task_in", "linesim replication as `run --no-plots` does it (model, active periods, "
                        "bottleneck analysis)", "in process"),
@@ -296,6 +303,10 @@ def main() -> int:
          "<= 1.3x"),
         ("linesim model alone / lean line (in process)", ratio(s["model_in"], s["lean_in"]),
          ratio(c["model_in"], c["lean_in"]), "<= 1.2x"),
+        ("lean line keeping linesim's statistics / lean line (in process)", ratio(s["stats_in"], s["lean_in"]),
+         ratio(c["stats_in"], c["lean_in"]), ""),
+        ("linesim model alone / lean line keeping the same statistics (in process)",
+         ratio(s["model_in"], s["stats_in"]), ratio(c["model_in"], c["stats_in"]), ""),
         ("replication as run --no-plots does it / lean line (in process)", ratio(s["task_in"], s["lean_in"]),
          ratio(c["task_in"], c["lean_in"]), ""),
         ("Ciw / whole DES run", ratio(s["ciw"], s["des"]), ratio(c["ciw"], c["des"]), ">= 10x"),
