@@ -103,7 +103,11 @@ class WorkerPool:
                     if not ok:
                         value.__cause__ = RemoteTraceback(remote_tb)
                         raise value
-                    self._give(w, fn, todo, busy)  # keep the worker busy while the caller works
+                    try:  # the next task first: the worker works while the caller does
+                        self._give(w, fn, todo, busy)
+                    except PoolBroken:  # it died just now: hand out the result it did send
+                        yield index, value
+                        raise
                     yield index, value
                 for s in ready:
                     w = sentinels.get(s)
