@@ -8,6 +8,7 @@ station: the share of time it is the sole bottleneck and the share it is part of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -31,6 +32,121 @@ class Segment:
 
 def bottleneck_segments(periods: dict[str, list[tuple[float, float]]]) -> list[Segment]:
     """Time segments with their bottleneck (the longest active period covering them).
+
+    The rules are the event sweep's (`_sweep_segments`): events in time order, ends before starts
+    at a tie, else in the periods' order; a period with end <= start never opens; the bottleneck
+    is the open period with the smallest key (-length, start, station, period, number);
+    consecutive moments with the same bottleneck period make one segment, whose start is the
+    last event at its first moment and whose end the first event at its last. The vectorized
+    form gives the same segments to the last bit; the sweep takes what it does not cover."""
+    found = _vectorized_segments(periods)
+    return _sweep_segments(periods) if found is None else found
+
+
+#: Times at least this large (or NaN, or infinite) go to the sweep. Below it a float holds an int
+#: time exactly and so does the difference of two times, so numpy's float64 arithmetic orders
+#: int and float times as the sweep's Python arithmetic does.
+_EXACT_BELOW = 2.0**52
+
+
+def _vectorized_segments(periods: dict[str, list[tuple[float, float]]]) -> list[Segment] | None:
+    """`bottleneck_segments` with numpy, or None for an input it does not cover (a station with
+    two periods open at once, a time that is not finite and below `_EXACT_BELOW` in size, station
+    names that do not sort).
+
+    The distinct event times cut the time axis into elementary intervals. Every period that opens
+    gets its rank in key order, and each station, which has at most one period open at a time, a
+    row of the rank of its open period per interval (np.repeat over its periods and gaps); the
+    smallest rank over the stations is the bottleneck of each interval. Runs of equal rank are
+    the segments: a few thousand from hundreds of thousands of periods, the only Python loop."""
+    names = list(periods)
+    counts = [len(ps) for ps in periods.values()]
+    plist = list(chain.from_iterable(periods.values()))
+    n = len(plist)
+    if n == 0:
+        return []
+    flat = np.fromiter(chain.from_iterable(plist), dtype=float, count=2 * n)
+    if not (np.abs(flat) < _EXACT_BELOW).all():  # NaN fails this too
+        return None
+    try:
+        name_rank = {name: r for r, name in enumerate(sorted(names))}
+    except TypeError:
+        return None
+    starts, ends = flat[0::2], flat[1::2]
+    station = np.repeat(np.arange(len(names)), counts)  # station number of each period
+    live = np.flatnonzero(ends > starts)  # the periods that open (the sweep skips the others)
+    if live.size == 0:
+        return []
+    ls, le, lst = starts[live], ends[live], station[live]
+    same = lst[1:] == lst[:-1]
+    if (ls[1:][same] < le[:-1][same]).any():  # not one open period at a time, in time order
+        return None
+
+    # Events: i < n is the end of period i, i >= n the start of period i - n. A stable sort puts
+    # them in the sweep's order: by time, ends first at a tie, then by period.
+    times = np.concatenate((ends, starts))
+    order = np.argsort(times, kind="stable")
+    in_order = times[order]
+    new_time = np.empty(2 * n, dtype=bool)
+    new_time[0] = True
+    np.not_equal(in_order[1:], in_order[:-1], out=new_time[1:])
+    first = np.flatnonzero(new_time)  # place in `order` of the first event at each distinct time
+    last = np.append(first[1:] - 1, 2 * n - 1)  # ... and of the last
+    at = np.empty(2 * n, dtype=np.intp)  # event -> number of its distinct time
+    at[order] = np.cumsum(new_time) - 1
+    n_iv = first.size - 1  # elementary interval j runs from distinct time j to j + 1
+
+    # Rank of each live period by its key (-length, start, station); the period and its number
+    # never decide, since one station's live periods have different starts. By length first
+    # (quicksort: ties come out in any order), then runs of equal length by start and station.
+    length = le - ls
+    by_key = np.argsort(-length)  # rank -> position in `live`
+    tied = length[by_key[1:]] == length[by_key[:-1]]
+    if tied.any():
+        run = np.cumsum(np.append(True, ~tied))  # number of each rank's run of equal lengths
+        in_tie = np.append(tied, False) | np.append(False, tied)
+        slots = np.flatnonzero(in_tie)
+        members = by_key[slots]
+        station_rank = np.array([name_rank[name] for name in names])[lst[members]]
+        by_key[slots] = members[np.lexsort((station_rank, ls[members], run[slots]))]
+    rank = np.empty(live.size, dtype=np.int32)
+    rank[by_key] = np.arange(live.size, dtype=np.int32)
+
+    # Per station, the rank of its open period over the intervals (`none` in its gaps); the
+    # smallest over the stations is the bottleneck.
+    none = live.size
+    best = np.full(n_iv, none, dtype=np.int32)
+    opens, closes = at[n + live], at[live]  # interval where each live period opens, and closes
+    bounds = np.flatnonzero(np.diff(lst)) + 1
+    for lo, hi in zip(np.append(0, bounds), np.append(bounds, live.size)):
+        a, b = opens[lo:hi], closes[lo:hi]
+        values = np.full(2 * (hi - lo) + 1, none, dtype=np.int32)
+        values[1::2] = rank[lo:hi]
+        lengths = np.empty(2 * (hi - lo) + 1, dtype=np.intp)
+        lengths[0::2] = np.append(a, n_iv) - np.append(0, b)  # the gaps before, between, after
+        lengths[1::2] = b - a
+        np.minimum(best, np.repeat(values, lengths), out=best)
+
+    # Runs of one bottleneck period: the segments
+    change = np.flatnonzero(best[1:] != best[:-1]) + 1
+    run_start = np.append(0, change)
+    run_end = np.append(change, n_iv)
+    keep = best[run_start] != none
+    run_start, run_end = run_start[keep], run_end[keep]
+    winners = live[by_key[best[run_start]]].tolist()
+    from_event = order[last[run_start]].tolist()  # a segment starts at the last event of its time
+    to_event = order[first[run_end]].tolist()  # and ends at the first event of its end time
+    segs = []
+    for k, i, j in zip(winners, from_event, to_event):
+        start = plist[i][1] if i < n else plist[i - n][0]
+        end = plist[j][1] if j < n else plist[j - n][0]
+        segs.append(Segment(start, end, names[station[k]], plist[k]))
+    return segs
+
+
+def _sweep_segments(periods: dict[str, list[tuple[float, float]]]) -> list[Segment]:
+    """`bottleneck_segments` by an event sweep in Python: the general way, for the inputs
+    `_vectorized_segments` leaves (a station with overlapping periods, huge or non-finite times).
 
     A sweep over the periods' starts and ends (ends first at a tie, else in the periods' order).
     The open periods are kept by number, each as its key (-length, start, station, period): the
