@@ -54,24 +54,29 @@ def _vectorized_segments(periods: dict[str, list[tuple[float, float]]]) -> list[
     two periods open at once, a time that is not finite and below `_EXACT_BELOW` in size, station
     names that do not sort).
 
-    The distinct event times cut the time axis into elementary intervals. Every period that opens
-    gets its rank in key order, and each station, which has at most one period open at a time, a
-    row of the rank of its open period per interval (np.repeat over its periods and gaps); the
-    smallest rank over the stations is the bottleneck of each interval. Runs of equal rank are
-    the segments: a few thousand from hundreds of thousands of periods, the only Python loop."""
+    First the periods that can never be the bottleneck are set aside (`_always_outlasted`: most
+    of them). The event times of the others cut the time axis into elementary intervals; each of
+    these periods gets its rank in key order, and each station, which has at most one period open
+    at a time, a row of the rank of its open period per interval (np.repeat over its periods and
+    gaps). The smallest rank over the stations is the bottleneck of each interval, and runs of
+    equal rank are the segments (a few thousand: the only Python loop)."""
     names = list(periods)
     counts = [len(ps) for ps in periods.values()]
     plist = list(chain.from_iterable(periods.values()))
     n = len(plist)
     if n == 0:
         return []
+    # event 2k is the start of period k, 2k + 1 its end (reading the floats out of the tuples is
+    # the largest single cost here: they lie all over the memory)
     flat = np.fromiter(chain.from_iterable(plist), dtype=float, count=2 * n)
-    if not (np.abs(flat) < _EXACT_BELOW).all():  # NaN fails this too
+    if not -_EXACT_BELOW < flat.min() <= flat.max() < _EXACT_BELOW:  # NaN fails this too
         return None
     try:
-        name_rank = {name: r for r, name in enumerate(sorted(names))}
+        by_name = sorted(range(len(names)), key=names.__getitem__)
     except TypeError:
         return None
+    name_rank = np.empty(len(names), dtype=np.intp)  # station number -> its place by name
+    name_rank[by_name] = np.arange(len(names))
     starts, ends = flat[0::2], flat[1::2]
     station = np.repeat(np.arange(len(names)), counts)  # station number of each period
     live = np.flatnonzero(ends > starts)  # the periods that open (the sweep skips the others)
@@ -82,45 +87,40 @@ def _vectorized_segments(periods: dict[str, list[tuple[float, float]]]) -> list[
     if (ls[1:][same] < le[:-1][same]).any():  # not one open period at a time, in time order
         return None
 
-    # Events: i < n is the end of period i, i >= n the start of period i - n. A stable sort puts
-    # them in the sweep's order: by time, ends first at a tie, then by period.
-    times = np.concatenate((ends, starts))
+    # The candidates: live periods that may be the bottleneck somewhere, in period order (so
+    # still by station and, within one, in time order)
+    cand = np.flatnonzero(~_always_outlasted(ls, le))
+    cs, ce, cst, num = ls[cand], le[cand], lst[cand], live[cand]
+
+    # Their events in time order (2j the start of candidate j, 2j + 1 its end), the distinct times
+    # and the distinct-time number of each event
+    times = np.empty(2 * cand.size)
+    times[0::2], times[1::2] = cs, ce
     order = np.argsort(times, kind="stable")
     in_order = times[order]
-    new_time = np.empty(2 * n, dtype=bool)
+    new_time = np.empty(times.size, dtype=bool)
     new_time[0] = True
     np.not_equal(in_order[1:], in_order[:-1], out=new_time[1:])
-    first = np.flatnonzero(new_time)  # place in `order` of the first event at each distinct time
-    last = np.append(first[1:] - 1, 2 * n - 1)  # ... and of the last
-    at = np.empty(2 * n, dtype=np.intp)  # event -> number of its distinct time
+    distinct = in_order[new_time]
+    at = np.empty(times.size, dtype=np.intp)
     at[order] = np.cumsum(new_time) - 1
-    n_iv = first.size - 1  # elementary interval j runs from distinct time j to j + 1
+    opens, closes = at[0::2], at[1::2]  # elementary interval j runs from distinct time j to j + 1
+    n_iv = distinct.size - 1
 
-    # Rank of each live period by its key (-length, start, station); the period and its number
-    # never decide, since one station's live periods have different starts. By length first
-    # (quicksort: ties come out in any order), then runs of equal length by start and station.
-    length = le - ls
-    by_key = np.argsort(-length)  # rank -> position in `live`
-    tied = length[by_key[1:]] == length[by_key[:-1]]
-    if tied.any():
-        run = np.cumsum(np.append(True, ~tied))  # number of each rank's run of equal lengths
-        in_tie = np.append(tied, False) | np.append(False, tied)
-        slots = np.flatnonzero(in_tie)
-        members = by_key[slots]
-        station_rank = np.array([name_rank[name] for name in names])[lst[members]]
-        by_key[slots] = members[np.lexsort((station_rank, ls[members], run[slots]))]
-    rank = np.empty(live.size, dtype=np.int32)
-    rank[by_key] = np.arange(live.size, dtype=np.int32)
+    # Rank of each candidate by its key (-length, start, station); the period and its number never
+    # decide, since one station's live periods have different starts
+    by_key = np.lexsort((name_rank[cst], cs, -(ce - cs)))  # rank -> candidate
+    rank = np.empty(cand.size, dtype=np.intp)
+    rank[by_key] = np.arange(cand.size)
 
     # Per station, the rank of its open period over the intervals (`none` in its gaps); the
-    # smallest over the stations is the bottleneck.
-    none = live.size
-    best = np.full(n_iv, none, dtype=np.int32)
-    opens, closes = at[n + live], at[live]  # interval where each live period opens, and closes
-    bounds = np.flatnonzero(np.diff(lst)) + 1
-    for lo, hi in zip(np.append(0, bounds), np.append(bounds, live.size)):
+    # smallest over the stations is the bottleneck
+    none = cand.size
+    best = np.full(n_iv, none, dtype=np.intp)
+    bounds = np.flatnonzero(cst[1:] != cst[:-1]) + 1
+    for lo, hi in zip(np.append(0, bounds), np.append(bounds, cand.size)):
         a, b = opens[lo:hi], closes[lo:hi]
-        values = np.full(2 * (hi - lo) + 1, none, dtype=np.int32)
+        values = np.full(2 * (hi - lo) + 1, none)
         values[1::2] = rank[lo:hi]
         lengths = np.empty(2 * (hi - lo) + 1, dtype=np.intp)
         lengths[0::2] = np.append(a, n_iv) - np.append(0, b)  # the gaps before, between, after
@@ -133,15 +133,52 @@ def _vectorized_segments(periods: dict[str, list[tuple[float, float]]]) -> list[
     run_end = np.append(change, n_iv)
     keep = best[run_start] != none
     run_start, run_end = run_start[keep], run_end[keep]
-    winners = live[by_key[best[run_start]]].tolist()
-    from_event = order[last[run_start]].tolist()  # a segment starts at the last event of its time
-    to_event = order[first[run_end]].tolist()  # and ends at the first event of its end time
-    segs = []
-    for k, i, j in zip(winners, from_event, to_event):
-        start = plist[i][1] if i < n else plist[i - n][0]
-        end = plist[j][1] if j < n else plist[j - n][0]
-        segs.append(Segment(start, end, names[station[k]], plist[k]))
-    return segs
+    winners = num[by_key[best[run_start]]].tolist()
+    from_event, to_event = _edge_events(flat, distinct[run_start], distinct[run_end])
+    return list(map(Segment,
+                    [plist[i >> 1][i & 1] for i in from_event],
+                    [plist[i >> 1][i & 1] for i in to_event],
+                    [names[s] for s in station[winners].tolist()],
+                    [plist[k] for k in winners]))
+
+
+#: `_always_outlasted` looks for cover among the periods at least as long as this share of all.
+_LONG_SHARE = 0.05
+
+
+def _always_outlasted(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which of these periods can never be the bottleneck, as a boolean array: those shorter than
+    the longest 5% (`_LONG_SHARE`) that lie wholly inside the union of those long ones (other
+    stations': a station's own periods do not overlap). Wherever such a period is open, a longer
+    one is too, so the smallest key is never its own. On the reference line this sets aside 95%
+    of the periods; any threshold gives the same answer, only more slowly."""
+    length = ends - starts
+    k = int((length.size - 1) * (1 - _LONG_SHARE))
+    long_ = length >= np.partition(length, k)[k]
+    a, b = starts[long_], ends[long_]
+    by_start = np.argsort(a, kind="stable")
+    a, b = a[by_start], b[by_start]
+    reach = np.maximum.accumulate(b)  # the union's pieces: a start beyond all ends so far opens one
+    opens = np.flatnonzero(np.append(True, a[1:] > reach[:-1]))
+    piece_start, piece_end = a[opens], reach[np.append(opens[1:] - 1, a.size - 1)]
+    i = np.searchsorted(piece_start, starts, side="right") - 1  # the piece that may hold each period
+    return ~long_ & (i >= 0) & (ends <= piece_end[i])
+
+
+def _edge_events(flat: np.ndarray, seg_starts: np.ndarray, seg_ends: np.ndarray) -> tuple[list[int], list[int]]:
+    """The events that give the segments their start and end: the last event at the start's
+    time and the first at the end's, in the sweep's order (by time, ends first, then by period),
+    among all the events (of the candidates or not, empty periods too). Equal times can be
+    different objects (5 and 5.0, 0.0 and -0.0), so which one matters."""
+    edge_times = np.unique(np.append(seg_starts, seg_ends))
+    i = np.minimum(np.searchsorted(edge_times, flat), edge_times.size - 1)
+    events = np.flatnonzero(edge_times[i] == flat)  # the events at an edge time, by number
+    times = i[events]
+    ends_first = np.lexsort((1 - (events & 1), times))  # stable: by period within a kind
+    events, times = events[ends_first], times[ends_first]
+    last = events[np.searchsorted(times, np.searchsorted(edge_times, seg_starts), side="right") - 1]
+    first = events[np.searchsorted(times, np.searchsorted(edge_times, seg_ends), side="left")]
+    return last.tolist(), first.tolist()
 
 
 def _sweep_segments(periods: dict[str, list[tuple[float, float]]]) -> list[Segment]:

@@ -7,7 +7,9 @@ int where the sweep had a float, or -0.0 for 0.0, fails too."""
 from __future__ import annotations
 
 import glob
+from unittest import mock
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -101,6 +103,28 @@ def test_same_as_sweep_any_periods(periods):
     # overlapping or unordered periods within a station: outside the contract, the sweep's
     # answer all the same (the fast code hands them to it)
     assert_same(periods)
+
+
+@settings(max_examples=300, deadline=None)
+@given(period_sets(small_ints), st.sampled_from([0.2, 0.5, 0.8, 1.0]))
+def test_same_as_sweep_whatever_share_counts_as_long(periods, share):
+    # the periods set aside depend on the share taken as long; the answer must not
+    with mock.patch.object(fast, "_LONG_SHARE", share):
+        assert_same(periods, vectorized=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(period_sets(small_ints), st.sampled_from([0.05, 0.3, 0.7]))
+def test_periods_set_aside_are_never_the_bottleneck(periods, share):
+    live = [(st_, p) for st_, ps in periods.items() for p in ps if p[1] > p[0]]
+    if not live:
+        return
+    starts = np.array([p[0] for _, p in live], dtype=float)
+    ends = np.array([p[1] for _, p in live], dtype=float)
+    with mock.patch.object(fast, "_LONG_SHARE", share):
+        aside = fast._always_outlasted(starts, ends)
+    winners = {(s.station, s.period) for s in oracle.bottleneck_segments(periods)}
+    assert not any(aside[i] and live[i] in winners for i in range(len(live)))
 
 
 # --- hand-made ties --------------------------------------------------------------------------
