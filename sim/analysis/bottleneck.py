@@ -51,8 +51,8 @@ _EXACT_BELOW = 2.0**52
 
 def _vectorized_segments(periods: dict[str, list[tuple[float, float]]]) -> list[Segment] | None:
     """`bottleneck_segments` with numpy, or None for an input it does not cover (a station with
-    two periods open at once, a time that is not finite and below `_EXACT_BELOW` in size, station
-    names that do not sort).
+    two periods open at once or out of time order, a time that is not finite or not below
+    `_EXACT_BELOW` in size, station names that do not sort).
 
     First the periods that can never be the bottleneck are set aside (`_always_outlasted`: most
     of them). The event times of the others cut the time axis into elementary intervals; each of
@@ -82,7 +82,10 @@ def _vectorized_segments(periods: dict[str, list[tuple[float, float]]]) -> list[
     live = np.flatnonzero(ends > starts)  # the periods that open (the sweep skips the others)
     if live.size == 0:
         return []
-    ls, le, lst = starts[live], ends[live], station[live]
+    if live.size == n:  # as a station records them (it drops empty periods): no copies
+        ls, le, lst = starts, ends, station
+    else:
+        ls, le, lst = starts[live], ends[live], station[live]
     same = lst[1:] == lst[:-1]
     if (ls[1:][same] < le[:-1][same]).any():  # not one open period at a time, in time order
         return None
@@ -134,7 +137,7 @@ def _vectorized_segments(periods: dict[str, list[tuple[float, float]]]) -> list[
     keep = best[run_start] != none
     run_start, run_end = run_start[keep], run_end[keep]
     winners = num[by_key[best[run_start]]].tolist()
-    from_event, to_event = _edge_events(flat, distinct[run_start], distinct[run_end])
+    from_event, to_event = _edge_events(flat, live, lst, distinct[run_start], distinct[run_end])
     return list(map(Segment,
                     [plist[i >> 1][i & 1] for i in from_event],
                     [plist[i >> 1][i & 1] for i in to_event],
@@ -165,15 +168,34 @@ def _always_outlasted(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return ~long_ & (i >= 0) & (ends <= piece_end[i])
 
 
-def _edge_events(flat: np.ndarray, seg_starts: np.ndarray, seg_ends: np.ndarray) -> tuple[list[int], list[int]]:
+def _edge_events(flat: np.ndarray, live: np.ndarray, live_station: np.ndarray, seg_starts: np.ndarray,
+                 seg_ends: np.ndarray) -> tuple[list[int], list[int]]:
     """The events that give the segments their start and end: the last event at the start's
     time and the first at the end's, in the sweep's order (by time, ends first, then by period),
-    among all the events (of the candidates or not, empty periods too). Equal times can be
+    among all the events (of the periods set aside and the empty ones too). Equal times can be
     different objects (5 and 5.0, 0.0 and -0.0), so which one matters."""
     edge_times = np.unique(np.append(seg_starts, seg_ends))
-    i = np.minimum(np.searchsorted(edge_times, flat), edge_times.size - 1)
-    events = np.flatnonzero(edge_times[i] == flat)  # the events at an edge time, by number
-    times = i[events]
+
+    def at_edge(events: np.ndarray) -> np.ndarray:
+        """Those of these events (ascending times) that fall on an edge time."""
+        times = flat[events]
+        i = np.minimum(np.searchsorted(times, edge_times), times.size - 1)
+        return events[i[times[i] == edge_times]]
+
+    # A station's live periods are in time order and do not overlap, so its starts increase,
+    # and its ends: a binary search of the edge times finds the start and the end at each.
+    found = []
+    bounds = np.flatnonzero(live_station[1:] != live_station[:-1]) + 1
+    for lo, hi in zip(np.append(0, bounds), np.append(bounds, live.size)):
+        found += [at_edge(2 * live[lo:hi]), at_edge(2 * live[lo:hi] + 1)]
+    if live.size < flat.size // 2:  # the empty periods, in no order: each looked up
+        empty = np.ones(flat.size // 2, dtype=bool)
+        empty[live] = False
+        events = np.flatnonzero(np.repeat(empty, 2))
+        i = np.minimum(np.searchsorted(edge_times, flat[events]), edge_times.size - 1)
+        found.append(events[edge_times[i] == flat[events]])
+    events = np.sort(np.concatenate(found))
+    times = np.searchsorted(edge_times, flat[events])
     ends_first = np.lexsort((1 - (events & 1), times))  # stable: by period within a kind
     events, times = events[ends_first], times[ends_first]
     last = events[np.searchsorted(times, np.searchsorted(edge_times, seg_starts), side="right") - 1]
