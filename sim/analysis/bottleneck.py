@@ -86,8 +86,7 @@ def _vectorized_segments(periods: dict[str, list[tuple[float, float]]]) -> list[
         ls, le, lst = starts, ends, station
     else:
         ls, le, lst = starts[live], ends[live], station[live]
-    same = lst[1:] == lst[:-1]
-    if (ls[1:][same] < le[:-1][same]).any():  # not one open period at a time, in time order
+    if ((ls[1:] < le[:-1]) & (lst[1:] == lst[:-1])).any():  # not one open at a time, in time order
         return None
 
     # The candidates: live periods that may be the bottleneck somewhere, in period order (so
