@@ -6,7 +6,6 @@ int where the sweep had a float, or -0.0 for 0.0, fails too."""
 
 from __future__ import annotations
 
-import glob
 from unittest import mock
 
 import numpy as np
@@ -18,6 +17,7 @@ from sim.analysis import bottleneck as fast
 from sim.model import simulate
 from sim.scenario.overrides import load_scenario
 from tests.analysis import reference_bottleneck as oracle
+from tests.conftest import REPO_ROOT
 
 Periods = dict[str, list[tuple[float, float]]]
 
@@ -72,31 +72,31 @@ def period_sets(time: st.SearchStrategy) -> st.SearchStrategy[Periods]:
         lambda per: dict(zip(NAMES, per)))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(period_sets(small_ints))
 def test_same_as_sweep_integer_times(periods):
     assert_same(periods, vectorized=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(period_sets(halves))
 def test_same_as_sweep_half_seconds(periods):
     assert_same(periods, vectorized=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(period_sets(mixed))
 def test_same_as_sweep_int_and_float_and_signed_zero(periods):
     assert_same(periods, vectorized=True)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(period_sets(floats))
 def test_same_as_sweep_float_times(periods):
     assert_same(periods, vectorized=True)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.lists(st.tuples(small_ints, small_ints), max_size=6), min_size=1, max_size=4)
        .map(lambda per: dict(zip(NAMES, per))))
 def test_same_as_sweep_any_periods(periods):
@@ -105,7 +105,7 @@ def test_same_as_sweep_any_periods(periods):
     assert_same(periods)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(period_sets(small_ints), st.sampled_from([0.2, 0.5, 0.8, 1.0]))
 def test_same_as_sweep_whatever_share_counts_as_long(periods, share):
     # the periods set aside depend on the share taken as long; the answer must not
@@ -113,7 +113,7 @@ def test_same_as_sweep_whatever_share_counts_as_long(periods, share):
         assert_same(periods, vectorized=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(period_sets(small_ints), st.sampled_from([0.05, 0.3, 0.7]))
 def test_periods_set_aside_are_never_the_bottleneck(periods, share):
     live = [(st_, p) for st_, ps in periods.items() for p in ps if p[1] > p[0]]
@@ -171,20 +171,21 @@ def test_ties_broken_like_the_sweep():
 # --- simulated lines -------------------------------------------------------------------------
 
 def test_same_as_sweep_on_the_reference_line():
-    sc = load_scenario("benchmarks/reference.yaml", ["engine=des", "horizon=60000s"])
+    sc = load_scenario(REPO_ROOT / "benchmarks" / "reference.yaml", ["engine=des", "horizon=25000s"])
     rec = simulate(sc, 0, active_window=(0.0, 20000.0))
     assert sum(map(len, rec.active_periods.values())) > 10000
     assert_same(rec.active_periods, 0.0, 20000.0, vectorized=True)
 
 
-LINES = sorted(p for p in glob.glob("scenarios/*.yaml") + glob.glob("scenarios/teaching/*.yaml")
-               if not p.endswith("claims.yaml"))  # claims.yaml holds the README's claims, not a line
+LINES = sorted(str(p.relative_to(REPO_ROOT)) for p in [*REPO_ROOT.glob("scenarios/*.yaml"),
+                                                        *REPO_ROOT.glob("scenarios/teaching/*.yaml")]
+               if p.name != "claims.yaml")  # claims.yaml holds the README's claims, not a line
 
 
 @pytest.mark.parametrize("path", LINES)
 def test_same_as_sweep_on_bundled_scenarios(path):
     # several have stations of many servers; 13-second-line is deterministic (all ties)
-    sc = load_scenario(path, ["engine=des", "horizon=8h", "replications=1"])
+    sc = load_scenario(REPO_ROOT / path, ["engine=des", "horizon=8h", "replications=1"])
     w = sc.warmup_s()
     rec = simulate(sc, 0, active_window=(w, w + 8 * 3600.0))
     if not rec.active_periods:
