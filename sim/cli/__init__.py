@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-from sim.cli.parser import build_parser
+from sim.cli.parser import COMMANDS, build_parser, command_parser
 from sim.collector import gc_paused
 from sim.errors import InputError, WorkerDied
 
@@ -25,11 +25,15 @@ def main(argv: list[str] | None = None) -> int:
     # own MPLBACKEND is kept); the library and `import sim` never change it
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
-        if args.command is None:  # `python -m sim` alone: what it can do
-            print(parser.format_help(), end="")
-            return 0
+        argv = sys.argv[1:] if argv is None else list(argv)
+        if argv and argv[0] in COMMANDS:  # the usual case: only that command's parser is made
+            args = command_parser(argv[0]).parse_args(argv[1:])
+        else:  # no command, a mistyped one, --help or --version
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if args.command is None:  # `python -m sim` alone: what it can do
+                print(parser.format_help(), end="")
+                return 0
         # deferred on purpose: a command's module (and the simulation it imports) is loaded only
         # when that command runs, so `check` and `schema` answer without loading SimPy or pandas
         with gc_paused():  # the import makes objects that live as long as the process
