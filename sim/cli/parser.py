@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from sim import __version__
@@ -69,14 +70,13 @@ class Parser(argparse.ArgumentParser):
         return ns
 
 
-def _command(sub, name: str, module: str, handler: str, **kw) -> argparse.ArgumentParser:
+def _command_kw(name: str, help: str) -> dict:
+    """What a command's own parser is made with (its help line is also its description)."""
+    kw = {"description": help}
     if name in EXAMPLES:
-        kw.setdefault("epilog", f"example:\n  {EXAMPLES[name]}")
-        kw.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
-    kw.setdefault("description", kw.get("help"))
-    p = sub.add_parser(name, **kw)
-    p.set_defaults(module=module, handler=handler)
-    return p
+        kw["epilog"] = f"example:\n  {EXAMPLES[name]}"
+        kw["formatter_class"] = argparse.RawDescriptionHelpFormatter
+    return kw
 
 
 def add_run_options(p: argparse.ArgumentParser, command: str) -> None:
@@ -112,113 +112,104 @@ def add_run_options(p: argparse.ArgumentParser, command: str) -> None:
                    help="run even when the pre-run estimate exceeds 2 h or 4 GB of memory")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of `python -m sim`: each subcommand names its module and handler."""
-    p = Parser(prog="python -m sim", description="Simulate laptop assembly lines (linesim).",
-               epilog="Run `python -m sim COMMAND --help` for a command's options and an example.")
-    p.add_argument("--version", action="version", version=f"linesim {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=Parser)
-
-    r = _command(sub, "run", "run", "cmd_run", help="simulate a scenario, write results, print a summary")
-    r.add_argument("scenario", type=Path)
-    add_run_options(r, "run")
-
-    c = _command(sub, "check", "scenario", "cmd_check", help="validate a scenario file and print it resolved")
-    c.add_argument("scenario", type=Path)
-    c.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
-
-    _command(sub, "schema", "scenario", "cmd_schema", help="print the JSON Schema of the scenario format")
-
-    cp = _command(sub, "compare", "compare", "cmd_compare",
-                  help="scenarios on common random numbers: paired differences")
-    cp.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
-    add_run_options(cp, "compare")
-
-    va = _command(sub, "validate", "validate", "cmd_validate",
-                  help="theory benchmarks: simulation against exact answers")
-    va.add_argument("--quick", action="store_true", help="short runs: 41 checks in about 10 s on two cores")
-    va.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
-    va.add_argument("--out", type=Path, default=None,
-                    help="folder for validation.csv and validation.txt (default results/validation/; "
-                         "with --quick results/validation-quick/)")
-    va.add_argument("--format", choices=["table", "json"], default="table")
-
-    sw = _command(sub, "sweep", "sweep", "cmd_sweep", help="one run per grid point of --vary values")
-    sw.add_argument("scenario", type=Path)
-    sw.add_argument("--vary", action="append", default=[], required=True, metavar="PATH=V1,V2,...",
-                    help="a dotted path and its values (repeatable: a grid)")
-    add_run_options(sw, "sweep")
-
-    cl = _command(sub, "claims", "claims", "cmd_claims",
-                  help="the articles' figures: what each implies, checks, verdicts")
-    cl.add_argument("--file", type=Path, default=None,
-                    help=f"claims file (default: the {DEFAULT_CLAIMS} shipped with linesim)")
-    cl.add_argument("--runs", type=Path, default=None, metavar="DIR",
-                    help="folder of earlier runs (e.g. results): a line's summary.json there is used "
-                         "when it is of the same scenario; without it the line is simulated")
-    cl.add_argument("--out", type=Path, default=Path("results") / "claims",
-                    help="output folder (default results/claims/)")
-    cl.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
-    cl.add_argument("--quick", action="store_true", help="fewer replications and shorter sizing runs")
-    cl.add_argument("--no-simulation", action="store_true",
-                    help="arithmetic and outside figures only (no scenario is run or read)")
-    cl.add_argument("--no-plots", action="store_true", help="no PNG files")
-    cl.add_argument("--quiet", action="store_true", help="print nothing on success")
-    cl.add_argument("--format", choices=["table", "json"], default="table",
-                    help="print the tables (default) or claims.json on stdout")
-
-    ex = _command(sub, "examples", "examples", "cmd_examples",
-                  help="copy the bundled scenarios, claims file and validation cases into DIR for editing")
-    ex.add_argument("dir", type=Path, metavar="DIR", help="folder to copy them into (created if needed)")
-
-    sz = _command(sub, "size", "size", "cmd_size",
-                  help="smallest lines / servers / buffer meeting a target throughput with 95%% "
-                       "confidence, by simulation")
-    sz.add_argument("scenario", type=Path)
-    sz.add_argument("--target", required=True, metavar="RATE", help="throughput to reach, e.g. 100/min or 600/h")
-    sz.add_argument("--vary", required=True, metavar="PATH",
-                    help="lines, stations.NAME.servers, stations.NAME.buffer or stages.NAME.lines")
-    sz.add_argument("--per", choices=["calendar", "scheduled"], default="calendar",
-                    help="time basis of the target: calendar (default; the run's throughput) or "
-                         "scheduled (per on-shift hour of the scenario's calendar)")
-    sz.add_argument("--lo", type=int, help="smallest value to consider (default 1; 0 for buffers)")
-    sz.add_argument("--hi", type=int, help="largest value to consider (default 1024)")
-    sz.add_argument("--start", type=int, help="first value to simulate (default: the loss-free "
-                                              "formula where there is one, else --lo)")
-    sz.add_argument("--simulate-each", action="store_true",
-                    help="for top-level lines: simulate every N instead of N x one line")
-    add_run_options(sz, "size")
-    add_teaching_commands(sub)
-    p.commands = dict(sub.choices)
-    return p
+def _run_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path)
+    add_run_options(p, "run")
 
 
-def add_teaching_commands(sub) -> None:
-    """animate and explore (SPEC section 8)."""
-    an = _command(sub, "animate", "animate", "cmd_animate",
-                  help="watch one replication: animation.html, a player that works offline (two scenarios: "
-                       "one above the other)")
-    an.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="one scenario, or two (A and B)")
-    an.add_argument("--window", metavar="START-END",
-                    help="simulated time to show, two durations since time 0 of the run, e.g. 8h-10h "
-                         "(default: the first 2 working hours after the warm-up)")
-    an.add_argument("--replication", type=int, help="which replication to show (default 0)")
-    an.add_argument("--gif", action="store_true", help="also write animation.gif (the same picture, for slides)")
-    an.add_argument("--out", type=Path, help=f"output folder (default {OUT_DEFAULTS['animate']})")
-    an.add_argument("--seed", type=int, help="the one seed of the run")
-    an.add_argument("--horizon", help="measured time of the run, e.g. 8h")
-    an.add_argument("--warmup", help="warm-up duration")
-    an.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
-                    help="override a scenario value (repeatable)")
-    an.add_argument("--quiet", action="store_true", help="print nothing on success")
-    an.add_argument("--no-limit", action="store_true", help="show a window however large its page")
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
 
-    ep = _command(sub, "explore", "explore", "cmd_explore",
-                  help="what-if sliders: explore.html, a grid precomputed as sweep runs it")
-    ep.add_argument("scenario", type=Path)
-    ep.add_argument("--vary", action="append", default=[], required=True, metavar="PATH=V1,V2,...",
-                    help="a dotted path and its values (repeatable: a grid)")
-    g = ep.add_argument_group("experiment options (as sweep's)")
+
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _compare_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO")
+    add_run_options(p, "compare")
+
+
+def _validate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quick", action="store_true", help="short runs: 41 checks in about 10 s on two cores")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder for validation.csv and validation.txt (default results/validation/; "
+                        "with --quick results/validation-quick/)")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def _sweep_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--vary", action="append", default=[], required=True, metavar="PATH=V1,V2,...",
+                   help="a dotted path and its values (repeatable: a grid)")
+    add_run_options(p, "sweep")
+
+
+def _claims_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--file", type=Path, default=None,
+                   help=f"claims file (default: the {DEFAULT_CLAIMS} shipped with linesim)")
+    p.add_argument("--runs", type=Path, default=None, metavar="DIR",
+                   help="folder of earlier runs (e.g. results): a line's summary.json there is used "
+                        "when it is of the same scenario; without it the line is simulated")
+    p.add_argument("--out", type=Path, default=Path("results") / "claims",
+                   help="output folder (default results/claims/)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU cores)")
+    p.add_argument("--quick", action="store_true", help="fewer replications and shorter sizing runs")
+    p.add_argument("--no-simulation", action="store_true",
+                   help="arithmetic and outside figures only (no scenario is run or read)")
+    p.add_argument("--no-plots", action="store_true", help="no PNG files")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.add_argument("--format", choices=["table", "json"], default="table",
+                   help="print the tables (default) or claims.json on stdout")
+
+
+def _examples_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", type=Path, metavar="DIR", help="folder to copy them into (created if needed)")
+
+
+def _size_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--target", required=True, metavar="RATE", help="throughput to reach, e.g. 100/min or 600/h")
+    p.add_argument("--vary", required=True, metavar="PATH",
+                   help="lines, stations.NAME.servers, stations.NAME.buffer or stages.NAME.lines")
+    p.add_argument("--per", choices=["calendar", "scheduled"], default="calendar",
+                   help="time basis of the target: calendar (default; the run's throughput) or "
+                        "scheduled (per on-shift hour of the scenario's calendar)")
+    p.add_argument("--lo", type=int, help="smallest value to consider (default 1; 0 for buffers)")
+    p.add_argument("--hi", type=int, help="largest value to consider (default 1024)")
+    p.add_argument("--start", type=int, help="first value to simulate (default: the loss-free "
+                                             "formula where there is one, else --lo)")
+    p.add_argument("--simulate-each", action="store_true",
+                   help="for top-level lines: simulate every N instead of N x one line")
+    add_run_options(p, "size")
+
+
+def _animate_arguments(p: argparse.ArgumentParser) -> None:
+    """animate (SPEC section 8)."""
+    p.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO", help="one scenario, or two (A and B)")
+    p.add_argument("--window", metavar="START-END",
+                   help="simulated time to show, two durations since time 0 of the run, e.g. 8h-10h "
+                        "(default: the first 2 working hours after the warm-up)")
+    p.add_argument("--replication", type=int, help="which replication to show (default 0)")
+    p.add_argument("--gif", action="store_true", help="also write animation.gif (the same picture, for slides)")
+    p.add_argument("--out", type=Path, help=f"output folder (default {OUT_DEFAULTS['animate']})")
+    p.add_argument("--seed", type=int, help="the one seed of the run")
+    p.add_argument("--horizon", help="measured time of the run, e.g. 8h")
+    p.add_argument("--warmup", help="warm-up duration")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a scenario value (repeatable)")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p.add_argument("--no-limit", action="store_true", help="show a window however large its page")
+
+
+def _explore_arguments(p: argparse.ArgumentParser) -> None:
+    """explore (SPEC section 8)."""
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--vary", action="append", default=[], required=True, metavar="PATH=V1,V2,...",
+                   help="a dotted path and its values (repeatable: a grid)")
+    g = p.add_argument_group("experiment options (as sweep's)")
     g.add_argument("--out", type=Path, help=f"output folder (default {OUT_DEFAULTS['explore']})")
     g.add_argument("--replications", type=int, help="replications per grid point")
     g.add_argument("--seed", type=int, help="the one seed of the grid")
@@ -233,4 +224,55 @@ def add_teaching_commands(sub) -> None:
     g.add_argument("--fresh", action="store_true", help="recompute every replication (ignore the cache)")
     g.add_argument("--quiet", action="store_true", help="no progress and nothing printed on success")
     g.add_argument("--no-limit", action="store_true", help="run even when the pre-run estimate is over the limits")
-    ep.set_defaults(precision=None, max_replications=200)
+    p.set_defaults(precision=None, max_replications=200)
+
+
+#: Every command, in the order `python -m sim --help` lists them: the module of sim.cli and the
+#: function in it that run it, its help line, and the function that adds its arguments.
+COMMANDS: dict[str, tuple[str, str, str, Callable[[argparse.ArgumentParser], None]]] = {
+    "run": ("run", "cmd_run", "simulate a scenario, write results, print a summary", _run_arguments),
+    "check": ("scenario", "cmd_check", "validate a scenario file and print it resolved", _check_arguments),
+    "schema": ("scenario", "cmd_schema", "print the JSON Schema of the scenario format", _no_arguments),
+    "compare": ("compare", "cmd_compare", "scenarios on common random numbers: paired differences",
+                _compare_arguments),
+    "validate": ("validate", "cmd_validate", "theory benchmarks: simulation against exact answers",
+                 _validate_arguments),
+    "sweep": ("sweep", "cmd_sweep", "one run per grid point of --vary values", _sweep_arguments),
+    "claims": ("claims", "cmd_claims", "the articles' figures: what each implies, checks, verdicts",
+               _claims_arguments),
+    "examples": ("examples", "cmd_examples",
+                 "copy the bundled scenarios, claims file and validation cases into DIR for editing",
+                 _examples_arguments),
+    "size": ("size", "cmd_size", "smallest lines / servers / buffer meeting a target throughput with 95%% "
+                                 "confidence, by simulation", _size_arguments),
+    "animate": ("animate", "cmd_animate", "watch one replication: animation.html, a player that works offline "
+                                          "(two scenarios: one above the other)", _animate_arguments),
+    "explore": ("explore", "cmd_explore", "what-if sliders: explore.html, a grid precomputed as sweep runs it",
+                _explore_arguments),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of `python -m sim`: each subcommand names its module and handler."""
+    p = Parser(prog="python -m sim", description="Simulate laptop assembly lines (linesim).",
+               epilog="Run `python -m sim COMMAND --help` for a command's options and an example.")
+    p.add_argument("--version", action="version", version=f"linesim {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="commands", parser_class=Parser)
+    for name, (module, handler, help, add_arguments) in COMMANDS.items():
+        c = sub.add_parser(name, help=help, **_command_kw(name, help))
+        c.set_defaults(module=module, handler=handler)
+        add_arguments(c)
+    p.commands = dict(sub.choices)
+    return p
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command alone, for `python -m sim NAME ...`: the same as
+    build_parser().commands[NAME] (prog, help, errors, namespace with `command`), without making
+    the parsers of the other commands. (Every parser argparse makes looks its words up in the
+    translation catalogs, a file search each: for all commands, about 10 ms of every command.)"""
+    module, handler, help, add_arguments = COMMANDS[name]
+    p = Parser(prog=f"python -m sim {name}", **_command_kw(name, help))
+    p.set_defaults(command=name, module=module, handler=handler)
+    add_arguments(p)
+    return p

@@ -16,8 +16,9 @@ class Lesson(BaseModel):
     """A ready lesson built on the scenario: shown by the player (`animate`), the explorer and the
     run report. It labels the scenario and changes no number."""
 
-    # as every section of the schema: a field's docstring is its description
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # as every section of the schema: a field's docstring is its description (filled in when
+    # asked: sim.scenario.described)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: Annotated[str, Field(min_length=1, max_length=120)]
     """The lesson's title, e.g. "The 13-second line"."""

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from sim.errors import short
+from sim.scenario.described import describe_fields
 from sim.scenario.distributions import GRAMMAR_HELP, Dist, Exp, parse_distribution
 from sim.scenario.fields import (
     DIST_SCHEMA,
@@ -71,9 +72,10 @@ from sim.scenario.worktime import weekly_pattern
 
 class _Model(BaseModel):
     # a field's docstring (the string under it) is its description: in the JSON Schema editors
-    # read, and in the generated reference (docs/reference/scenario.md)
+    # read, and in the generated reference (docs/reference/scenario.md). Read only for those, not
+    # at import: see sim.scenario.described (MODELS below lists every model for it)
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
-                              populate_by_name=True, use_attribute_docstrings=True)
+                              populate_by_name=True)
 
 
 # ---------------------------------------------------------------------------------- sections
@@ -574,9 +576,21 @@ def _check_drain_rework(sc: Scenario) -> None:
 
 # ----------------------------------------------------------------------------- loading & errors
 
+#: Every model of the scenario format, each after the models its fields hold.
+MODELS = [Lesson, Shift, Break, Calendar, Release, Product, Changeover, FailureMode, Rework, Station, Stage,
+          Scenario]
+
+
+def describe_all_fields() -> None:
+    """Give every field of the format its docstring as description (model_fields[...].description,
+    and in the JSON Schema); done once, when first asked."""
+    describe_fields(MODELS)
+
 
 def json_schema() -> dict:
-    """JSON Schema of the scenario format (for editors and `python -m sim schema`)."""
+    """JSON Schema of the scenario format (for editors and `python -m sim schema`), with every
+    field's description."""
+    describe_all_fields()
     schema = Scenario.model_json_schema(by_alias=True, mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "linesim scenario"

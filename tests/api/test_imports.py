@@ -72,14 +72,18 @@ def test_import_sim_loads_no_heavy_library():
 def test_a_run_without_plots_loads_neither_scipy_nor_matplotlib(tmp_path):
     """A whole `run --no-plots` of a line whose cross-checks need no Markov chain: the t quantile
     comes from `sim.analysis.t_table`, the theory solvers import scipy only when they solve, and
-    matplotlib is for figures only. (A rule of speed: each would cost a few tenths of a second.)"""
+    matplotlib is for figures only. (A rule of speed: each would cost a few tenths of a second.)
+    Nor does it read the scenario fields' docstrings (sim.scenario.described: only the JSON Schema
+    and the reference pages need them)."""
     code = ("import sys; from sim.cli import main; "
             f"rc = main(['run', {str(REPO_ROOT / 'benchmarks' / 'reference.yaml')!r}, '--horizon', '2h', "
             f"'--replications', '3', '--no-plots', '--quiet', '--jobs', '1', '--out', {str(tmp_path / 'out')!r}]); "
-            "print(rc, sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'matplotlib'}))")
+            "print(rc, sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'matplotlib'})); "
+            "from sim.scenario.schema import MODELS; "
+            "print(sum(f.description is not None for m in MODELS for f in m.model_fields.values()))")
     proc = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["0", "[]"]
+    assert proc.stdout.split() == ["0", "[]", "0"]
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["kpis"]["throughput_per_hour"]["ci95"] > 0  # the interval was computed

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli.parser import EXAMPLES, build_parser
+from sim.cli.parser import EXAMPLES, build_parser, command_parser
+from sim.errors import InputError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -68,6 +69,23 @@ def test_every_example_parses():
     for name, example in EXAMPLES.items():
         args = parser.parse_args(example.split(">")[0].split()[3:])  # without a shell redirection
         assert args.command == name
+
+
+def test_a_command_parser_alone_is_the_one_of_the_whole_parser():
+    """`python -m sim NAME ...` parses with command_parser(NAME) alone (not making the others):
+    the same help, the same namespace, the same one-line errors as the whole parser's."""
+    whole = build_parser()
+    for name, example in EXAMPLES.items():
+        alone = command_parser(name)
+        assert alone.format_help() == whole.commands[name].format_help(), name
+        argv = example.split(">")[0].split()[3:]
+        assert vars(alone.parse_args(argv[1:])) == vars(whole.parse_args(argv)), name
+        for bad in (["--no-such-option"], ["--jobs", "many"], ["--out"]):
+            with pytest.raises(InputError) as from_whole:
+                whole.parse_args([*argv, *bad])
+            with pytest.raises(InputError) as from_alone:
+                alone.parse_args([*argv[1:], *bad])
+            assert str(from_alone.value) == str(from_whole.value), (name, bad)
 
 
 def test_piped_stderr_shows_progress_lines_and_the_cache(cli, tmp_path):

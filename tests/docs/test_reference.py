@@ -38,6 +38,7 @@ def test_the_committed_reference_pages_are_the_generated_ones(pages):
 def test_every_scenario_key_has_a_row_and_a_meaning(pages):
     from sim.scenario import schema
 
+    schema.describe_all_fields()  # docstrings become descriptions when asked (json_schema asks too)
     page = pages["reference/scenario.md"]
     for model in (schema.Scenario, schema.Station, schema.FailureMode, schema.Stage, schema.Release,
                   schema.Calendar, schema.Changeover, schema.Product, schema.Shift, schema.Break, schema.Rework):

@@ -662,6 +662,22 @@ def test_json_schema_station_properties():
     assert station["additionalProperties"] is False
 
 
+def test_field_docstrings_are_the_descriptions_and_validation_stays():
+    """The docstring under a field is its description (read when first asked, sim.scenario.described),
+    in model_fields and the JSON Schema; the rebuilt models validate as before."""
+    from sim.scenario.schema import Lesson, Scenario, Station
+
+    station = json_schema()["$defs"]["Station"]["properties"]
+    assert station["servers"]["description"] == "Identical parallel servers: machines, operators, test racks."
+    assert Scenario.model_fields["horizon"].description == "Measured time per replication, after the warm-up."
+    assert Lesson.model_fields["next_step"].description.startswith("A command to try next")
+    assert Station.model_fields["yield_"].description.startswith("Share of units that pass")
+    assert validate_scenario({"name": "x", "horizon": "1h", "stations": [{"name": "a", "process_time": "1min"}]}
+                         ).stations[0].process_time.mean == 60
+    with pytest.raises(InputError):
+        validate_scenario({"name": "x", "horizon": "1h", "stations": [{"name": "a"}]})
+
+
 def test_shipped_schema_equals_json_schema():
     shipped = REPO_ROOT / "scenarios" / "schema.json"
     if not shipped.exists():
