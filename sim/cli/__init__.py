@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     # own MPLBACKEND is kept); the library and `import sim` never change it
     os.environ.setdefault("MPLBACKEND", "Agg")
     try:
+        whole_process = argv is None  # `python -m sim ...`, not a call from Python
         argv = sys.argv[1:] if argv is None else list(argv)
         if argv and argv[0] in COMMANDS:  # the usual case: only that command's parser is made
             args = command_parser(argv[0]).parse_args(argv[1:])
@@ -41,9 +42,11 @@ def main(argv: list[str] | None = None) -> int:
             # ...so the collector need never look at them again (gc.freeze: they move out of its
             # generations). Without it, its first pass after the pause, and the last one when the
             # process exits, would walk every object the import made (some 130,000): about 0.1 s
-            # of every command. A process that calls main() again, as the tests do, keeps them
-            # frozen too: they live as long as it anyway
-            gc.freeze()
+            # of every command. Only when the process is the command: freezing also takes the
+            # caller's own objects out of the collector's reach, which a notebook calling main()
+            # must not suffer
+            if whole_process:
+                gc.freeze()
         return getattr(command, args.handler)(args)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -87,3 +87,18 @@ def test_a_run_without_plots_loads_neither_scipy_nor_matplotlib(tmp_path):
     assert proc.stdout.split() == ["0", "[]", "0"]
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["kpis"]["throughput_per_hour"]["ci95"] > 0  # the interval was computed
+
+
+def test_main_called_from_python_leaves_the_collector_alone(tmp_path):
+    """`python -m sim` freezes the objects its command's import made (gc.freeze: the collector
+    need not walk them again); a caller of `sim.cli.main` from Python, a notebook, keeps its own
+    objects in the collector's reach."""
+    import gc
+
+    from sim.cli import main
+
+    (tmp_path / "line.yaml").write_text("name: t\nhorizon: 1h\nstations:\n  - {name: a, process_time: 10s}\n")
+    frozen = gc.get_freeze_count()
+    assert main(["check", str(tmp_path / "line.yaml")]) == 0
+    assert gc.get_freeze_count() == frozen
+    assert gc.isenabled()
