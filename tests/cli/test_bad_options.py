@@ -5,6 +5,7 @@ Run in this process (fast); the scenario-file corpus is tests/test_bad_inputs.py
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 from pathlib import Path
 
@@ -149,6 +150,9 @@ def here(tmp_path, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
     (tmp_path / S).write_text(TINY)
     simulated = []
+    # imported first, so that no module imported during the test binds the stand-in for good
+    # (sim.api.experiments takes `simulate_task` by name: it would keep the lambda after the test)
+    importlib.import_module("sim.api.experiments")
     monkeypatch.setattr(sim.experiments.tasks, "simulate_task", lambda task: simulated.append(task))
     return tmp_path
 
