@@ -813,3 +813,19 @@ def test_error_drain_changeover_with_rework_at_the_first_station(tiny_data):
     tiny_data["changeover"]["mode"] = "drain"
     tiny_data["stations"][0].update({"on_fail": "scrap"})
     validate_scenario(tiny_data)
+
+
+def test_every_model_of_the_format_has_its_descriptions_filled_in():
+    """sim.scenario.schema.MODELS names every model of the format (a model left out would have no
+    field descriptions in the JSON Schema), and every field of them has one."""
+    import pydantic
+
+    from sim.scenario import schema
+
+    defined = {v for v in vars(schema).values()
+               if isinstance(v, type) and issubclass(v, pydantic.BaseModel)
+               and v.__module__ in ("sim.scenario.schema", "sim.scenario.lesson") and not v.__name__.startswith("_")}
+    assert defined == set(schema.MODELS)
+    json_schema()
+    missing = [f"{m.__name__}.{n}" for m in schema.MODELS for n, f in m.model_fields.items() if not f.description]
+    assert not missing
