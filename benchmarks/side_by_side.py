@@ -121,10 +121,6 @@ class Row:
         return statistics.median(self.cpu) if self.cpu else None
 
 
-def linesim_env(sim_root: Path) -> dict:
-    return bench_env(sim_root)
-
-
 def linesim_run(row: Row, sim_root: Path, engine: str, horizon_s: float) -> None:
     """One whole `python -m sim run` of the reference line (no plots, fresh, one job)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -132,7 +128,7 @@ def linesim_run(row: Row, sim_root: Path, engine: str, horizon_s: float) -> None
                "--no-plots", "--quiet", "--fresh", "--jobs", "1", "--out", tmp]
         if horizon_s != REFERENCE_HORIZON_S:
             cmd += ["--horizon", f"{horizon_s:g}s"]
-        wall, cpu, _ = run_process(cmd, sim_root, linesim_env(sim_root))
+        wall, cpu, _ = run_process(cmd, sim_root, bench_env(sim_root))
         summary = json.loads((Path(tmp) / "summary.json").read_text())
     row.add(wall, cpu, summary["kpis"]["units_completed"]["mean"])
 
@@ -195,7 +191,7 @@ def recursion_in_process(sim_root: Path, repeat: int) -> dict | None:
     if not script.exists():
         return None
     done = subprocess.run([sys.executable, str(script), "--json", "--repeat", str(repeat)], cwd=sim_root,
-                          env=linesim_env(sim_root), capture_output=True, text=True)
+                          env=bench_env(sim_root), capture_output=True, text=True)
     try:
         return json.loads(done.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -264,7 +260,7 @@ def main() -> int:
         if args.wistron:
             with tempfile.TemporaryDirectory() as tmp:
                 wall, cpu, _ = run_process([sys.executable, "-m", "sim", "run", "scenarios/wistron.yaml",
-                                            "--fresh", "--quiet", "--out", tmp], sim_root, linesim_env(sim_root))
+                                            "--fresh", "--quiet", "--out", tmp], sim_root, bench_env(sim_root))
             rows["wistron"].add(wall, cpu)
     rec_root = (args.recursion_root or sim_root).resolve()
     rec = recursion_in_process(rec_root, max(args.repeat, 3)) if units == REFERENCE_UNITS else None

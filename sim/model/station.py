@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
+import numpy as np
 from simpy import Environment, Event
 
 from sim.model.clock import wake
@@ -159,8 +160,6 @@ class ActiveTracker:
         if self.periods is None:
             self.periods = []
             if self.changes:
-                import numpy as np  # the model module itself stays light
-
                 ch = np.fromiter(self.changes, dtype=CHANGE, count=len(self.changes))
                 active = np.array(ACTIVE, dtype=np.int64)
                 step = active[ch["new"]] - active[ch["old"]]
